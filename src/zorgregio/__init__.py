@@ -1,0 +1,3 @@
+"""zorgregio: regional purchasing, contracts and monitoring of Wmo and youth care."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from zorgregio.cli import main
+
+main()

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from .models import Provider, ProviderAddress
+
+
+class AddressInline(admin.TabularInline):
+    model = ProviderAddress
+    extra = 0
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "kvk_number", "agb_code", "legal_form"]
+    list_filter = ["legal_form", "regions"]
+    search_fields = ["name", "kvk_number", "agb_code"]
+    inlines = [AddressInline]

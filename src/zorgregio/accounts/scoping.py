@@ -1,0 +1,119 @@
+"""What each role may see: the one place where scoping is decided.
+
+Every selector that reads data a role might not be allowed to see passes its queryset through
+:meth:`Scope.filter` (or the model's ``visible_to(user)``), naming the paths to the
+municipality and the provider. Views never filter by role themselves.
+
+==================  ==================  =================  ==================
+role                municipalities      providers          client-level data
+==================  ==================  =================  ==================
+regional team       all of the region   all                yes, whole region
+municipality staff  own (one or more)   all                yes, own municipality
+provider user       all of the region   own only           yes, own clients
+council member      all of the region   all                no: aggregates only
+administrator       all                 all                no: technical role
+no role             none                none               no
+==================  ==================  =================  ==================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from .models import Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str | None
+    region_id: int | None = None
+    municipality_ids: frozenset[int] = frozenset()
+    provider_id: int | None = None
+
+    @property
+    def has_role(self) -> bool:
+        return bool(self.role)
+
+    @property
+    def client_data(self) -> bool:
+        """May see client-level data (within the filters below)."""
+        return self.role in (Role.REGIONAL, Role.MUNICIPALITY, Role.PROVIDER)
+
+    @property
+    def manages_region(self) -> bool:
+        """May change the region's catalogue, tariffs and contract register."""
+        return self.role in (Role.REGIONAL, Role.ADMIN)
+
+    def municipalities(self, qs: QuerySet) -> QuerySet:
+        """Municipalities this role works for (in detail)."""
+        if not self.role:
+            return qs.none()
+        if self.role == Role.ADMIN:
+            return qs
+        qs = qs.filter(region_id=self.region_id)
+        if self.role == Role.MUNICIPALITY:
+            qs = qs.filter(pk__in=self.municipality_ids)
+        return qs
+
+    def providers(self, qs: QuerySet) -> QuerySet:
+        if not self.role:
+            return qs.none()
+        if self.role == Role.PROVIDER:
+            return qs.filter(pk=self.provider_id)
+        return qs
+
+    def filter(
+        self,
+        qs: QuerySet,
+        *,
+        municipality: str | None = None,
+        provider: str | None = None,
+        client_level: bool = False,
+    ) -> QuerySet:
+        """Restrict ``qs`` to this role's scope.
+
+        ``municipality`` and ``provider`` are lookup paths from the queryset's model to the
+        municipality and provider (e.g. ``"toewijzing__municipality"``). Client-level
+        querysets are denied outright to roles without client rights, and to scoped roles whose
+        path is not given: deny by default.
+        """
+        if not self.role or (client_level and not self.client_data):
+            return qs.none()
+        if self.role == Role.MUNICIPALITY:
+            if municipality:
+                qs = qs.filter(**{f"{municipality}__in": self.municipality_ids})
+            elif client_level:
+                return qs.none()
+        if self.role == Role.PROVIDER:
+            if provider:
+                qs = qs.filter(**{provider: self.provider_id})
+            elif client_level:
+                return qs.none()
+        if municipality and self.role != Role.ADMIN:
+            qs = qs.filter(**{f"{municipality}__region_id": self.region_id})
+        return qs
+
+
+NO_SCOPE = Scope(role=None)
+
+
+def scope_for(user) -> Scope:
+    """The scope of ``user``, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, "_zorgregio_scope", None)
+    if cached is not None:
+        return cached
+    role = user.role or (Role.ADMIN if user.is_superuser else None)
+    scope = Scope(
+        role=role,
+        region_id=user.region_id,
+        municipality_ids=frozenset(user.municipalities.values_list("pk", flat=True))
+        if role == Role.MUNICIPALITY
+        else frozenset(),
+        provider_id=user.provider_id if role == Role.PROVIDER else None,
+    )
+    user._zorgregio_scope = scope
+    return scope

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BerichtenConfig(AppConfig):
+    name = "zorgregio.berichten"
+    verbose_name = _("Message traffic")

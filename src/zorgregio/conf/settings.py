@@ -1,0 +1,294 @@
+"""Django settings for zorgregio, driven by environment variables.
+
+Every variable is read through :func:`zorgregio.conf.env.env` with a help text; the reference
+in ``docs/configuration.md`` is generated from these calls.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from .env import env, to_bool, to_list
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(
+    env(
+        "ZORGREGIO_BASE_DIR",
+        str(PACKAGE_DIR.parent.parent),
+        help="Directory under which `var/` (database, uploads, static files) lives. Defaults to "
+        "the checkout.",
+    )
+)
+VAR_DIR = BASE_DIR / "var"
+
+DEBUG = env(
+    "DEBUG",
+    False,
+    cast=to_bool,
+    help="Development mode: detailed error pages, static files served from the source tree. "
+    "Never in production. `make demo` sets it.",
+)
+SECRET_KEY = env(
+    "SECRET_KEY",
+    "",
+    help="Django's signing key. Required unless DEBUG is on; keep it secret and stable.",
+)
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS = env(
+    "ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost"],
+    cast=to_list,
+    help="Comma-separated host names this instance answers to.",
+)
+CSRF_TRUSTED_ORIGINS = env(
+    "CSRF_TRUSTED_ORIGINS",
+    [],
+    cast=to_list,
+    help="Comma-separated origins (scheme and host) trusted for form posts behind a proxy.",
+)
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env(
+            "DATABASE_URL",
+            f"sqlite:///{VAR_DIR / 'zorgregio.sqlite3'}",
+            help="Database URL. PostgreSQL in production "
+            "(`postgres://user:password@host:5432/name`); defaults to an SQLite file "
+            "`var/zorgregio.sqlite3` in the base directory.",
+            group="Database",
+        ),
+        conn_max_age=env(
+            "DATABASE_CONN_MAX_AGE",
+            60,
+            cast=int,
+            help="Seconds to keep a database connection open between requests.",
+            group="Database",
+        ),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets the web app read while the background worker imports.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DATABASES["default"]["TEST"] = {
+    "NAME": env(
+        "DATABASE_TEST_NAME",
+        None,
+        help="Name of the throw-away database the test suite creates (PostgreSQL only); "
+        "defaults to `test_` plus the database name.",
+        group="Database",
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    # zorgregio, in dependency order
+    "zorgregio.common",
+    "zorgregio.audit",
+    "zorgregio.codelijsten",
+    "zorgregio.regio",
+    "zorgregio.aanbieders",
+    "zorgregio.accounts",
+    "zorgregio.producten",
+    "zorgregio.contracten",
+    "zorgregio.zorg",
+    "zorgregio.berichten",
+    "zorgregio.monitor",
+    "zorgregio.web",
+    "zorgregio.api",
+    "zorgregio.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "zorgregio.conf.urls"
+WSGI_APPLICATION = "zorgregio.conf.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zorgregio.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(
+    env(
+        "STATIC_ROOT",
+        str(VAR_DIR / "static"),
+        help="Where `collectstatic` puts the static files served by the app (WhiteNoise).",
+    )
+)
+WHITENOISE_USE_FINDERS = DEBUG
+MEDIA_ROOT = Path(
+    env(
+        "ZORGREGIO_UPLOAD_DIR",
+        str(VAR_DIR / "uploads"),
+        help="Where uploaded and imported files are stored (the raw message archive).",
+        group="Berichten",
+    )
+)
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env(
+    "SECURE_COOKIES",
+    False,
+    cast=to_bool,
+    help="Send session and CSRF cookies over HTTPS only. Turn on behind TLS.",
+)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = 60 * 60 * 8
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["zorgregio.accounts.permissions.HasRole"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "zorgregio API",
+    "DESCRIPTION": "Read API of zorgregio: regions, providers, products, contracts and figures.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI from the app itself (sidecar package), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "ZORGREGIO_TASK_BACKEND",
+            "django_tasks_db.DatabaseBackend",
+            help="Backend for background work (imports). The database backend needs no extra "
+            "server: run `zorgregio db_worker` beside the web app (`zorgregio serve` does).",
+            group="Berichten",
+        ),
+    }
+}
+
+# --- Domain settings -------------------------------------------------------------------------
+ZORGREGIO_SUPPRESSION_THRESHOLD = env(
+    "ZORGREGIO_SUPPRESSION_THRESHOLD",
+    5,
+    cast=int,
+    help="Small-cell suppression: counts below this are shown as '< N' and amounts or averages "
+    "over fewer clients are hidden for roles without client-level rights.",
+    group="Privacy",
+)
+ZORGREGIO_PSEUDONYM_KEY = env(
+    "ZORGREGIO_PSEUDONYM_KEY",
+    "",
+    help="Secret key for the keyed BSN pseudonym (HMAC-SHA256). Required in production; "
+    "changing it breaks the link with stored pseudonyms.",
+    group="Privacy",
+)
+ZORGREGIO_ENCRYPTION_KEY = env(
+    "ZORGREGIO_ENCRYPTION_KEY",
+    "",
+    help="Fernet key (urlsafe base64, 32 bytes) that encrypts BSNs for the roles allowed to see "
+    "them. Required in production.",
+    group="Privacy",
+)
+if not (ZORGREGIO_PSEUDONYM_KEY and ZORGREGIO_ENCRYPTION_KEY):
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set ZORGREGIO_PSEUDONYM_KEY and ZORGREGIO_ENCRYPTION_KEY (or DEBUG=true)."
+        )
+    ZORGREGIO_PSEUDONYM_KEY = ZORGREGIO_PSEUDONYM_KEY or "development-pseudonym-key"
+    # A fixed development key: never use it for real data.
+    ZORGREGIO_ENCRYPTION_KEY = (
+        ZORGREGIO_ENCRYPTION_KEY or "ZGV2ZWxvcG1lbnQta2V5LWRvLW5vdC11c2UtcHJvZCE="
+    )
+ZORGREGIO_XSD_DIR = env(
+    "ZORGREGIO_XSD_DIR",
+    "",
+    help="Directory with the official iStandaarden XSDs, one folder per standard and release "
+    "(`iwmo-3.2/`, `ijw-3.2/`). When set, every message is validated against them.",
+    group="Berichten",
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {
+        "handlers": ["console"],
+        "level": env(
+            "LOG_LEVEL",
+            "INFO",
+            help="Log level of the application (DEBUG, INFO, WARNING, ERROR).",
+        ),
+    },
+}

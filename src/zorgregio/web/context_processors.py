@@ -1,0 +1,36 @@
+"""Navigation shown in the page header, by role.
+
+An app appears in the menu once it defines the URL name listed here; until then it is left out,
+so apps can be added one at a time.
+"""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from zorgregio.accounts.scoping import scope_for
+
+# (url name, label, roles that see it; None is every role)
+MENU = [
+    ("home", _("Home"), None),
+    ("producten:index", _("Products and tariffs"), None),
+    ("contracten:index", _("Contracts"), None),
+    ("berichten:index", _("Messages"), ("regio", "gemeente", "aanbieder")),
+    ("monitor:index", _("Monitor"), None),
+]
+
+
+def navigation(request):
+    scope = scope_for(getattr(request, "user", None))
+    if not scope.has_role:
+        return {"nav_items": [], "scope": scope}
+    items = []
+    for name, label, roles in MENU:
+        if roles is not None and scope.role not in roles:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        current = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"url": url, "label": label, "current": current})
+    return {"nav_items": items, "scope": scope}

@@ -1,0 +1,244 @@
+"""The care model, fed by the iWmo/iJw messages (berichten) and read by the monitor.
+
+Names follow the standard where it names things in Dutch (toewijzing, levering, declaratie).
+A client is known by a keyed pseudonym of the BSN; the BSN itself is stored only encrypted.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zorgregio.regio.models import Law
+
+
+class Client(models.Model):
+    pseudonym = models.CharField(
+        _("pseudonym"), max_length=64, unique=True, help_text=_("HMAC-SHA256 of the BSN.")
+    )
+    bsn_encrypted = models.TextField(_("BSN (encrypted)"))
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+
+    def __str__(self) -> str:
+        return f"cliënt {self.pseudonym[:10]}"
+
+
+class Toewijzing(models.Model):
+    """An assigned product (301): ToewijzingNummer for a client at a provider over a period."""
+
+    municipality = models.ForeignKey(
+        "regio.Municipality", on_delete=models.PROTECT, related_name="toewijzingen"
+    )
+    provider = models.ForeignKey(
+        "aanbieders.Provider", on_delete=models.PROTECT, related_name="toewijzingen"
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="toewijzingen")
+    law = models.CharField(_("law"), max_length=4, choices=Law.choices)
+    toewijzingnummer = models.CharField(_("toewijzingnummer"), max_length=20)
+    product = models.ForeignKey(
+        "producten.Product",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="toewijzingen",
+    )
+    productcategorie = models.CharField(_("product category"), max_length=2, blank=True)
+    productcode = models.CharField(_("product code"), max_length=5, blank=True)
+    toewijzingsdatum = models.DateField(_("assignment date"))
+    ingangsdatum = models.DateField(_("start date"))
+    einddatum = models.DateField(_("end date"), null=True, blank=True)
+    reden_wijziging = models.CharField(_("reason for change"), max_length=2, blank=True)
+    volume = models.PositiveIntegerField(_("volume"), null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=2, blank=True)
+    frequency = models.CharField(_("frequency"), max_length=1, blank=True)
+    budget_cents = models.BigIntegerField(_("budget (eurocents)"), null=True, blank=True)
+    deleted = models.BooleanField(
+        _("deleted"),
+        default=False,
+        help_text=_("RedenWijziging 13 'Verwijderd': counts as never having existed."),
+    )
+
+    class Meta:
+        verbose_name = _("toewijzing")
+        verbose_name_plural = _("toewijzingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "toewijzingnummer"], name="toewijzing_unique_number"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["provider", "client"]),
+            models.Index(fields=["ingangsdatum"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.toewijzingnummer} ({self.productcategorie}{self.productcode})"
+
+
+class Levering(models.Model):
+    """A delivery: from the Begindatum of a 305 to the Einddatum of its 307 (open while not
+    stopped)."""
+
+    toewijzing = models.ForeignKey(Toewijzing, on_delete=models.PROTECT, related_name="leveringen")
+    begindatum = models.DateField(_("start date"))
+    einddatum = models.DateField(_("end date"), null=True, blank=True)
+    reden_beeindiging = models.CharField(_("reason for ending"), max_length=2, blank=True)
+    deleted = models.BooleanField(_("deleted"), default=False)
+
+    class Meta:
+        verbose_name = _("levering")
+        verbose_name_plural = _("leveringen")
+        indexes = [models.Index(fields=["begindatum"]), models.Index(fields=["einddatum"])]
+
+    def __str__(self) -> str:
+        return f"{self.toewijzing} {self.begindatum}–{self.einddatum or ''}"
+
+
+class DeclaratieStatus(models.TextChoices):
+    RECEIVED = "ontvangen", _("received")
+    PROCESSED = "verwerkt", _("processed")
+    REJECTED = "afgekeurd", _("rejected")
+
+
+class Declaratie(models.Model):
+    """A 323 declaration of one provider to one municipality."""
+
+    municipality = models.ForeignKey(
+        "regio.Municipality", on_delete=models.PROTECT, related_name="declaraties"
+    )
+    provider = models.ForeignKey(
+        "aanbieders.Provider", on_delete=models.PROTECT, related_name="declaraties"
+    )
+    law = models.CharField(_("law"), max_length=4, choices=Law.choices)
+    declaratienummer = models.CharField(_("declaration number"), max_length=20)
+    declaratiedatum = models.DateField(_("declaration date"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    total_cents = models.BigIntegerField(_("total (eurocents)"))
+    total_debit_credit = models.CharField(_("debit/credit"), max_length=1, default="D")
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=DeclaratieStatus.choices,
+        default=DeclaratieStatus.RECEIVED,
+    )
+    retourcodes = models.JSONField(_("return codes"), default=list, blank=True)
+    source = models.ForeignKey(
+        "berichten.MessageFile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="declaraties",
+    )
+
+    class Meta:
+        verbose_name = _("declaratie")
+        verbose_name_plural = _("declaraties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "declaratienummer"], name="declaratie_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.declaratienummer
+
+
+class LineStatus(models.TextChoices):
+    APPROVED = "goedgekeurd", _("approved")
+    REJECTED = "afgekeurd", _("rejected")
+
+
+class DeclaratieRegel(models.Model):
+    """One 323 line (a Prestatie). Denormalised (municipality, provider, product, month) so the
+    monitor aggregates without joins."""
+
+    declaratie = models.ForeignKey(Declaratie, on_delete=models.CASCADE, related_name="regels")
+    toewijzing = models.ForeignKey(
+        Toewijzing, null=True, blank=True, on_delete=models.PROTECT, related_name="regels"
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="regels")
+    municipality = models.ForeignKey(
+        "regio.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    provider = models.ForeignKey("aanbieders.Provider", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(
+        "producten.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    law = models.CharField(_("law"), max_length=4, choices=Law.choices)
+    referentienummer = models.CharField(_("reference number"), max_length=40)
+    vorig_referentienummer = models.CharField(
+        _("previous reference number"), max_length=40, blank=True
+    )
+    toewijzingnummer = models.CharField(_("toewijzingnummer"), max_length=20)
+    productcategorie = models.CharField(_("product category"), max_length=2)
+    productcode = models.CharField(_("product code"), max_length=5)
+    period_start = models.DateField(_("product period start"))
+    period_end = models.DateField(_("product period end"))
+    month = models.DateField(
+        _("month"), help_text=_("First day of the month of the product period start.")
+    )
+    volume = models.PositiveIntegerField(_("delivered volume"))
+    unit = models.CharField(_("unit"), max_length=2)
+    tariff_cents = models.BigIntegerField(_("product tariff (eurocents)"))
+    amount_cents = models.BigIntegerField(_("amount (eurocents)"))
+    debit_credit = models.CharField(_("debit/credit"), max_length=1, default="D")
+    status = models.CharField(_("status"), max_length=12, choices=LineStatus.choices)
+    retourcodes = models.JSONField(_("return codes"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("declaratieregel")
+        verbose_name_plural = _("declaratieregels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "referentienummer"], name="regel_unique_reference"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["month", "municipality"]),
+            models.Index(fields=["month", "provider"]),
+            models.Index(fields=["toewijzing"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.referentienummer
+
+    @property
+    def signed_amount_cents(self) -> int:
+        return -self.amount_cents if self.debit_credit == "C" else self.amount_cents
+
+
+class VerzoekType(models.TextChoices):
+    TOEWIJZING = "315", _("request for assignment (315)")
+    WIJZIGING = "317", _("request for change (317)")
+
+
+class Verzoek(models.Model):
+    """A provider's request (315/317) and the municipality's answer (319)."""
+
+    municipality = models.ForeignKey(
+        "regio.Municipality", on_delete=models.PROTECT, related_name="verzoeken"
+    )
+    provider = models.ForeignKey(
+        "aanbieders.Provider", on_delete=models.PROTECT, related_name="verzoeken"
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="verzoeken")
+    law = models.CharField(_("law"), max_length=4, choices=Law.choices)
+    kind = models.CharField(_("kind"), max_length=3, choices=VerzoekType.choices)
+    referentie = models.CharField(_("reference"), max_length=40)
+    received_on = models.DateField(_("received on"))
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    answer = models.CharField(_("answer (319)"), max_length=2, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "referentie"], name="verzoek_unique_ref")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.referentie}"
