@@ -1,6 +1,12 @@
 """Settings for the test suite: the normal settings with a fixed key and a fast hasher."""
 
 import os
+from pathlib import Path
+
+# The official XSDs staged beside the checkout (../shared) are what tests and CI validate against.
+_SHARED_XSD = Path(__file__).resolve().parents[3].parent / "shared/standards/istandaarden-3.2/xsd"
+if _SHARED_XSD.is_dir():
+    os.environ.setdefault("ZORGREGIO_XSD_DIR", str(_SHARED_XSD))
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("ZORGREGIO_PSEUDONYM_KEY", "test-pseudonym-key")
