@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 ## make demo: set up, migrate, load the demo region and serve it on http://127.0.0.1:$(PORT)
 demo: $(VENV)/.installed
 	$(DEMO_ENV) $(BIN)/zorgregio migrate --no-input -v 0
+	$(DEMO_ENV) $(BIN)/zorgregio collectstatic --no-input -v 0
 	$(DEMO_ENV) $(BIN)/zorgregio demo
 	$(DEMO_ENV) $(BIN)/zorgregio serve --port $(PORT)
 

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polib
+
 ROOT = Path(__file__).resolve().parent.parent / "src" / "zorgregio"
 DJANGO_ADMIN = Path(sys.executable).parent / "django-admin"
 
@@ -31,12 +33,22 @@ def main() -> None:
         if not has_text:
             continue
         (app_dir / "locale").mkdir(exist_ok=True)
-        for cmd in (
+        subprocess.run(  # noqa: S603
             [str(DJANGO_ADMIN), "makemessages", "-l", "nl", "--no-obsolete", "--no-location"],
-            [str(DJANGO_ADMIN), "compilemessages", "-l", "nl"],
-        ):
-            subprocess.run(cmd, cwd=app_dir, env=env, check=True)  # noqa: S603
-        print(f"{app}: ok")
+            cwd=app_dir,
+            env=env,
+            check=True,
+        )
+        po_path = app_dir / "locale/nl/LC_MESSAGES/django.po"
+        po = polib.pofile(str(po_path))
+        po.metadata_is_fuzzy = False  # the header makemessages writes is marked fuzzy
+        po.metadata.update({"Language": "nl", "Plural-Forms": "nplurals=2; plural=(n != 1);"})
+        po.save()
+        subprocess.run(  # noqa: S603
+            [str(DJANGO_ADMIN), "compilemessages", "-l", "nl"], cwd=app_dir, env=env, check=True
+        )
+        todo = [e.msgid for e in po if not e.translated() or "fuzzy" in e.flags]
+        print(f"{app}: {len(todo)} to translate" if todo else f"{app}: ok")
 
 
 if __name__ == "__main__":

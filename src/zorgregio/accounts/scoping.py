@@ -92,7 +92,8 @@ class Scope:
             elif client_level:
                 return qs.none()
         if municipality and self.role != Role.ADMIN:
-            qs = qs.filter(**{f"{municipality}__region_id": self.region_id})
+            region_path = "region_id" if municipality == "pk" else f"{municipality}__region_id"
+            qs = qs.filter(**{region_path: self.region_id})
         return qs
 
 

@@ -24,7 +24,8 @@ def _jsonable(value):
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
     """The concrete field values of ``obj`` as JSON-safe data (foreign keys by id)."""
-    names = fields or [f.attname for f in obj._meta.concrete_fields]
+    skip = {"created_at", "updated_at"}
+    names = fields or [f.attname for f in obj._meta.concrete_fields if f.attname not in skip]
     return {name: _jsonable(getattr(obj, name)) for name in names}
 
 

@@ -48,10 +48,18 @@ def env(
     *,
     help: str,  # noqa: A002 - reads as documentation at the call site
     cast: Callable[[str], Any] = str,
-    group: str = "Algemeen",
+    group: str = "General",
+    doc_default: str | None = None,
 ) -> Any:
-    """Read ``name`` from the environment, cast it, and record it for the docs."""
-    REGISTRY[name] = EnvVar(name=name, default=default, help=help, group=group)
+    """Read ``name`` from the environment, cast it, and record it for the docs.
+
+    ``doc_default`` is how the default is shown in the docs where the value itself depends on
+    the machine (a path).
+    """
+    shown = doc_default if doc_default is not None else default
+    if isinstance(shown, list):
+        shown = ",".join(shown)
+    REGISTRY[name] = EnvVar(name=name, default=shown, help=help, group=group)
     raw = os.environ.get(name)
     if raw is None:
         return default

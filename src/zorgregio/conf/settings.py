@@ -19,8 +19,8 @@ BASE_DIR = Path(
     env(
         "ZORGREGIO_BASE_DIR",
         str(PACKAGE_DIR.parent.parent),
-        help="Directory under which `var/` (database, uploads, static files) lives. Defaults to "
-        "the checkout.",
+        help="Directory under which `var/` (database, uploads, static files) lives.",
+        doc_default="the checkout",
     )
 )
 VAR_DIR = BASE_DIR / "var"
@@ -64,6 +64,7 @@ DATABASES = {
             "(`postgres://user:password@host:5432/name`); defaults to an SQLite file "
             "`var/zorgregio.sqlite3` in the base directory.",
             group="Database",
+            doc_default="sqlite:///<base dir>/var/zorgregio.sqlite3",
         ),
         conn_max_age=env(
             "DATABASE_CONN_MAX_AGE",
@@ -93,20 +94,9 @@ DATABASES["default"]["TEST"] = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# zorgregio's apps come first: their templates and Dutch translations take precedence over
+# Django's own (e.g. "Log in" is "Inloggen" here, not the admin's "Aanmelden").
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "django.contrib.humanize",
-    "rest_framework",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    "django_tasks",
-    "django_tasks_db",
-    # zorgregio, in dependency order
     "zorgregio.common",
     "zorgregio.audit",
     "zorgregio.codelijsten",
@@ -121,6 +111,18 @@ INSTALLED_APPS = [
     "zorgregio.web",
     "zorgregio.api",
     "zorgregio.demo",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +181,7 @@ STATIC_ROOT = Path(
         "STATIC_ROOT",
         str(VAR_DIR / "static"),
         help="Where `collectstatic` puts the static files served by the app (WhiteNoise).",
+        doc_default="<base dir>/var/static",
     )
 )
 WHITENOISE_USE_FINDERS = DEBUG
@@ -187,7 +190,8 @@ MEDIA_ROOT = Path(
         "ZORGREGIO_UPLOAD_DIR",
         str(VAR_DIR / "uploads"),
         help="Where uploaded and imported files are stored (the raw message archive).",
-        group="Berichten",
+        group="Messages",
+        doc_default="<base dir>/var/uploads",
     )
 )
 
@@ -233,7 +237,7 @@ TASKS = {
             "django_tasks_db.DatabaseBackend",
             help="Backend for background work (imports). The database backend needs no extra "
             "server: run `zorgregio db_worker` beside the web app (`zorgregio serve` does).",
-            group="Berichten",
+            group="Messages",
         ),
     }
 }
@@ -276,7 +280,7 @@ ZORGREGIO_XSD_DIR = env(
     "",
     help="Directory with the official iStandaarden XSDs, one folder per standard and release "
     "(`iwmo-3.2/`, `ijw-3.2/`). When set, every message is validated against them.",
-    group="Berichten",
+    group="Messages",
 )
 
 LOGGING = {

@@ -63,9 +63,9 @@ class Municipality(models.Model):
 
         known = code_map("cbs", "GEMEENTE")
         if self.cbs_code and len(self.cbs_code) == 4 and self.cbs_code not in known:
+            message = _("%(code)s is not a municipality in the CBS list of 2026.")
             raise ValidationError(
-                {"cbs_code": _("%(code)s is not a municipality in the CBS list of 2026.")},
-                params={"code": self.cbs_code},
+                {"cbs_code": ValidationError(message, params={"code": self.cbs_code})}
             )
 
 
