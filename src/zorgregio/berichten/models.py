@@ -30,6 +30,18 @@ class MessageFile(models.Model):
         _("status"), max_length=20, choices=FileStatus.choices, default=FileStatus.RECEIVED
     )
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    standard = models.CharField(_("standard"), max_length=4, blank=True)
+    law = models.CharField(_("law"), max_length=4, blank=True)
+    municipality = models.ForeignKey(
+        "regio.Municipality", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provider = models.ForeignKey(
+        "aanbieders.Provider", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    identificatie = models.CharField(_("message identification"), max_length=40, blank=True)
+    item_count = models.PositiveIntegerField(_("items"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rejected items"), default=0)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("message file")
@@ -38,3 +50,47 @@ class MessageFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "wachtrij", _("queued")
+    RUNNING = "bezig", _("running")
+    DONE = "klaar", _("done")
+    FAILED = "mislukt", _("failed")
+
+
+class ImportBatch(models.Model):
+    """One upload in the web app, processed in the background; holds its progress."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
+    upload_dir = models.CharField(_("upload folder"), max_length=500)
+    names = models.JSONField(_("file names"), default=list)
+    total_files = models.PositiveIntegerField(_("files"), default=0)
+    done = models.FloatField(_("files done"), default=0)
+    current_name = models.CharField(_("current file"), max_length=255, blank=True)
+    results = models.JSONField(_("results"), default=list, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_files:
+            return 100 if self.status == BatchStatus.DONE else 0
+        return min(100, int(100 * self.done / self.total_files))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (BatchStatus.DONE, BatchStatus.FAILED)

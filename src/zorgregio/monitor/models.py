@@ -1,0 +1,130 @@
+"""The monitor's own data: budgets, and the fact tables the figures are computed from.
+
+The fact tables (``DeliveryFact``, ``Trajectory``, ``ClientMonth``) are a materialised layer over
+the care model in ``zorg``: they are rebuilt in the database (``INSERT ... SELECT``) by
+:func:`zorgregio.monitor.services.refresh_after_import`, which the message ingest calls after
+every import. They hold no data that is not in ``zorg``; never edit them by hand.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zorgregio.regio.models import Law
+
+
+class Budget(models.Model):
+    """The budget of one municipality for one product group in one year."""
+
+    municipality = models.ForeignKey(
+        "regio.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="monitor_budgets",
+    )
+    product_group = models.ForeignKey(
+        "producten.ProductGroup",
+        verbose_name=_("product group"),
+        on_delete=models.CASCADE,
+        related_name="monitor_budgets",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount_cents = models.BigIntegerField(_("budget (eurocents)"))
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+        ordering = ["year", "municipality", "product_group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "product_group", "year"], name="monitor_budget_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gte=0), name="monitor_budget_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} · {self.product_group} · {self.year}"
+
+
+class MonitorState(models.Model):
+    """One row: when the fact tables were rebuilt and up to which date the data is complete."""
+
+    refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
+    complete_until = models.DateField(_("data complete until"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    seconds = models.FloatField(_("duration of the last refresh (s)"), default=0)
+
+    class Meta:
+        verbose_name = _("monitor state")
+        verbose_name_plural = _("monitor state")
+
+    def __str__(self) -> str:
+        return f"monitor v{self.version}"
+
+
+class DeliveryFact(models.Model):
+    """One effective delivery: a Levering (305/307), or the toewijzing's own period when it has
+    none. Days are also stored as integers (days since 1970-01-01) for portable arithmetic."""
+
+    levering_id = models.BigIntegerField(null=True)
+    toewijzing_id = models.BigIntegerField()
+    client_id = models.BigIntegerField()
+    municipality_id = models.BigIntegerField()
+    provider_id = models.BigIntegerField()
+    product_id = models.BigIntegerField(null=True)
+    group_id = models.BigIntegerField(null=True)
+    law = models.CharField(max_length=4, choices=Law.choices)
+    intensity_rank = models.IntegerField(null=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True)
+    start_day = models.IntegerField()
+    end_day = models.IntegerField(null=True)
+    wait_days = models.IntegerField(
+        null=True, help_text="Toewijzingsdatum to the first 305 of the toewijzing; else empty."
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["start_day", "end_day"]),
+            models.Index(fields=["municipality_id", "start_day"]),
+            models.Index(fields=["client_id", "law"]),
+        ]
+
+
+class Trajectory(models.Model):
+    """Per client and product group: deliveries merged where they overlap or touch. Its
+    municipality, provider, product and law are those of its first delivery."""
+
+    client_id = models.BigIntegerField()
+    group_id = models.BigIntegerField(null=True)
+    municipality_id = models.BigIntegerField()
+    provider_id = models.BigIntegerField()
+    product_id = models.BigIntegerField(null=True)
+    law = models.CharField(max_length=4, choices=Law.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True)
+    duration_days = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["start_date"]), models.Index(fields=["end_date"])]
+
+
+class ClientMonth(models.Model):
+    """Realisatie per month (of the ProductPeriode begin), client, municipality, provider and
+    product: debit minus credit of the lines that were not rejected."""
+
+    month = models.DateField()
+    client_id = models.BigIntegerField()
+    municipality_id = models.BigIntegerField()
+    provider_id = models.BigIntegerField()
+    product_id = models.BigIntegerField(null=True)
+    group_id = models.BigIntegerField(null=True)
+    law = models.CharField(max_length=4, choices=Law.choices)
+    amount_cents = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "municipality_id"]),
+            models.Index(fields=["municipality_id", "month"]),
+        ]

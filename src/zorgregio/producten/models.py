@@ -5,7 +5,10 @@ Products are identified in the messages by law, productcategorie (WMO020/JZ020) 
 effective-dated, optionally per municipality.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +146,22 @@ class Tariff(ValidityPeriod):
     )
     set_at = models.DateTimeField(_("set at"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True)
+    calculation = models.ForeignKey(
+        "CostCalculation",
+        verbose_name=_("from cost calculation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tariffs",
+    )
+    indexation = models.ForeignKey(
+        "Indexation",
+        verbose_name=_("from indexation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tariffs",
+    )
 
     objects = ValidityQuerySet.as_manager()
 
@@ -159,3 +178,186 @@ class Tariff(ValidityPeriod):
 
     def __str__(self) -> str:
         return f"{self.product} {self.amount_cents} ct vanaf {self.valid_from}"
+
+
+def _percentage(verbose_name, default, help_text=""):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=6,
+        decimal_places=2,
+        default=default,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=help_text,
+    )
+
+
+class CostCalculation(models.Model):
+    """One version of the reële-prijs calculation of a product (art. 5.4 Uitvoeringsbesluit Wmo).
+
+    Versions are never changed after saving: a change to an input is a new version, so every
+    tariff can be traced to the calculation it came from. See ``producten/costing.py``.
+    """
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="calculations"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    cao_name = models.CharField(_("collective agreement (CAO)"), max_length=100)
+    cao_scale = models.CharField(_("CAO scale"), max_length=20)
+    cao_step = models.CharField(_("CAO step"), max_length=20)
+    monthly_salary_cents = models.BigIntegerField(
+        _("monthly salary of that scale and step (eurocents)"),
+        validators=[MinValueValidator(0)],
+    )
+    holiday_pay_pct = _percentage(_("holiday pay (%)"), 8)
+    year_end_bonus_pct = _percentage(_("year-end bonus (%)"), Decimal("8.33"))
+    employer_charges_pct = _percentage(
+        _("employer charges (%)"), 25, _("Social insurance and pension, over the gross wage.")
+    )
+    hours_per_week = models.DecimalField(
+        _("paid hours per week"),
+        max_digits=5,
+        decimal_places=2,
+        default=36,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(60)],
+    )
+    leave_pct = _percentage(_("leave (%, share of paid hours)"), Decimal("10.5"))
+    sickness_pct = _percentage(_("sickness (%, share of paid hours)"), 6)
+    training_pct = _percentage(_("training (%, share of paid hours)"), 2)
+    travel_time_pct = _percentage(_("travel time (%, share of paid hours)"), 5)
+    meetings_pct = _percentage(_("meetings and consultation (%, share of paid hours)"), 4)
+    travel_cost_per_hour_cents = models.BigIntegerField(
+        _("travel cost per productive hour (eurocents)"),
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    overhead_pct = _percentage(_("overhead (%, share of direct cost)"), 20)
+    reporting_pct = _percentage(
+        _("reporting demands of the municipality (%, share of direct cost)"), 2
+    )
+    risk_pct = _percentage(_("risk and innovation mark-up (%)"), 3)
+    hours_per_unit = models.DecimalField(
+        _("staff hours per unit"),
+        max_digits=7,
+        decimal_places=4,
+        default=1,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+        help_text=_("1 for an hour; for a day part of group care the staff hours per client."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    INPUT_FIELDS = [
+        "cao_name",
+        "cao_scale",
+        "cao_step",
+        "monthly_salary_cents",
+        "holiday_pay_pct",
+        "year_end_bonus_pct",
+        "employer_charges_pct",
+        "hours_per_week",
+        "leave_pct",
+        "sickness_pct",
+        "training_pct",
+        "travel_time_pct",
+        "meetings_pct",
+        "travel_cost_per_hour_cents",
+        "overhead_pct",
+        "reporting_pct",
+        "risk_pct",
+        "hours_per_unit",
+    ]
+
+    class Meta:
+        verbose_name = _("cost calculation")
+        verbose_name_plural = _("cost calculations")
+        ordering = ["product", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "version"], name="cost_calculation_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} v{self.version}"
+
+    def result(self):
+        from .costing import calculate
+
+        return calculate(self)
+
+
+class Indexation(models.Model):
+    """A yearly indexation (contract standard art. 3.2) from weighted index components.
+
+    Per component: the provisional figure for next year plus the correction for the current
+    year (final figure minus the figure forecast last year). See ``producten/costing.py``.
+    """
+
+    name = models.CharField(_("name"), max_length=150)
+    year = models.PositiveSmallIntegerField(_("year the index applies to"))
+    labour_weight_pct = _percentage(_("weight of labour cost (OVA) (%)"), 90)
+    material_weight_pct = _percentage(_("weight of material cost (PPC) (%)"), 10)
+    labour_forecast_next_pct = models.DecimalField(
+        _("OVA: provisional figure next year (%)"), max_digits=6, decimal_places=2
+    )
+    labour_forecast_current_pct = models.DecimalField(
+        _("OVA: figure for the current year as forecast last year (%)"),
+        max_digits=6,
+        decimal_places=2,
+    )
+    labour_final_current_pct = models.DecimalField(
+        _("OVA: final figure for the current year (%)"), max_digits=6, decimal_places=2
+    )
+    material_forecast_next_pct = models.DecimalField(
+        _("PPC: provisional figure next year (%)"), max_digits=6, decimal_places=2
+    )
+    material_forecast_current_pct = models.DecimalField(
+        _("PPC: figure for the current year as forecast last year (%)"),
+        max_digits=6,
+        decimal_places=2,
+    )
+    material_final_current_pct = models.DecimalField(
+        _("PPC: final figure for the current year (%)"), max_digits=6, decimal_places=2
+    )
+    applied_from = models.DateField(_("applied from"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    tariff_count = models.PositiveIntegerField(_("tariffs indexed"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indexation")
+        verbose_name_plural = _("indexations")
+        ordering = ["-year", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def result(self):
+        from .costing import index_result
+
+        return index_result(self)

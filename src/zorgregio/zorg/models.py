@@ -132,13 +132,22 @@ class Declaratie(models.Model):
         on_delete=models.SET_NULL,
         related_name="declaraties",
     )
+    line_count = models.PositiveIntegerField(_("lines"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rejected lines"), default=0)
+    approved_cents = models.BigIntegerField(_("approved (eurocents, signed)"), default=0)
+    refused_lines = models.JSONField(
+        _("refused lines"),
+        default=list,
+        blank=True,
+        help_text=_("Lines that could not be stored (duplicate reference number, TR314)."),
+    )
 
     class Meta:
         verbose_name = _("declaratie")
         verbose_name_plural = _("declaraties")
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "declaratienummer"], name="declaratie_unique_number"
+                fields=["provider", "law", "declaratienummer"], name="declaratie_unique_number"
             )
         ]
 
@@ -193,7 +202,7 @@ class DeclaratieRegel(models.Model):
         verbose_name_plural = _("declaratieregels")
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "referentienummer"], name="regel_unique_reference"
+                fields=["provider", "law", "referentienummer"], name="regel_unique_reference"
             )
         ]
         indexes = [
