@@ -1,3 +1,4 @@
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 
 from zorgregio.demo.registry import DemoContext, demo_step
@@ -46,6 +47,7 @@ def build_accounts(ctx: DemoContext) -> None:
         ("demo-beheer", "Bram", "Beheerder", Role.ADMIN, {}),
     ]
     team = regional_team_group()
+    password_hash = make_password(ctx.password)  # hashed once: the same for every demo account
     for username, first, last, role, extra in specs:
         user = User(
             username=username,
@@ -57,7 +59,7 @@ def build_accounts(ctx: DemoContext) -> None:
             is_staff=role in (Role.REGIONAL, Role.ADMIN),
             is_superuser=role == Role.ADMIN,
         )
-        user.set_password(ctx.password)
+        user.password = password_hash
         user.full_clean()
         user.save()
         user.municipalities.set(municipalities[name] for name in extra.get("municipalities", []))

@@ -71,3 +71,9 @@ def test_static_assets_are_served_by_the_app(client, users):
     assert "/static/zorgregio/zorgregio.css" in content
     assert "http://" not in content.replace("http://testserver", "")
     assert "https://" not in content
+
+
+def test_interface_is_dutch_even_for_an_english_browser(client, users):
+    client.force_login(users["regio"])
+    content = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Wat u kunt zien" in content
