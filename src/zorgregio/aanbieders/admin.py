@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from zorgregio.audit.admin import AuditedModelAdmin
+
 from .models import Provider, ProviderAddress
 
 
@@ -9,7 +11,7 @@ class AddressInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(AuditedModelAdmin):
     list_display = ["name", "kvk_number", "agb_code", "legal_form"]
     list_filter = ["legal_form", "regions"]
     search_fields = ["name", "kvk_number", "agb_code"]

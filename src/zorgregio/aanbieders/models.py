@@ -58,6 +58,11 @@ class Provider(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        # No AGB code is NULL, not "": several providers may lack one (unique constraint).
+        self.agb_code = self.agb_code or None
+
 
 class AddressKind(models.TextChoices):
     VISIT = "bezoek", _("Visiting address")

@@ -1,6 +1,46 @@
 from django.contrib import admin
 
-from .models import AuditEvent
+from .models import AuditAction, AuditEvent
+from .services import audit_log, snapshot
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose additions, changes and deletions go to the audit trail too."""
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change and obj.pk:
+            before = snapshot(type(obj).objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+        audit_log(
+            actor=request.user,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            message="beheer",
+            before=before,
+            after=snapshot(obj),
+        )
+
+    def delete_model(self, request, obj):
+        audit_log(
+            actor=request.user,
+            action=AuditAction.DELETE,
+            obj=obj,
+            message="beheer",
+            before=snapshot(obj),
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_log(
+                actor=request.user,
+                action=AuditAction.DELETE,
+                obj=obj,
+                message="beheer",
+                before=snapshot(obj),
+            )
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(AuditEvent)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from zorgregio.audit.admin import AuditedModelAdmin
+
 from .models import Inhabitants, Municipality, Region
 
 
@@ -9,7 +11,7 @@ class MunicipalityInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MunicipalityInline]
@@ -21,7 +23,7 @@ class InhabitantsInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(AuditedModelAdmin):
     list_display = ["cbs_code", "name", "province", "region"]
     list_filter = ["region", "province"]
     search_fields = ["cbs_code", "name"]
