@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -19,13 +20,20 @@ def format_eurocents(cents: int | None) -> str:
 
 
 def parse_euros(text: str | int | Decimal) -> int:
-    """Parse an amount in euros ("12,34", "1.234,50", "12.34", 12) to eurocents.
+    """Parse an amount in euros ("12,34", "1.234,50", "25.000", "12.34", 12) to eurocents.
+
+    A comma is the decimal separator. Without a comma, dots followed by groups of exactly three
+    digits are thousands separators (Dutch), otherwise a single dot is a decimal point (as in
+    machine-written files).
 
     Rejects fractions of a cent and anything that is not a number, with a Dutch message.
     """
     raw = str(text).strip().replace("€", "").replace(" ", "")
     if "," in raw:
         raw = raw.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+", raw):
+        # "25.000" or "1.234.567": Dutch thousands separators, not a decimal point.
+        raw = raw.replace(".", "")
     try:
         value = Decimal(raw)
     except InvalidOperation as exc:

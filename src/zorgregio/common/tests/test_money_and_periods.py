@@ -9,7 +9,18 @@ from zorgregio.common.periods import Period
 
 @pytest.mark.parametrize(
     ("text", "cents"),
-    [("12,34", 1234), ("1.234,50", 123450), ("12.34", 1234), ("€ 7", 700), (12, 1200), ("0,01", 1)],
+    [
+        ("12,34", 1234),
+        ("1.234,50", 123450),
+        ("12.34", 1234),
+        ("€ 7", 700),
+        (12, 1200),
+        ("0,01", 1),
+        ("25.000", 2_500_000),
+        ("1.234.567", 123_456_700),
+        ("25.5", 2550),
+        ("-12,50", -1250),
+    ],
 )
 def test_parse_euros_to_exact_cents(text, cents):
     assert parse_euros(text) == cents
