@@ -455,7 +455,9 @@ class MunicipalityContractOptions(models.Model):
         "regio.Municipality", on_delete=models.CASCADE, related_name="contract_options"
     )
     spending_ceiling = models.BooleanField(_("art. 1.5 spending ceiling"), default=False)
-    warn_percent = models.PositiveSmallIntegerField(_("warn at % of the ceiling"), default=70)
+    warn_percent = models.PositiveSmallIntegerField(
+        _("warning percentage of the ceiling"), default=70
+    )
     activity_rule = models.BooleanField(
         _("art. 1.6 termination for too little activity"), default=False
     )

@@ -91,6 +91,11 @@ class Product(ValidityPeriod, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.productcategorie}{self.productcode} {self.name}"
 
+    @property
+    def label(self) -> str:
+        """Code, group and name as shown in the productenboek: ``02A16 Begeleiding: Basis``."""
+        return f"{self.productcode} {self.group.name}: {self.name}"
+
 
 class PurchaseMode(models.TextChoices):
     REGIONAL = "regionaal", _("bought regionally")

@@ -1,0 +1,74 @@
+"""XLSX export of the register (one row per admission, as filtered on screen)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+
+def register_workbook(admissions) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Contract register"))
+    headers = [
+        _("Provider"),
+        _("KvK number"),
+        _("AGB code"),
+        _("Product code"),
+        _("Product or product group"),
+        _("Municipality"),
+        _("CBS code"),
+        _("Valid from"),
+        _("Valid until"),
+        _("Status"),
+    ]
+    sheet.append(headers)
+    rows = admissions.values_list(
+        "provider__name",
+        "provider__kvk_number",
+        "provider__agb_code",
+        "product__productcategorie",
+        "product__productcode",
+        "product__name",
+        "product_group__name",
+        "municipality__name",
+        "municipality__cbs_code",
+        "valid_from",
+        "valid_until",
+        "status",
+    )
+    from .models import AdmissionStatus
+
+    labels = dict(AdmissionStatus.choices)
+    for (
+        name,
+        kvk,
+        agb,
+        cat,
+        code,
+        product,
+        group,
+        municipality,
+        cbs,
+        start,
+        end,
+        status,
+    ) in rows.iterator(chunk_size=2000):
+        sheet.append(
+            [
+                name,
+                kvk,
+                agb or "",
+                f"{cat}{code}" if code else "",
+                product or group,
+                municipality,
+                cbs,
+                start,
+                end,
+                str(labels.get(status, status)),
+            ]
+        )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

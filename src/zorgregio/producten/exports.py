@@ -1,0 +1,212 @@
+"""Exports: the catalogue (XLSX) and the tariff sheet for a date (XLSX and PDF)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.utils.translation import gettext as _
+
+from zorgregio.common.money import format_eurocents
+
+from .models import Product, Tariff
+
+
+def _product_row(p: Product) -> list:
+    return [
+        p.law,
+        p.group.code,
+        p.group.name,
+        p.productcategorie,
+        p.productcode,
+        p.name,
+        p.description,
+        p.unit,
+        " ".join(p.allowed_frequencies or []),
+        p.intensity_rank,
+        p.valid_from,
+        p.valid_until,
+        str(p.successor) if p.successor else "",
+    ]
+
+
+def catalogue_xlsx(products) -> bytes:
+    """The catalogue in the product import's columns (plus the successor), ready to re-import."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Products")[:31]
+    sheet.append(
+        [
+            "wet",
+            "productgroep_code",
+            "productgroep",
+            "productcategorie",
+            "productcode",
+            "naam",
+            "omschrijving",
+            "eenheid",
+            "frequenties",
+            "intensiteit",
+            "geldig_van",
+            "geldig_tot",
+            "opvolger",
+        ]
+    )
+    for product in products:
+        sheet.append(_product_row(product))
+    for column in ("K", "L"):
+        for cell in sheet[column][1:]:
+            cell.number_format = "yyyy-mm-dd"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _tariff_values(t: Tariff) -> list:
+    return [
+        t.product.productcategorie,
+        t.product.productcode,
+        t.product.name,
+        t.product.group.name,
+        t.municipality.name if t.municipality else _("whole region"),
+        t.product.unit,
+        t.amount_cents / 100,
+        t.valid_from,
+        t.valid_until,
+    ]
+
+
+def tariff_sheet_xlsx(tariffs: list[Tariff], day: dt.date) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Tariffs")[:31]
+    sheet.append([_("Tariff sheet on %s") % day.strftime("%d-%m-%Y")])
+    sheet.append(
+        [
+            _("Category"),
+            _("Code"),
+            _("Product"),
+            _("Product group"),
+            _("Municipality"),
+            _("Unit"),
+            _("Tariff (euro)"),
+            _("Valid from"),
+            _("Valid until"),
+        ]
+    )
+    for tariff in tariffs:
+        sheet.append(_tariff_values(tariff))
+    for row in sheet.iter_rows(min_row=3):
+        row[6].number_format = "#,##0.00"
+        row[7].number_format = "dd-mm-yyyy"
+        row[8].number_format = "dd-mm-yyyy"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _clip(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _pdf(title: str, subtitle: str, header: list, rows: list, widths: list, right: int) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        title=title,
+        author="zorgregio",
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+    )
+    styles = getSampleStyleSheet()
+    table = Table([header, *rows], repeatRows=1, colWidths=[w * mm for w in widths])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde7f3")),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("ALIGN", (right, 1), (right, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story = [Paragraph(title, styles["Title"])]
+    if subtitle:
+        story.append(Paragraph(subtitle, styles["Normal"]))
+    story += [Spacer(1, 4 * mm), table]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def catalogue_pdf(products, day: dt.date, region_name: str = "") -> bytes:
+    """The products valid on ``day`` with their region-wide tariff then (``tariff_cents``)."""
+    header = [
+        _("Category"),
+        _("Code"),
+        _("Product"),
+        _("Intensity"),
+        _("Unit"),
+        _("Frequencies"),
+        _("Valid from"),
+        _("Valid until"),
+        _("Tariff"),
+    ]
+    rows = [
+        [
+            p.productcategorie,
+            p.productcode,
+            _clip(f"{p.group.name}: {p.name}", 60),
+            p.intensity_rank or "",
+            p.unit,
+            ", ".join(p.allowed_frequencies or []),
+            p.valid_from.strftime("%d-%m-%Y"),
+            p.valid_until.strftime("%d-%m-%Y") if p.valid_until else "",
+            format_eurocents(p.tariff_cents) if p.tariff_cents is not None else "",
+        ]
+        for p in products
+    ]
+    title = _("Product catalogue on %s") % day.strftime("%d-%m-%Y")
+    return _pdf(title, region_name, header, rows, [18, 16, 88, 16, 12, 22, 24, 24, 26], 8)
+
+
+def tariff_sheet_pdf(tariffs: list[Tariff], day: dt.date, region_name: str = "") -> bytes:
+    header = [
+        _("Category"),
+        _("Code"),
+        _("Product"),
+        _("Municipality"),
+        _("Unit"),
+        _("Tariff"),
+        _("Valid from"),
+        _("Valid until"),
+    ]
+    rows = [
+        [
+            t.product.productcategorie,
+            t.product.productcode,
+            _clip(f"{t.product.group.name}: {t.product.name}", 60),
+            t.municipality.name if t.municipality else _("whole region"),
+            t.product.unit,
+            format_eurocents(t.amount_cents),
+            t.valid_from.strftime("%d-%m-%Y"),
+            t.valid_until.strftime("%d-%m-%Y") if t.valid_until else "",
+        ]
+        for t in tariffs
+    ]
+    title = _("Tariff sheet on %s") % day.strftime("%d-%m-%Y")
+    return _pdf(title, region_name, header, rows, [18, 18, 90, 40, 14, 28, 24, 24], 5)

@@ -1,0 +1,182 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from zorgregio.common.money import parse_euros
+
+from .models import CostCalculation, Indexation, Product
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DayForm(forms.Form):
+    op = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
+
+
+class EuroField(forms.CharField):
+    """An amount in euros (``12,34``) cleaned to eurocents; fractions of a cent are refused."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        cents = parse_euros(value)
+        if cents < 0:
+            raise ValidationError(_("The amount may not be negative."))
+        return cents
+
+
+class CostCalculationForm(forms.ModelForm):
+    monthly_salary = EuroField(label=_("Monthly salary of that scale and step (euro)"))
+    travel_cost_per_hour = EuroField(label=_("Travel cost per productive hour (euro)"))
+
+    class Meta:
+        model = CostCalculation
+        fields = [
+            "note",
+            "cao_name",
+            "cao_scale",
+            "cao_step",
+            "holiday_pay_pct",
+            "year_end_bonus_pct",
+            "employer_charges_pct",
+            "hours_per_week",
+            "leave_pct",
+            "sickness_pct",
+            "training_pct",
+            "travel_time_pct",
+            "meetings_pct",
+            "overhead_pct",
+            "reporting_pct",
+            "risk_pct",
+            "hours_per_unit",
+        ]
+
+    def __init__(self, *args, instance=None, **kwargs):
+        initial = kwargs.pop("initial", {}) or {}
+        if instance is not None and instance.pk:
+            initial.setdefault("monthly_salary", _cents_text(instance.monthly_salary_cents))
+            initial.setdefault(
+                "travel_cost_per_hour", _cents_text(instance.travel_cost_per_hour_cents)
+            )
+        super().__init__(*args, instance=instance, initial=initial, **kwargs)
+        for name, form_field in self.fields.items():
+            if isinstance(form_field, forms.DecimalField):
+                form_field.widget.attrs["step"] = "any"
+            if name == "note":
+                form_field.required = False
+
+    def inputs(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "note"}
+        data["monthly_salary_cents"] = self.cleaned_data["monthly_salary"]
+        data["travel_cost_per_hour_cents"] = self.cleaned_data["travel_cost_per_hour"] or 0
+        return data
+
+
+def _cents_text(cents: int) -> str:
+    return f"{cents // 100},{cents % 100:02d}"
+
+
+class ApplyCalculationForm(forms.Form):
+    valid_from = forms.DateField(label=_("Tariff valid from"), widget=DateInput())
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=None,
+        required=False,
+        empty_label=_("Whole region"),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+
+
+class IndexationForm(forms.ModelForm):
+    class Meta:
+        model = Indexation
+        fields = [
+            "name",
+            "year",
+            "labour_weight_pct",
+            "material_weight_pct",
+            "labour_forecast_next_pct",
+            "labour_forecast_current_pct",
+            "labour_final_current_pct",
+            "material_forecast_next_pct",
+            "material_forecast_current_pct",
+            "material_final_current_pct",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            if isinstance(form_field, forms.DecimalField):
+                form_field.widget.attrs["step"] = "any"
+
+
+class IndexationApplyForm(forms.Form):
+    valid_from = forms.DateField(label=_("Apply from"), widget=DateInput())
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file contains"),
+        choices=[("products", _("Products")), ("tariffs", _("Tariffs"))],
+    )
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+
+
+class RetireForm(forms.Form):
+    valid_until = forms.DateField(label=_("Last day of the product"), widget=DateInput())
+    successor = forms.ModelChoiceField(
+        label=_("Succeeded by"), queryset=Product.objects.none(), required=False
+    )
+
+    def __init__(self, *args, product=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = Product.objects.filter(law=product.law).exclude(
+            pk=product.pk
+        )
+
+
+class MatrixDateForm(forms.Form):
+    valid_from = forms.DateField(label=_("Changes apply from"), widget=DateInput())
+
+
+class ProductForm(forms.ModelForm):
+    """A new product; the code lists come from the iStandaarden (WJ756, WMO757)."""
+
+    unit = forms.ChoiceField(label=_("Unit"))
+    allowed_frequencies = forms.MultipleChoiceField(
+        label=_("Frequencies allowed"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "group",
+            "law",
+            "productcategorie",
+            "productcode",
+            "name",
+            "description",
+            "unit",
+            "allowed_frequencies",
+            "intensity_rank",
+            "valid_from",
+            "valid_until",
+        ]
+        widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        from zorgregio.codelijsten.selectors import code_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = code_choices("iwmo", "WJ756")
+        self.fields["allowed_frequencies"].choices = code_choices("iwmo", "WMO757")

@@ -1,0 +1,510 @@
+"""Pages of the productenboek. Everyone with a role reads; the regional team edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from zorgregio.accounts.permissions import RoleRequiredMixin
+from zorgregio.audit.models import AuditAction
+from zorgregio.audit.services import audit_log
+
+from . import exports, importing, selectors, services
+from .forms import (
+    ApplyCalculationForm,
+    CostCalculationForm,
+    DayForm,
+    ImportForm,
+    IndexationApplyForm,
+    IndexationForm,
+    MatrixDateForm,
+    ProductForm,
+    RetireForm,
+)
+from .models import CostCalculation, Indexation, Product, ProductGroup
+
+
+def _day(request) -> dt.date:
+    form = DayForm(request.GET)
+    if form.is_valid() and form.cleaned_data["op"]:
+        return form.cleaned_data["op"]
+    return timezone.localdate()
+
+
+def _error_text(exc: ValidationError) -> list[str]:
+    return exc.messages
+
+
+class ProductenView(RoleRequiredMixin, TemplateView):
+    def manager_only(self):
+        if not self.scope.manages_region:
+            raise PermissionDenied(_("Only the regional team may do this."))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_edit=self.scope.manages_region, **kwargs)
+
+
+class IndexView(ProductenView):
+    """The catalogue on a date, per product group, with the region-wide tariff then."""
+
+    template_name = "producten/index.html"
+
+    def get_context_data(self, **kwargs):
+        day = _day(self.request)
+        products = selectors.products_with_tariff(self.request.user, day)
+        groups: dict[int, dict] = {}
+        for product in products.order_by(
+            "-group__law", "group__name", "intensity_rank", "productcode"
+        ):
+            groups.setdefault(product.group_id, {"group": product.group, "products": []})[
+                "products"
+            ].append(product)
+        return super().get_context_data(
+            day=day,
+            day_form=DayForm(initial={"op": day}),
+            groups=list(groups.values()),
+            retired=selectors.products(self.request.user)
+            .filter(valid_until__lt=day)
+            .order_by("-valid_until")[:50],
+            **kwargs,
+        )
+
+
+class ProductCreateView(ProductenView):
+    template_name = "producten/product_form.html"
+
+    def get(self, request, *args, **kwargs):
+        self.manager_only()
+        return self.render_to_response(self.get_context_data(form=ProductForm()))
+
+    def post(self, request, *args, **kwargs):
+        self.manager_only()
+        form = ProductForm(request.POST)
+        if form.is_valid():
+            try:
+                product = services.product_create(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("The product has been added."))
+                return redirect("producten:product", pk=product.pk)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.error_dict.items():
+                        for error in errors:
+                            form.add_error(field if field in form.fields else None, error)
+                else:
+                    for message in exc.messages:
+                        form.add_error(None, message)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ProductDetailView(ProductenView):
+    template_name = "producten/product_detail.html"
+
+    def product(self) -> Product:
+        return get_object_or_404(selectors.products(self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        product = self.product()
+        return super().get_context_data(
+            product=product,
+            tariffs=selectors.tariffs(self.request.user).filter(product=product),
+            purchases=selectors.matrix_entries(self.request.user).filter(product=product),
+            calculations=selectors.calculations_for(product),
+            predecessors=product.predecessors.all(),
+            retire_form=kwargs.pop("retire_form", None) or RetireForm(product=product),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.manager_only()
+        product = self.product()
+        form = RetireForm(request.POST, product=product)
+        if form.is_valid():
+            try:
+                services.product_retire(
+                    actor=request.user,
+                    product=product,
+                    valid_until=form.cleaned_data["valid_until"],
+                    successor=form.cleaned_data["successor"],
+                )
+                messages.success(request, _("The product has been retired."))
+                return redirect("producten:product", pk=product.pk)
+            except ValidationError as exc:
+                for message in _error_text(exc):
+                    form.add_error(None, message)
+        return self.render_to_response(self.get_context_data(retire_form=form))
+
+
+class MatrixView(ProductenView):
+    template_name = "producten/matrix.html"
+
+    def group_id(self) -> int | None:
+        raw = self.request.POST.get("groep") or self.request.GET.get("groep") or ""
+        return int(raw) if raw.isdigit() else None
+
+    def get_context_data(self, **kwargs):
+        day = kwargs.pop("day", None) or _day(self.request)
+        matrix = selectors.purchase_matrix(self.request.user, day, self.group_id())
+        return super().get_context_data(
+            day=day,
+            day_form=DayForm(initial={"op": day}),
+            groups=ProductGroup.objects.order_by("-law", "name"),
+            group_id=self.group_id(),
+            date_form=kwargs.pop("date_form", None) or MatrixDateForm(initial={"valid_from": day}),
+            **matrix,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.manager_only()
+        form = MatrixDateForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(date_form=form))
+        day = form.cleaned_data["valid_from"]
+        matrix = selectors.purchase_matrix(request.user, day, self.group_id())
+        changes = {}
+        for row in matrix["rows"]:
+            for cell in row["cells"]:
+                key = f"cell-{row['product'].pk}-{cell['municipality'].pk}"
+                value = request.POST.get(key)
+                if value and value != cell["mode"]:
+                    changes[(row["product"], cell["municipality"])] = value
+        try:
+            count = services.purchase_matrix_set(
+                actor=request.user, valid_from=day, changes=changes
+            )
+        except ValidationError as exc:
+            for message in _error_text(exc):
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(date_form=form, day=day))
+        messages.success(
+            request,
+            _("%(count)s cells changed from %(day)s.")
+            % {"count": count, "day": day.strftime("%d-%m-%Y")},
+        )
+        group = f"&groep={self.group_id()}" if self.group_id() else ""
+        return redirect(f"{reverse('producten:matrix')}?op={day.isoformat()}{group}")
+
+
+class TariffSheetView(ProductenView):
+    template_name = "producten/tariff_sheet.html"
+
+    def get(self, request, *args, **kwargs):
+        day = _day(request)
+        export = request.GET.get("formaat")
+        if export in ("xlsx", "pdf"):
+            rows = selectors.tariff_sheet(request.user, day)
+            audit_log(
+                actor=request.user,
+                action=AuditAction.EXPORT,
+                message=f"tariff sheet {day.isoformat()} {export}",
+            )
+            if export == "xlsx":
+                content = exports.tariff_sheet_xlsx(rows, day)
+                kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            else:
+                region = request.user.region
+                content = exports.tariff_sheet_pdf(rows, day, region.name if region else "")
+                kind = "application/pdf"
+            response = HttpResponse(content, content_type=kind)
+            response["Content-Disposition"] = (
+                f'attachment; filename="tarieven-{day.isoformat()}.{export}"'
+            )
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        day = _day(self.request)
+        return super().get_context_data(
+            day=day,
+            day_form=DayForm(initial={"op": day}),
+            tariffs=selectors.tariff_sheet(self.request.user, day),
+            **kwargs,
+        )
+
+
+class CatalogueExportView(ProductenView):
+    """The catalogue: XLSX (every product, import columns) or PDF (products on a date)."""
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("formaat") == "pdf":
+            day = _day(request)
+            products = selectors.products_with_tariff(request.user, day).order_by(
+                "-group__law", "group__name", "intensity_rank", "productcode"
+            )
+            region = request.user.region
+            content = exports.catalogue_pdf(products, day, region.name if region else "")
+            kind, name = "application/pdf", f"productenboek-{day.isoformat()}.pdf"
+        else:
+            products = selectors.products(request.user).order_by(
+                "group__law", "group__name", "intensity_rank", "productcode", "valid_from"
+            )
+            content = exports.catalogue_xlsx(products)
+            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            name = "productenboek.xlsx"
+        audit_log(actor=request.user, action=AuditAction.EXPORT, message=f"catalogue {name}")
+        response = HttpResponse(content, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class CalculationView(ProductenView):
+    """One version of a product's calculation, step by step, and a form for the next version."""
+
+    template_name = "producten/calculation.html"
+
+    def setup_objects(self):
+        self.product = get_object_or_404(
+            selectors.products(self.request.user), pk=self.kwargs["pk"]
+        )
+        version = self.kwargs.get("version")
+        if version:
+            self.calculation = get_object_or_404(
+                CostCalculation, product=self.product, version=version
+            )
+        else:
+            self.calculation = selectors.latest_calculation(self.product)
+
+    def get(self, request, *args, **kwargs):
+        self.setup_objects()
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        calculation = self.calculation
+        form = kwargs.pop("form", None) or CostCalculationForm(
+            instance=calculation or CostCalculation(product=self.product),
+            initial={} if calculation else {"monthly_salary": "", "travel_cost_per_hour": "0"},
+        )
+        versions = selectors.calculations_for(self.product)
+        return super().get_context_data(
+            product=self.product,
+            calculation=calculation,
+            result=calculation.result() if calculation else None,
+            form=form,
+            apply_form=kwargs.pop("apply_form", None)
+            or ApplyCalculationForm(
+                municipalities=selectors.region_municipalities(self.request.user)
+            ),
+            versions=versions,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.setup_objects()
+        self.manager_only()
+        form = CostCalculationForm(request.POST, instance=CostCalculation(product=self.product))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        inputs = form.inputs()
+        preview = CostCalculation(product=self.product, **inputs)
+        try:
+            services.check_calculation(preview)
+        except ValidationError as exc:
+            for message in _error_text(exc):
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form))
+        if request.POST.get("action") == "save":
+            calculation = services.calculation_create(
+                actor=request.user,
+                product=self.product,
+                note=form.cleaned_data.get("note") or "",
+                **inputs,
+            )
+            messages.success(request, _("Saved as version %s.") % calculation.version)
+            return redirect(
+                "producten:calculation", pk=self.product.pk, version=calculation.version
+            )
+        return self.render_to_response(self.get_context_data(form=form, preview=preview.result()))
+
+
+class CalculationApplyView(ProductenView):
+    template_name = "producten/calculation.html"
+
+    def post(self, request, *args, **kwargs):
+        self.manager_only()
+        product = get_object_or_404(Product, pk=kwargs["pk"])
+        calculation = get_object_or_404(CostCalculation, product=product, version=kwargs["version"])
+        form = ApplyCalculationForm(
+            request.POST, municipalities=selectors.region_municipalities(request.user)
+        )
+        if form.is_valid():
+            try:
+                tariff = services.calculation_apply(
+                    actor=request.user,
+                    calculation=calculation,
+                    valid_from=form.cleaned_data["valid_from"],
+                    municipality=form.cleaned_data["municipality"],
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(
+                    request,
+                    _("The tariff of %(product)s is now set from %(day)s.")
+                    % {"product": product.label, "day": tariff.valid_from.strftime("%d-%m-%Y")},
+                )
+                return redirect(
+                    f"{reverse('producten:tariffs')}?op={tariff.valid_from.isoformat()}"
+                )
+            except ValidationError as exc:
+                for message in _error_text(exc):
+                    form.add_error(None, message)
+        view = CalculationView()
+        view.setup(request, pk=product.pk, version=calculation.version)
+        view.scope = self.scope
+        view.setup_objects()
+        return view.render_to_response(view.get_context_data(apply_form=form))
+
+
+class CalculationCompareView(ProductenView):
+    template_name = "producten/calculation_compare.html"
+
+    def get_context_data(self, **kwargs):
+        product = get_object_or_404(selectors.products(self.request.user), pk=self.kwargs["pk"])
+        versions = list(selectors.calculations_for(product))
+        by_number = {c.version: c for c in versions}
+
+        def pick(name, default):
+            try:
+                return by_number.get(int(self.request.GET.get(name, "")), default)
+            except ValueError:
+                return default
+
+        left = pick("a", versions[1] if len(versions) > 1 else (versions[0] if versions else None))
+        right = pick("b", versions[0] if versions else None)
+        inputs, steps = [], []
+        if left and right:
+            for name in CostCalculation.INPUT_FIELDS:
+                model_field = CostCalculation._meta.get_field(name)
+                a, b = getattr(left, name), getattr(right, name)
+                inputs.append(
+                    {
+                        "label": model_field.verbose_name,
+                        "a": a,
+                        "b": b,
+                        "changed": a != b,
+                        "cents": name.endswith("_cents"),
+                    }
+                )
+            ra, rb = left.result(), right.result()
+            for sa, sb in zip(ra.steps, rb.steps, strict=True):
+                steps.append(
+                    {"step": sa, "a": sa.value, "b": sb.value, "changed": sa.value != sb.value}
+                )
+        return super().get_context_data(
+            product=product,
+            versions=versions,
+            left=left,
+            right=right,
+            inputs=inputs,
+            steps=steps,
+            **kwargs,
+        )
+
+
+class IndexationListView(ProductenView):
+    template_name = "producten/indexations.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            indexations=selectors.indexations(),
+            form=kwargs.pop("form", None)
+            or IndexationForm(initial={"year": timezone.localdate().year + 1}),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.manager_only()
+        form = IndexationForm(request.POST)
+        if form.is_valid():
+            try:
+                indexation = services.indexation_create(actor=request.user, **form.cleaned_data)
+                return redirect("producten:indexation", pk=indexation.pk)
+            except ValidationError as exc:
+                for message in _error_text(exc):
+                    form.add_error(None, message)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class IndexationDetailView(ProductenView):
+    template_name = "producten/indexation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        indexation = get_object_or_404(Indexation, pk=self.kwargs["pk"])
+        form = kwargs.pop("form", None)
+        if form is None:
+            form = IndexationApplyForm(
+                self.request.GET or None, initial={"valid_from": dt.date(indexation.year, 1, 1)}
+            )
+        day = indexation.applied_from or (
+            form.cleaned_data["valid_from"]
+            if form.is_bound and form.is_valid()
+            else dt.date(indexation.year, 1, 1)
+        )
+        preview = (
+            []
+            if indexation.applied_from
+            else selectors.indexation_preview(indexation, self.request.user, day)
+        )
+        return super().get_context_data(
+            indexation=indexation,
+            result=indexation.result(),
+            form=form,
+            day=day,
+            preview=preview,
+            applied=indexation.tariffs.select_related("product__group", "municipality"),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.manager_only()
+        indexation = get_object_or_404(Indexation, pk=kwargs["pk"])
+        form = IndexationApplyForm(request.POST)
+        if form.is_valid():
+            try:
+                created = services.indexation_apply(
+                    actor=request.user,
+                    indexation=indexation,
+                    valid_from=form.cleaned_data["valid_from"],
+                )
+                messages.success(request, _("%s tariffs indexed.") % len(created))
+                return redirect("producten:indexation", pk=indexation.pk)
+            except ValidationError as exc:
+                for message in _error_text(exc):
+                    form.add_error(None, message)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ImportView(ProductenView):
+    template_name = "producten/import.html"
+
+    def get(self, request, *args, **kwargs):
+        self.manager_only()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            form=kwargs.pop("form", None) or ImportForm(),
+            product_columns=importing.PRODUCT_COLUMNS,
+            tariff_columns=importing.TARIFF_COLUMNS,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.manager_only()
+        form = ImportForm(request.POST, request.FILES)
+        report = None
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            run = (
+                importing.import_products
+                if form.cleaned_data["kind"] == "products"
+                else importing.import_tariffs
+            )
+            report = run(actor=request.user, upload=upload, filename=upload.name)
+        return self.render_to_response(self.get_context_data(form=form, report=report))
