@@ -284,6 +284,14 @@ ZORGREGIO_XSD_DIR = env(
     "(`iwmo-3.2/`, `ijw-3.2/`). When set, every message is validated against them.",
     group="Messages",
 )
+ZORGREGIO_MAX_MESSAGE_BYTES = env(
+    "ZORGREGIO_MAX_MESSAGE_BYTES",
+    1024**3,
+    cast=int,
+    help="Largest message file accepted, in bytes (default 1 GiB); larger files are refused "
+    "with a reason before parsing.",
+    group="Messages",
+)
 
 LOGGING = {
     "version": 1,
