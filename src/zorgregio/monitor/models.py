@@ -91,6 +91,9 @@ class DeliveryFact(models.Model):
             models.Index(fields=["client_id", "law"]),
         ]
 
+    def __str__(self) -> str:
+        return f"DeliveryFact {self.pk}"
+
 
 class Trajectory(models.Model):
     """Per client and product group: deliveries merged where they overlap or touch. Its
@@ -109,6 +112,9 @@ class Trajectory(models.Model):
     class Meta:
         indexes = [models.Index(fields=["start_date"]), models.Index(fields=["end_date"])]
 
+    def __str__(self) -> str:
+        return f"Trajectory {self.pk}"
+
 
 class ClientMonth(models.Model):
     """Realisatie per month (of the ProductPeriode begin), client, municipality, provider and
@@ -126,5 +132,66 @@ class ClientMonth(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["month", "municipality_id"]),
-            models.Index(fields=["municipality_id", "month"]),
+            models.Index(fields=["provider_id", "month"]),
         ]
+
+    def __str__(self) -> str:
+        return f"ClientMonth {self.pk}"
+
+
+class ScopeMonth(models.Model):
+    """Realisatie per month, municipality, product group and law (from ``ClientMonth``), with
+    the number of clients in that cell: the region and municipality pages read sums from here."""
+
+    month = models.DateField()
+    municipality_id = models.BigIntegerField()
+    group_id = models.BigIntegerField(null=True)
+    law = models.CharField(max_length=4, choices=Law.choices)
+    amount_cents = models.BigIntegerField()
+    clients = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "municipality_id"])]
+
+    def __str__(self) -> str:
+        return f"ScopeMonth {self.pk}"
+
+
+class ProviderMonth(models.Model):
+    """As ``ScopeMonth``, per provider too: market shares and provider pages."""
+
+    month = models.DateField()
+    municipality_id = models.BigIntegerField()
+    provider_id = models.BigIntegerField()
+    group_id = models.BigIntegerField(null=True)
+    law = models.CharField(max_length=4, choices=Law.choices)
+    amount_cents = models.BigIntegerField()
+    clients = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "municipality_id"]),
+            models.Index(fields=["provider_id", "month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"ProviderMonth {self.pk}"
+
+
+class ClientYear(models.Model):
+    """``ClientMonth`` summed per calendar year: exact client counts for whole years."""
+
+    year_start = models.DateField()
+    client_id = models.BigIntegerField()
+    municipality_id = models.BigIntegerField()
+    provider_id = models.BigIntegerField()
+    product_id = models.BigIntegerField(null=True)
+    group_id = models.BigIntegerField(null=True)
+    law = models.CharField(max_length=4, choices=Law.choices)
+    amount_cents = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year_start", "municipality_id"])]
+
+    def __str__(self) -> str:
+        return f"ClientYear {self.pk}"

@@ -1,0 +1,393 @@
+"""Ingest benchmark: a generated archive of >= 1,000,000 declaration lines, imported end to end.
+
+    .venv/bin/python benchmarks/ingest/bench.py                  # 1,000,000 lines, README
+    .venv/bin/python benchmarks/ingest/bench.py --lines 50000     # a quick run first
+    .venv/bin/python benchmarks/ingest/bench.py --lines 20000 --profile   # where the time goes
+
+Steps (each timed):
+
+1. A fresh SQLite database under ``var/bench/`` with the demo region's reference data (the demo
+   steps before ``berichten``: municipalities, 300 providers, products, tariffs, contract
+   register). The demo register starts in 2026; for a multi-year archive the benchmark copies
+   the tariffs and admissions back to 2021 (in the benchmark database only).
+2. The archive (``berichten.generator``), sized by a pilot run to reach ``--lines`` lines.
+3. In a child process, ``services.ingest_paths`` over the archive with every check on (XSD
+   validation with ``ZORGREGIO_XSD_DIR``, structure, TR checks, contract register, tariffs):
+   first the non-declaration messages (301/305/307/315/317/319), then the 323 declarations.
+   Declaration lines per second = lines / time of the 323 phase; the end-to-end figure divides
+   the lines by both phases. Peak memory is the child's VmHWM (peak resident set).
+4. In another child, a bare ``lxml.etree.iterparse`` of the same 323 files (counting the
+   Prestaties and clearing elements), for the ratio.
+
+``--write-readme`` replaces the "Ingest" section of ``benchmarks/README.md`` with the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BENCH = REPO / "var" / "bench"
+XSD_DIR = REPO.parent / "shared" / "standards" / "istandaarden-3.2" / "xsd"
+README = REPO / "benchmarks" / "README.md"
+HISTORY_START = dt.date(2021, 1, 1)
+ARCHIVE_END = dt.date(2026, 10, 31)
+DECLARATION = re.compile(r"-(WMO|JW)323-")
+SECTION_START = "<!-- ingest-benchmark:start -->"
+SECTION_END = "<!-- ingest-benchmark:end -->"
+
+
+def _environment(db: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="zorgregio.conf.settings",
+        DEBUG="false",
+        SECRET_KEY="benchmark-only-secret-key",
+        ZORGREGIO_PSEUDONYM_KEY="benchmark-pseudonym-key",
+        ZORGREGIO_ENCRYPTION_KEY="YmVuY2htYXJrLWtleS1iZW5jaG1hcmsta2V5LWJlbmM=",
+        DATABASE_URL=f"sqlite:///{db}",
+        ZORGREGIO_UPLOAD_DIR=str(db.parent / f"{db.stem}-uploads"),
+        ZORGREGIO_BASE_DIR=str(REPO),
+    )
+    if XSD_DIR.is_dir():
+        env.setdefault("ZORGREGIO_XSD_DIR", str(XSD_DIR))
+    return env
+
+
+def _django(db: Path) -> None:
+    os.environ.update(_environment(db))
+    import django
+
+    django.setup()
+
+
+def peak_rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# --- child commands ------------------------------------------------------------------------
+
+
+def child_prepare(args) -> dict:
+    """Migrate a fresh database and run the demo steps before the message archive."""
+    _django(Path(args.db))
+    import random
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from zorgregio.demo.management.commands.demo import DEMO_PASSWORD
+    from zorgregio.demo.registry import DemoContext, steps
+
+    call_command("migrate", verbosity=0, interactive=False)
+    ctx = DemoContext(seed=args.seed, scale=1.0, log=lambda _t: None, password=DEMO_PASSWORD)
+    for step in steps():
+        if step.order >= 50:
+            break
+        ctx.rng = random.Random(f"{args.seed}:{step.name}")
+        with transaction.atomic():
+            step.func(ctx)
+    _backdate_register()
+    return {"ok": True}
+
+
+def _backdate_register() -> None:
+    """Give the benchmark database a history from 2021: products, tariffs and admissions that
+    start in 2026 start in 2021 (tariffs 5% lower before 2026)."""
+    from zorgregio.contracten.models import Admission
+    from zorgregio.producten.models import Product, Tariff
+
+    first = dt.date(2026, 1, 1)
+    Product.objects.filter(valid_from=first).update(valid_from=HISTORY_START)
+    earlier = [
+        Tariff(
+            product_id=t.product_id,
+            municipality_id=t.municipality_id,
+            amount_cents=t.amount_cents * 95 // 100,
+            valid_from=HISTORY_START,
+            valid_until=first - dt.timedelta(days=1),
+            reason="benchmark history",
+        )
+        for t in Tariff.objects.filter(valid_from=first)
+    ]
+    Tariff.objects.bulk_create(earlier)
+    Admission.objects.filter(valid_from=first).update(valid_from=HISTORY_START)
+
+
+def child_generate(args) -> dict:
+    _django(Path(args.db))
+    from zorgregio.berichten.generator import catalogue_from_db, generate_archive
+
+    catalogue = _largest_providers(catalogue_from_db(), args.providers)
+    # Long-running care and a few large providers, as in a real region's declarations.
+    options = {
+        "seed": args.seed, "start": HISTORY_START, "end": ARCHIVE_END,
+        "months": (24, 36, 48, 60, 72), "provider_skew": 0.7, "request_rate": 0.15,
+        "change_rate": 0.08,
+    }  # fmt: skip
+    pilot_dir = Path(args.out) / "pilot"
+    shutil.rmtree(pilot_dir, ignore_errors=True)
+    pilot = generate_archive(catalogue, pilot_dir, clients=400, **options)
+    shutil.rmtree(pilot_dir, ignore_errors=True)
+    per_client = pilot.stats["declaration_lines"] / 400
+    clients = math.ceil(args.lines / per_client * 1.04)
+    started = time.perf_counter()
+    result = generate_archive(catalogue, Path(args.out), clients=clients, **options)
+    seconds = time.perf_counter() - started
+    return {"clients": clients, "seconds": seconds, "stats": result.stats,
+            "root": str(result.root), "peak_rss_mb": peak_rss_mb()}  # fmt: skip
+
+
+def _largest_providers(catalogue, count: int):
+    """Keep the ``count`` providers with the most admissions: in a real region a few dozen
+    providers deliver most of the care, so declarations hold hundreds of lines."""
+    from collections import Counter
+
+    from zorgregio.berichten.generator import Catalogue
+
+    if not count:
+        return catalogue
+    admissions = Counter(a.provider for a in catalogue.admissions)
+    keep = {agb for agb, _n in sorted(admissions.items(), key=lambda kv: (-kv[1], kv[0]))[:count]}
+    return Catalogue(
+        catalogue.municipalities,
+        sorted(keep),
+        catalogue.products,
+        [a for a in catalogue.admissions if a.provider in keep],
+        [*catalogue.notes, f"the {count} providers with the most admissions"],
+    )
+
+
+def _split(root: Path) -> tuple[list[Path], list[Path]]:
+    files = sorted(p for p in root.rglob("*.xml"))
+    declarations = [p for p in files if DECLARATION.search(p.name)]
+    others = [p for p in files if not DECLARATION.search(p.name)]
+    return others, declarations
+
+
+def child_ingest(args) -> dict:
+    _django(Path(args.db))
+    from zorgregio.berichten.services import ingest_paths
+    from zorgregio.zorg.models import Declaratie, DeclaratieRegel
+
+    others, declarations = _split(Path(args.root))
+    if args.limit:
+        others, declarations = others[: args.limit], declarations[: args.limit // 4]
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    started = time.perf_counter()
+    first = ingest_paths(others)
+    middle = time.perf_counter()
+    second = ingest_paths(declarations)
+    done = time.perf_counter()
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        profile_path = Path(args.db).with_suffix(".prof")
+        profiler.dump_stats(profile_path)
+        pstats.Stats(str(profile_path), stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(str(profile_path), stream=sys.stderr).sort_stats("tottime").print_stats(25)
+    stored = DeclaratieRegel.objects.count()
+    refused_lines = sum(len(d) for d in Declaratie.objects.values_list("refused_lines", flat=True))
+    return {
+        "other_files": len(others),
+        "other_seconds": middle - started,
+        "other_refused": sum(1 for r in first if r.refused),
+        "declaration_files": len(declarations),
+        "declaration_seconds": done - middle,
+        "declaration_refused": sum(1 for r in second if r.refused),
+        "lines": stored + refused_lines,
+        "lines_rejected": DeclaratieRegel.objects.filter(status="afgekeurd").count(),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def child_bare(args) -> dict:
+    from lxml import etree
+
+    _others, declarations = _split(Path(args.root))
+    started = time.perf_counter()
+    lines = 0
+    for path in declarations:
+        for _event, element in etree.iterparse(str(path), events=("end",)):
+            if element.tag.endswith("}Prestatie"):
+                lines += 1
+                element.clear()
+    seconds = time.perf_counter() - started
+    return {"files": len(declarations), "lines": lines, "seconds": seconds,
+            "peak_rss_mb": peak_rss_mb()}  # fmt: skip
+
+
+CHILDREN = {
+    "_prepare": child_prepare,
+    "_generate": child_generate,
+    "_ingest": child_ingest,
+    "_bare": child_bare,
+}
+
+
+def _run_child(command: str, db: Path, **options) -> dict:
+    argv = [sys.executable, __file__, command, "--db", str(db)]
+    for key, value in options.items():
+        if value is True:
+            argv.append(f"--{key}")
+        elif value not in (None, False):
+            argv += [f"--{key}", str(value)]
+    proc = subprocess.run(argv, capture_output=True, text=True, env=_environment(db))
+    if proc.stderr:
+        sys.stderr.write(proc.stderr[-20000:])
+    if proc.returncode != 0:
+        raise SystemExit(f"{command} failed ({proc.returncode})")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# --- the benchmark -------------------------------------------------------------------------
+
+
+def main(args) -> None:
+    BENCH.mkdir(parents=True, exist_ok=True)
+    name = f"{args.lines}-p{args.providers}"
+    db = BENCH / f"ingest-{name}.sqlite3"
+    out = BENCH / f"archive-{name}"
+    for path in (db, db.parent / f"{db.stem}-uploads"):
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    timings = {}
+    started = time.perf_counter()
+    _run_child("_prepare", db, seed=args.seed)
+    timings["prepare_seconds"] = time.perf_counter() - started
+    print(f"database ready ({timings['prepare_seconds']:.0f} s)", flush=True)
+    if args.reuse_archive and (out / "berichten").is_dir():
+        stats = json.loads((out / "manifest.json").read_text())["stats"]
+        generated = {"reused": True, "root": str(out / "berichten"), "stats": stats}
+    else:
+        shutil.rmtree(out, ignore_errors=True)
+        generated = _run_child(
+            "_generate", db, seed=args.seed, lines=args.lines, out=out, providers=args.providers
+        )
+        print(f"archive: {generated['stats']['files']} files, "
+              f"{generated['stats']['declaration_lines']} lines "
+              f"({generated['seconds']:.0f} s)", flush=True)  # fmt: skip
+    root = generated["root"]
+    ingest = _run_child("_ingest", db, root=root, profile=args.profile, limit=args.limit)
+    print(json.dumps(ingest, indent=1), flush=True)
+    bare = _run_child("_bare", db, root=root)
+    print(json.dumps(bare, indent=1), flush=True)
+    results = _summary(args, generated, ingest, bare)
+    print(json.dumps(results, indent=1))
+    (BENCH / f"results-{name}.json").write_text(json.dumps(results, indent=1))
+    if args.write_readme:
+        _write_readme(results)
+
+
+def _summary(args, generated, ingest, bare) -> dict:
+    lines = ingest["lines"]
+    end_to_end = ingest["other_seconds"] + ingest["declaration_seconds"]
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, SQLite",
+        "command": " ".join(["benchmarks/ingest/bench.py", *sys.argv[1:]]),
+        "providers": args.providers,
+        "xsd_validation": bool(os.environ.get("ZORGREGIO_XSD_DIR") or XSD_DIR.is_dir()),
+        "generated": generated.get("stats", {}),
+        "generate_seconds": generated.get("seconds"),
+        "ingest": ingest,
+        "bare": bare,
+        "declaration_lines_per_second": lines / ingest["declaration_seconds"],
+        "end_to_end_lines_per_second": lines / end_to_end,
+        "other_files_per_second": ingest["other_files"] / max(ingest["other_seconds"], 1e-9),
+        "bare_lines_per_second": bare["lines"] / bare["seconds"],
+        "ratio_to_bare_lxml": ingest["declaration_seconds"] / bare["seconds"],
+    }
+
+
+def _write_readme(results: dict) -> None:
+    ingest, bare = results["ingest"], results["bare"]
+    gen = results["generated"]
+    text = f"""{SECTION_START}
+## Ingest (berichten): end-to-end import of a generated archive
+
+Command: `.venv/bin/python {results["command"]}` ({results["date"]}; {results["machine"]};
+XSD validation {"on" if results["xsd_validation"] else "off"}). The script builds a fresh SQLite
+database under `var/bench/`, generates the archive with `berichten.generator` (demo region,
+the {results["providers"]} providers with the most admissions, history from 2021 in the
+benchmark database only), imports it with
+`services.ingest_paths` in a child process and parses the same 323 files with a bare lxml
+`iterparse` in another. Targets: >= 20,000 lines/s, peak < 500 MB.
+
+| measure | result |
+|---|---|
+| archive | {gen.get("files", "?")} files, {gen.get("declaration_lines", "?")} declaration \
+lines, {gen.get("messages_323", "?")} declarations |
+| 301/305/307/315/317/319 files | {ingest["other_files"]} in {ingest["other_seconds"]:.0f} s \
+({results["other_files_per_second"]:.0f} files/s), {ingest["other_refused"]} refused |
+| 323 files | {ingest["declaration_files"]} in {ingest["declaration_seconds"]:.0f} s, \
+{ingest["declaration_refused"]} refused |
+| declaration lines stored and checked | {ingest["lines"]} ({ingest["lines_rejected"]} \
+rejected by the checks) |
+| **declaration lines per second (323 phase)** | \
+**{results["declaration_lines_per_second"]:,.0f}** |
+| end-to-end lines per second (all files) | {results["end_to_end_lines_per_second"]:,.0f} |
+| **peak memory (VmHWM) of the ingest process** | **{ingest["peak_rss_mb"]:.0f} MB** |
+| bare lxml iterparse of the 323 files | {bare["seconds"]:.1f} s \
+({results["bare_lines_per_second"]:,.0f} lines/s, peak {bare["peak_rss_mb"]:.0f} MB) |
+| ratio ingest / bare lxml (323 phase) | {results["ratio_to_bare_lxml"]:.1f} x |
+
+{SECTION_END}"""
+    current = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
+    if SECTION_START in current:
+        head, rest = current.split(SECTION_START, 1)
+        tail = rest.split(SECTION_END, 1)[1] if SECTION_END in rest else ""
+        current = head + text + tail
+    else:
+        current = current.rstrip("\n") + "\n\n" + text + "\n"
+    README.write_text(current, encoding="utf-8")
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("command", nargs="?", default="run", choices=["run", *CHILDREN])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--providers", type=int, default=40, help="Providers sending messages (0: all)."
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile the ingest (stderr).")
+    parser.add_argument("--limit", type=int, default=0, help="Ingest only this many files.")
+    parser.add_argument("--reuse-archive", action="store_true")
+    parser.add_argument("--write-readme", action="store_true")
+    parser.add_argument("--db")
+    parser.add_argument("--out")
+    parser.add_argument("--root")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    arguments = parse_args()
+    if arguments.command == "run":
+        main(arguments)
+    else:
+        print(json.dumps(CHILDREN[arguments.command](arguments)))

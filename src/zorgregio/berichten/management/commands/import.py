@@ -1,0 +1,56 @@
+"""``zorgregio import PATH...``: ingest message files, folders and zip archives.
+
+Prints one line per file (status, name, reasons; tab-separated, the status one of
+verwerkt, afgekeurd, in_behandeling or dubbel) and exits 1 when any file was refused, so
+operators can script it. On a terminal a progress bar is drawn on stderr.
+"""
+
+import sys
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from zorgregio.berichten.models import FileStatus
+from zorgregio.berichten.services import ingest_paths
+
+
+class Command(BaseCommand):
+    help = "Import iWmo/iJw 3.2 message files, folders and zip archives."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="Files, folders or zip archives.")
+        parser.add_argument(
+            "--no-progress", action="store_true", help="Do not draw a progress bar."
+        )
+
+    def handle(self, *args, **options):
+        paths = options["paths"]
+        err = self.stderr._out
+        tty = hasattr(err, "isatty") and err.isatty() and not options["no_progress"]
+
+        def progress(done, total, name):
+            if not tty or not total:
+                return
+            width = 30
+            filled = int(width * done / total)
+            err.write(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {int(done)}/{total} {name[-40:]:<40}"
+            )
+            err.flush()
+
+        results = ingest_paths(paths, on_progress=progress)
+        if tty:
+            err.write("\r" + " " * 90 + "\r")
+        refused = 0
+        for result in results:
+            # The status values (verwerkt, afgekeurd, ...) are stable for scripts.
+            label = "dubbel" if result.duplicate else str(FileStatus(result.status).value)
+            if result.refused and not result.duplicate:
+                refused += 1
+            reasons = "; ".join(result.reasons)
+            self.stdout.write(f"{label}\t{result.name}" + (f"\t{reasons}" if reasons else ""))
+        self.stdout.write(
+            _("%(files)s files, %(refused)s refused.") % {"files": len(results), "refused": refused}
+        )
+        if refused:
+            sys.exit(1)

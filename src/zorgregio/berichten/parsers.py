@@ -1,0 +1,768 @@
+"""Streaming parsers for iWmo/iJw 3.2 messages: 301, 305, 307, 315, 317, 319 and 323.
+
+A file is read with a hardened lxml ``iterparse``: no entity resolution, no network, no huge
+trees, and any DOCTYPE is refused. Only the elements that carry an item are reported by lxml
+(``tag=`` filter in C); every handled element is cleared and its earlier siblings dropped, so
+memory stays flat whatever the file size. When an XSD directory is configured the same pass
+validates against the official schema.
+
+The parsers also do the product's own structural checks (BSN elfproef, dates, code lists) and
+raise :class:`MessageError` with a Dutch reason naming the line and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from zorgregio.common.validators import is_valid_bsn
+
+from .records import (
+    MESSAGE_TYPES,
+    RETURN_TYPES,
+    AntwoordRecord,
+    ClientRecord,
+    DeclaratieRecord,
+    Header,
+    Message,
+    PrestatieRecord,
+    StartRecord,
+    StopRecord,
+    ToewijzingRecord,
+    VerzoekRecord,
+)
+
+RELEASE = "3_2"
+NAMESPACE_RE = re.compile(
+    r"^\{http://www\.istandaarden\.nl/(?P<standard>iwmo|ijw)/(?P<release>[^/]+)/"
+    r"(?P<prefix>wmo|jw)(?P<type>\d{3})/schema\}(?P<local>.+)$"
+)
+HEAD_BYTES = 64 * 1024
+
+# Code lists per standard: (product category, unit, frequency, reason change, reason end).
+CODE_LISTS = {
+    "ijw": {"categorie": "JZ020", "eenheid": "WJ756", "frequentie": "WMO757",
+            "reden_wijziging": "JZ002", "reden_beeindiging": "JZ588"},
+    "iwmo": {"categorie": "WMO020", "eenheid": "WJ756", "frequentie": "WMO757",
+             "reden_wijziging": "WMO002", "reden_beeindiging": "WMO588"},
+}  # fmt: skip
+
+ITEM_TAGS = {
+    "301": "ToegewezenProduct",
+    "305": "StartProduct",
+    "307": "StopProduct",
+    "315": "AangevraagdProduct",
+    "317": "Verzoek",
+    "319": "Antwoord",
+    "323": "Prestatie",
+}
+
+
+class MessageError(Exception):
+    """The file or message is refused; ``reason`` is a Dutch explanation."""
+
+    def __init__(self, reason: str, *, schema: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.schema = schema  # the official XSD refused the message
+
+
+def _parser_kwargs() -> dict:
+    return {
+        "resolve_entities": False,
+        "no_network": True,
+        "huge_tree": False,
+        "load_dtd": False,
+        "dtd_validation": False,
+        "remove_comments": True,
+        "remove_pis": True,
+    }
+
+
+def _reject_doctype(root) -> None:
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise MessageError(
+            _("The file contains a DOCTYPE declaration (entities); this is refused for safety.")
+        )
+
+
+def _syntax_reason(exc: Exception) -> str:
+    return _("The file is not well-formed XML: %(error)s") % {"error": str(exc)[:300]}
+
+
+def sniff(path_or_head) -> tuple[str, str]:
+    """(standard, message type) from the root element; refuses other releases and namespaces.
+
+    Takes a path or the first bytes of the file (the root element must start within them)."""
+    if isinstance(path_or_head, bytes):
+        head = path_or_head
+    else:
+        with open(path_or_head, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise MessageError(
+            _("The file contains a DOCTYPE declaration (entities); this is refused for safety.")
+        )
+    if not head.strip():
+        raise MessageError(_("The file is empty."))
+    parser = etree.XMLPullParser(events=("start",), **_parser_kwargs())
+    try:
+        parser.feed(head)
+        for _event, el in parser.read_events():
+            _reject_doctype(el)
+            return classify_root(el.tag)
+        if len(head) < HEAD_BYTES:  # the whole file was read: let the parser name the error
+            parser.close()
+    except etree.XMLSyntaxError as exc:
+        raise MessageError(_syntax_reason(exc)) from exc
+    raise MessageError(_("The file does not start with an XML element."))
+
+
+def classify_root(tag: str) -> tuple[str, str]:
+    match = NAMESPACE_RE.match(tag)
+    if not match:
+        namespace = tag[1:].split("}")[0] if tag.startswith("{") else ""
+        if "istandaarden.nl" in namespace:
+            raise MessageError(
+                _("Namespace %(ns)s is not an iWmo/iJw message of release 3.2; refused.")
+                % {"ns": namespace}
+            )
+        raise MessageError(
+            _("Unknown message: root element %(tag)s is not an iWmo/iJw 3.2 message.")
+            % {"tag": tag[:200]}
+        )
+    standard, release, prefix = match["standard"], match["release"], match["prefix"]
+    if release != RELEASE:
+        raise MessageError(
+            _("Release %(release)s is not supported; only release 3.2 messages are accepted.")
+            % {"release": release.replace("_", ".")}
+        )
+    if (standard, prefix) not in (("iwmo", "wmo"), ("ijw", "jw")) or match["local"] != "Bericht":
+        raise MessageError(
+            _("Namespace %(ns)s is unknown; refused.") % {"ns": tag[1:].split("}")[0]}
+        )
+    if match["type"] not in MESSAGE_TYPES + RETURN_TYPES:
+        raise MessageError(
+            _("Message type %(type)s is not processed here (accepted: %(types)s).")
+            % {"type": match["type"], "types": ", ".join(MESSAGE_TYPES + RETURN_TYPES)}
+        )
+    return standard, match["type"]
+
+
+@lru_cache(maxsize=32)
+def load_schema(xsd_dir: str, standard: str, message_type: str):
+    folder = Path(xsd_dir) / f"{standard}-3.2"
+    name = ("WMO" if standard == "iwmo" else "JW") + message_type + ".xsd"
+    path = folder / name
+    if not path.is_file():
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.XMLSchema(etree.parse(str(path), parser))
+
+
+def schema_for(standard: str, message_type: str):
+    xsd_dir = getattr(settings, "ZORGREGIO_XSD_DIR", "") or ""
+    if not xsd_dir:
+        return None
+    return load_schema(str(xsd_dir), standard, message_type)
+
+
+# --- value helpers ---------------------------------------------------------------------------
+
+
+def _local(tag) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _flat(el) -> dict[str, str]:
+    """Children of ``el`` by local name; grandchildren as ``Parent/Child``."""
+    out: dict[str, str] = {}
+    for child in el:
+        name = _local(child.tag)
+        if len(child):
+            for grand in child:
+                gname = _local(grand.tag)
+                if len(grand):
+                    for great in grand:
+                        out[f"{name}/{gname}/{_local(great.tag)}"] = (great.text or "").strip()
+                else:
+                    out[f"{name}/{gname}"] = (grand.text or "").strip()
+        else:
+            out[name] = (child.text or "").strip()
+    return out
+
+
+class _Fields:
+    """Typed access to a flat element dict, raising Dutch reasons naming line and field."""
+
+    __slots__ = ("values", "row", "what")
+
+    def __init__(self, values: dict[str, str], row: int | None, what: str):
+        self.values, self.row, self.what = values, row, what
+
+    def fail(self, field: str, problem: str):
+        raise MessageError(
+            _("Line %(row)s, %(what)s, field %(field)s: %(problem)s")
+            % {"row": self.row or "?", "what": self.what, "field": field, "problem": problem}
+        )
+
+    def text(self, name: str, required: bool = True) -> str:
+        value = self.values.get(name, "")
+        if required and not value:
+            self.fail(name, _("missing"))
+        return value
+
+    def date(self, name: str, required: bool = True) -> dt.date | None:
+        value = self.values.get(name, "")
+        if not value:
+            if required:
+                self.fail(name, _("missing"))
+            return None
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            self.fail(name, _("%(value)s is not a valid date") % {"value": value})
+
+    def integer(self, name: str, required: bool = True) -> int | None:
+        value = self.values.get(name, "")
+        if not value:
+            if required:
+                self.fail(name, _("missing"))
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            self.fail(name, _("%(value)s is not a whole number") % {"value": value})
+
+    def bsn(self, name: str = "Bsn") -> str:
+        value = self.text(name)
+        if not is_valid_bsn(value):
+            masked = "*" * max(len(value) - 3, 0) + value[-3:]
+            self.fail(name, _("BSN %(value)s fails the elfproef") % {"value": masked})
+        return value
+
+    def code(self, name: str, valid: dict | None, required: bool = True) -> str:
+        value = self.text(name, required)
+        if value and valid is not None and value not in valid:
+            self.fail(name, _("code %(value)s is not in the code list") % {"value": value})
+        return value
+
+
+def _codes(standard: str) -> dict[str, dict]:
+    from zorgregio.codelijsten.selectors import code_map
+
+    keys = CODE_LISTS[standard]
+    out = {name: code_map(standard, key) or None for name, key in keys.items()}
+    out["debet_credit"] = {"D": "Debet", "C": "Credit"}
+    out["status"] = code_map(standard, "COD467") or None
+    return out
+
+
+def _period(fields: _Fields, start: str, end: str, required_end: bool = True):
+    first = fields.date(start)
+    last = fields.date(end, required_end)
+    if last is not None and first is not None and last < first:
+        fields.fail(end, _("the end date lies before the start date"))
+    return first, last
+
+
+# --- the message -----------------------------------------------------------------------------
+
+
+def _header(values: dict[str, str], standard: str, message_type: str, row) -> Header:
+    fields = _Fields(values, row, "Header")
+    versie, subversie = fields.text("BerichtVersie"), fields.text("BerichtSubversie")
+    if (versie, subversie) != ("3", "2"):
+        raise MessageError(
+            _("Message version %(version)s is not supported; only release 3.2 is accepted.")
+            % {"version": f"{versie}.{subversie}"}
+        )
+    return Header(
+        standard=standard,
+        message_type=message_type,
+        afzender=fields.text("Afzender"),
+        ontvanger=fields.text("Ontvanger"),
+        identificatie=fields.text("BerichtIdentificatie/Identificatie"),
+        dagtekening=fields.date("BerichtIdentificatie/Dagtekening"),
+        berichtcode=fields.text("BerichtCode"),
+        versie=versie,
+        subversie=subversie,
+    )
+
+
+def open_message(path: Path, *, on_bytes=None) -> Message:
+    """The message in ``path``: header parsed, items streamed while ``items`` is iterated.
+
+    Raises :class:`MessageError` for anything that refuses the whole file (also while the items
+    are iterated: XSD errors and malformed XML further on).
+    """
+    fh = open(path, "rb")  # noqa: SIM115 - closed by the generator
+    try:
+        standard, message_type = sniff(fh.read(HEAD_BYTES))
+    except MessageError:
+        fh.close()
+        raise
+    fh.seek(0)
+    schema = schema_for(standard, message_type)
+    ns = f"http://www.istandaarden.nl/{standard}/3_2/{'wmo' if standard == 'iwmo' else 'jw'}" + (
+        f"{message_type}/schema"
+    )
+    item_tag = ITEM_TAGS.get(message_type, "Header")
+    # The root is in the filter so a truncated file is noticed (its end never comes).
+    tags = [f"{{{ns}}}Bericht", f"{{{ns}}}Header", f"{{{ns}}}{item_tag}"]
+    if message_type == "323":
+        tags.append(f"{{{ns}}}Clienten")
+    kwargs = _parser_kwargs()
+    if schema is not None:
+        kwargs["schema"] = schema
+    context = etree.iterparse(fh, events=("start", "end"), tag=tags, **kwargs)
+    events = _events(context, fh, on_bytes, tags[0])
+    header = None
+    try:
+        for event, el in events:
+            if event == "end" and _local(el.tag) == "Header":
+                _reject_doctype(el)
+                header = _header(_flat(el), standard, message_type, el.sourceline)
+                break
+    except MessageError:
+        fh.close()
+        raise
+    if header is None:
+        fh.close()
+        raise MessageError(_("The message has no Header."))
+    codes = _codes(standard)
+    codes["_validated"] = schema is not None
+    items = _ITEM_PARSERS.get(message_type, _drain)(events, header, codes, ns)
+    items = _schema_first(items, events, schema)
+    return Message(header=header, items=items)
+
+
+def _events(context, fh, on_bytes, root_tag: str) -> Iterator:
+    """iterparse events, with lxml errors turned into :class:`MessageError`."""
+    count = 0
+    complete = False
+    try:
+        for event, el in context:
+            # Only the root's end completes the file (the tag test first: no proxy per event).
+            if event == "end" and el.tag == root_tag and el.getparent() is None:
+                complete = True
+            yield event, el
+            if on_bytes is not None:
+                count += 1
+                if count % 2000 == 0:
+                    on_bytes(fh.tell())
+        if not complete:
+            raise MessageError(
+                _("The file ends prematurely (truncated): the message is incomplete.")
+            )
+        if on_bytes is not None:
+            on_bytes(fh.tell())
+    except etree.XMLSyntaxError as exc:
+        raise _lxml_error(exc) from exc
+    finally:
+        fh.close()
+
+
+def _lxml_error(exc) -> MessageError:
+    message = str(exc)
+    log = getattr(exc, "error_log", None) or []
+    if any(getattr(err, "domain_name", "") == "SCHEMASV" for err in log) or "SCHEMASV" in message:
+        return MessageError(
+            _("The message does not match the official XSD: %(error)s") % {"error": message[:400]},
+            schema=True,
+        )
+    return MessageError(_syntax_reason(exc))
+
+
+def _schema_first(items, events, schema):
+    """Items; a structural error is replaced by the XSD's own reason when the XSD also fails."""
+    try:
+        yield from items
+    except MessageError:
+        if schema is not None:
+            for _event, el in events:  # the XSD error surfaces as MessageError from _events
+                _drop(el)
+        raise
+
+
+def _drop(el) -> None:
+    """Free a handled element and its earlier siblings (flat memory)."""
+    el.clear(keep_tail=False)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
+
+
+def _client_of(el) -> ClientRecord:
+    """The Client element an item sits in (its Bsn and birth date come before the items)."""
+    node = el.getparent()
+    while node is not None and _local(node.tag) != "Client":
+        node = node.getparent()
+    bsn, birth = "", None
+    if node is not None:
+        for child in node:
+            name = _local(child.tag)
+            if name == "Bsn":
+                bsn = (child.text or "").strip()
+            elif name == "Geboortedatum":
+                for grand in child:
+                    if _local(grand.tag) == "Datum" and grand.text:
+                        try:
+                            birth = dt.date.fromisoformat(grand.text.strip())
+                        except ValueError:
+                            birth = None
+                break
+    row = node.sourceline if node is not None else None
+    if bsn not in _VALID_BSNS:
+        bsn = _Fields({"Bsn": bsn}, row, "Client").bsn()
+        if len(_VALID_BSNS) > 200_000:
+            _VALID_BSNS.clear()
+        _VALID_BSNS.add(bsn)
+    return ClientRecord(bsn=bsn, birth_date=birth, row=row)
+
+
+_VALID_BSNS: set[str] = set()  # BSNs that passed the elfproef (a cache, bounded)
+
+
+def _parse_301(events, header, codes, ns):
+    for event, el in events:
+        if event != "end" or _local(el.tag) != "ToegewezenProduct":
+            continue
+        client = _client_of(el)
+        f = _Fields(_flat(el), el.sourceline, "ToegewezenProduct")
+        start, end = _period(f, "Ingangsdatum", "Einddatum", required_end=False)
+        unit = f.code("Omvang/Eenheid", codes["eenheid"], required=False)
+        record = ToewijzingRecord(
+            client=client,
+            toewijzingnummer=f.text("ToewijzingNummer"),
+            productcategorie=f.code("Product/Categorie", codes["categorie"], required=False),
+            productcode=f.text("Product/Code", required=False),
+            toewijzingsdatum=f.date("Toewijzingsdatum"),
+            ingangsdatum=start,
+            einddatum=end,
+            reden_wijziging=f.code("RedenWijziging", codes["reden_wijziging"], required=False),
+            volume=f.integer("Omvang/Volume", required=False),
+            unit=unit,
+            frequency=f.code("Omvang/Frequentie", codes["frequentie"], required=False),
+            budget_cents=f.integer("Budget", required=False),
+            referentie_aanbieder=f.text("ReferentieAanbieder", required=False),
+            row=el.sourceline,
+        )
+        _drop(el)
+        yield record
+
+
+def _start_stop(el, codes, what):
+    client = _client_of(el)
+    f = _Fields(_flat(el), el.sourceline, what)
+    return client, f
+
+
+def _parse_305(events, header, codes, ns):
+    for event, el in events:
+        if event != "end" or _local(el.tag) != "StartProduct":
+            continue
+        client, f = _start_stop(el, codes, "StartProduct")
+        record = StartRecord(
+            client=client,
+            toewijzingnummer=f.text("ToewijzingNummer"),
+            begindatum=f.date("Begindatum"),
+            productcategorie=f.text("Product/Categorie", required=False),
+            productcode=f.text("Product/Code", required=False),
+            toewijzing_ingangsdatum=f.date("ToewijzingIngangsdatum", required=False),
+            status_aanlevering=f.code("StatusAanlevering", codes["status"]),
+            row=el.sourceline,
+        )
+        _drop(el)
+        yield record
+
+
+def _parse_307(events, header, codes, ns):
+    for event, el in events:
+        if event != "end" or _local(el.tag) != "StopProduct":
+            continue
+        client, f = _start_stop(el, codes, "StopProduct")
+        start, end = _period(f, "Begindatum", "Einddatum")
+        record = StopRecord(
+            client=client,
+            toewijzingnummer=f.text("ToewijzingNummer"),
+            begindatum=start,
+            einddatum=end,
+            reden_beeindiging=f.code("RedenBeeindiging", codes["reden_beeindiging"]),
+            productcategorie=f.text("Product/Categorie", required=False),
+            productcode=f.text("Product/Code", required=False),
+            toewijzing_ingangsdatum=f.date("ToewijzingIngangsdatum", required=False),
+            status_aanlevering=f.code("StatusAanlevering", codes["status"]),
+            row=el.sourceline,
+        )
+        _drop(el)
+        yield record
+
+
+def _parse_315(events, header, codes, ns):
+    for event, el in events:
+        if event != "end" or _local(el.tag) != "AangevraagdProduct":
+            continue
+        client = _client_of(el)
+        f = _Fields(_flat(el), el.sourceline, "AangevraagdProduct")
+        start, end = _period(f, "ToewijzingIngangsdatum", "ToewijzingEinddatum", False)
+        details = {
+            "productcategorie": f.text("Product/Categorie", required=False),
+            "productcode": f.text("Product/Code", required=False),
+            "ingangsdatum": start.isoformat() if start else "",
+            "einddatum": end.isoformat() if end else "",
+            "volume": f.integer("Omvang/Volume", required=False),
+            "eenheid": f.text("Omvang/Eenheid", required=False),
+            "frequentie": f.text("Omvang/Frequentie", required=False),
+        }
+        record = VerzoekRecord(
+            kind="315",
+            client=client,
+            referentie=f.text("ReferentieAanbieder"),
+            received_on=header.dagtekening,
+            details=details,
+            row=el.sourceline,
+        )
+        _drop(el)
+        yield record
+
+
+def _parse_317(events, header, codes, ns):
+    for event, el in events:
+        if event != "end" or _local(el.tag) != "Verzoek":
+            continue
+        client = _client_of(el)
+        f = _Fields(_flat(el), el.sourceline, "Verzoek")
+        details = {"reden_verzoek": f.text("RedenVerzoek", required=False)}
+        record = VerzoekRecord(
+            kind="317",
+            client=client,
+            referentie=f.text("ReferentieAanbieder"),
+            received_on=header.dagtekening,
+            details=details,
+            row=el.sourceline,
+        )
+        _drop(el)
+        yield record
+
+
+def _parse_319(events, header, codes, ns):
+    for event, el in events:
+        if event != "end" or _local(el.tag) != "Antwoord":
+            continue
+        f = _Fields(_flat(el), el.sourceline, "Antwoord")
+        record = AntwoordRecord(
+            referentie=f.text("ReferentieAanbieder"),
+            answer=f.text("VerzoekAntwoord"),
+            reden_afwijzing=f.text("RedenAfwijzingVerzoek", required=False),
+            answered_on=header.dagtekening,
+            row=el.sourceline,
+        )
+        _drop(el)
+        yield record
+
+
+def _parse_323(events, header, codes, ns):
+    for event, el in events:
+        if event == "start" and _local(el.tag) == "Clienten":
+            declaratie = el.getparent()
+            f = _Fields(_flat_before(declaratie, el), declaratie.sourceline, "Declaratie")
+            first, last = _period(f, "DeclaratiePeriode/Begindatum", "DeclaratiePeriode/Einddatum")
+            yield DeclaratieRecord(
+                declaratienummer=f.text("DeclaratieNummer"),
+                declaratiedatum=f.date("DeclaratieDagtekening"),
+                period_start=first,
+                period_end=last,
+                total_cents=f.integer("TotaalIngediendBedrag/TotaalBedrag"),
+                total_debit_credit=f.code(
+                    "TotaalIngediendBedrag/DebetCredit", codes["debet_credit"]
+                ),
+                lines=_prestaties(events, codes, ns),
+                row=declaratie.sourceline,
+            )
+            return
+
+
+def _flat_before(parent, stop) -> dict[str, str]:
+    """Like :func:`_flat` for the children of ``parent`` before ``stop`` (fully parsed)."""
+    out: dict[str, str] = {}
+    for child in parent:
+        if child is stop:
+            break
+        name = _local(child.tag)
+        if len(child):
+            for grand in child:
+                out[f"{name}/{_local(grand.tag)}"] = (grand.text or "").strip()
+        else:
+            out[name] = (child.text or "").strip()
+    return out
+
+
+def _prestaties(events, codes, ns: str = "") -> Iterator[PrestatieRecord]:
+    eenheden = codes["eenheid"]
+    categories = codes["categorie"]
+    validated = codes.get("_validated", False)
+    current_client = None
+    bsn = ""
+    fromiso = dt.date.fromisoformat
+    prestatie_tag = f"{{{ns}}}Prestatie" if ns else None
+    bsn_tag = f"{{{ns}}}Bsn"
+    for event, el in events:
+        if event != "end":
+            continue
+        if prestatie_tag is not None:
+            if el.tag != prestatie_tag:
+                continue
+        elif _local(el.tag) != "Prestatie":
+            continue
+        client_el = el.getparent().getparent()
+        if client_el is not current_client:
+            current_client = client_el
+            bsn = _client_bsn(client_el, bsn_tag) if validated and ns else None
+            if bsn is None:
+                bsn = _client_of(el).bsn
+            # Drop the clients handled before this one.
+            clienten = client_el.getparent()
+            while client_el.getprevious() is not None:
+                del clienten[0]
+        row = el.sourceline
+        v = _fast_prestatie(el) if validated else None
+        if v is None:
+            v = _flat(el)
+        try:
+            start = fromiso(v["ProductPeriode/Begindatum"])
+            end = fromiso(v["ProductPeriode/Einddatum"])
+            record = PrestatieRecord(
+                bsn=bsn,
+                referentienummer=v["ProductReferentie/ReferentieNummer"],
+                vorig_referentienummer=v.get("ProductReferentie/VorigReferentieNummer", ""),
+                toewijzingnummer=v["ToewijzingNummer"],
+                productcategorie=v["ProductCategorie"],
+                productcode=v["ProductCode"],
+                period_start=start,
+                period_end=end,
+                volume=int(v["GeleverdVolume"]),
+                unit=v["Eenheid"],
+                tariff_cents=int(v.get("ProductTarief") or 0),
+                amount_cents=int(v["IngediendBedrag/Bedrag"]),
+                debit_credit=v["IngediendBedrag/DebetCredit"],
+                row=row,
+            )
+        except (KeyError, ValueError) as exc:
+            _prestatie_detail(v, row, codes)
+            raise MessageError(
+                _("Line %(row)s, Prestatie: invalid content.") % {"row": row}
+            ) from exc
+        if (
+            end < start
+            or record.debit_credit not in ("D", "C")
+            or (eenheden is not None and record.unit not in eenheden)
+            or (categories is not None and record.productcategorie not in categories)
+            or record.volume < 0
+            or record.amount_cents < 0
+        ):
+            _prestatie_detail(v, row, codes)
+        _drop(el)
+        yield record
+
+
+_PRESTATIE_FIELDS = (
+    "ProductReferentie/ReferentieNummer", "ProductReferentie/VorigReferentieNummer",
+    "ToewijzingNummer", "ProductCategorie", "ProductCode", "ProductPeriode/Begindatum",
+    "ProductPeriode/Einddatum", "GeleverdVolume", "Eenheid", "ProductTarief",
+    "IngediendBedrag/Bedrag", "IngediendBedrag/DebetCredit",
+)  # fmt: skip
+
+
+def _client_bsn(client_el, bsn_tag: str) -> str | None:
+    """The BSN of an XSD-validated Client (its first child) when it passes the elfproef;
+    None to take the full path of :func:`_client_of` (which also reports the error)."""
+    first = client_el[0] if len(client_el) else None
+    if first is None or first.tag != bsn_tag:
+        return None
+    bsn = (first.text or "").strip()
+    if bsn not in _VALID_BSNS:
+        if not is_valid_bsn(bsn):
+            return None
+        if len(_VALID_BSNS) > 200_000:
+            _VALID_BSNS.clear()
+        _VALID_BSNS.add(bsn)
+    return bsn
+
+
+# All text nodes below an element in document order, in C (no element proxies, plain str).
+_TEXTS = etree.XPath("descendant::text()", smart_strings=False)
+
+
+def _fast_prestatie(el) -> dict[str, str] | None:
+    """The fields of an XSD-validated Prestatie from its texts in document order (no element
+    proxies: the hot path). None when the shape is not the expected one."""
+    texts = [t for t in _TEXTS(el) if not t.isspace()]
+    count = len(texts)
+    if count == 12:
+        return dict(zip(_PRESTATIE_FIELDS, texts, strict=True))
+    if count not in (10, 11):
+        return None
+    has_vorig = len(el[0]) == 2
+    names = _PRESTATIE_SHAPES[(has_vorig, count == 11 and not has_vorig)]
+    if len(names) != count:
+        return None
+    return dict(zip(names, texts, strict=True))
+
+
+# The field names of a Prestatie per shape: (has VorigReferentieNummer, has ProductTarief).
+_PRESTATIE_SHAPES = {
+    (has_vorig, has_tarief): tuple(
+        name
+        for name in _PRESTATIE_FIELDS
+        if (has_vorig or name != "ProductReferentie/VorigReferentieNummer")
+        and (has_tarief or name != "ProductTarief")
+    )
+    for has_vorig in (False, True)
+    for has_tarief in (False, True)
+}
+
+
+def _prestatie_detail(values, row, codes) -> None:
+    """Re-check a faulty Prestatie field by field for a precise reason (slow path only)."""
+    f = _Fields(values, row, "Prestatie")
+    f.text("ProductReferentie/ReferentieNummer")
+    f.text("ToewijzingNummer")
+    f.code("ProductCategorie", codes["categorie"])
+    f.text("ProductCode")
+    _period(f, "ProductPeriode/Begindatum", "ProductPeriode/Einddatum")
+    if (f.integer("GeleverdVolume") or 0) < 0:
+        f.fail("GeleverdVolume", _("must not be negative"))
+    f.code("Eenheid", codes["eenheid"])
+    f.integer("ProductTarief", required=False)
+    if (f.integer("IngediendBedrag/Bedrag") or 0) < 0:
+        f.fail("IngediendBedrag/Bedrag", _("must not be negative"))
+    f.code("IngediendBedrag/DebetCredit", codes["debet_credit"])
+
+
+def _drain(events, header, codes, ns):
+    """Return messages (302, 306, ...) are archived: read to the end (XSD), no items."""
+    for _event, el in events:
+        _drop(el)
+    return
+    yield
+
+
+_ITEM_PARSERS = {
+    "301": _parse_301,
+    "305": _parse_305,
+    "307": _parse_307,
+    "315": _parse_315,
+    "317": _parse_317,
+    "319": _parse_319,
+    "323": _parse_323,
+}

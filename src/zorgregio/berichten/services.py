@@ -1,0 +1,1077 @@
+"""Message ingest: store raw files once, parse them streaming, validate, apply to the care model.
+
+Public API (other modules and the CSV import build on it; keep the signatures stable):
+
+- :func:`ingest_paths` (files, folders, zip archives) -> list of :class:`IngestResult`
+- :func:`ingest_file` one file-like object (uploads)
+- :func:`apply_records` apply one parsed :class:`~.records.Message` with all checks
+
+Applying is all-or-nothing per message (``transaction.atomic``); anything that refuses the
+message raises :class:`~.parsers.MessageError` with a Dutch reason. Items of an accepted message
+that a TR rule refuses are not applied and are listed as remarks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zorgregio.aanbieders.models import Provider
+from zorgregio.audit.models import AuditAction
+from zorgregio.audit.services import audit_log
+from zorgregio.regio.models import Municipality
+from zorgregio.zorg.models import (
+    Client,
+    Declaratie,
+    DeclaratieRegel,
+    DeclaratieStatus,
+    Levering,
+    LineStatus,
+    Toewijzing,
+    Verzoek,
+)
+from zorgregio.zorg.services import encrypt_bsn, pseudonym
+
+from . import checks
+from .checks import TW, debit_key
+from .models import FileStatus, MessageFile
+from .parsers import MessageError, open_message
+from .records import (
+    RETURN_TYPES,
+    AntwoordRecord,
+    DeclaratieRecord,
+    Message,
+    StartRecord,
+    StopRecord,
+    ToewijzingRecord,
+    VerzoekRecord,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = int(getattr(settings, "ZORGREGIO_MAX_MESSAGE_BYTES", 1024**3))
+LINE_BATCH = 2000
+MAX_REMARKS = 200
+CHUNK = 1024 * 1024
+
+Progress = Callable[[float, int, str], None]
+
+
+@dataclass
+class IngestResult:
+    """The outcome for one file. ``reasons`` are Dutch; ``status`` a :class:`FileStatus`."""
+
+    name: str
+    status: str
+    reasons: list[str] = field(default_factory=list)
+    message_file: MessageFile | None = None
+    duplicate: bool = False
+
+    @property
+    def refused(self) -> bool:
+        return self.status == FileStatus.REJECTED
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "status": str(self.status),
+            "reasons": self.reasons,
+            "file_id": self.message_file.pk if self.message_file else None,
+            "duplicate": self.duplicate,
+        }
+
+
+@dataclass
+class ApplySummary:
+    items: int = 0
+    rejected: int = 0
+    remarks: list[str] = field(default_factory=list)
+    declaraties: list[int] = field(default_factory=list)
+
+    def remark(self, text: str) -> None:
+        if len(self.remarks) < MAX_REMARKS:
+            self.remarks.append(text)
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+
+_made_dirs: set[str] = set()
+
+
+def _ensure_dir(path: Path) -> Path:
+    key = str(path)
+    if key not in _made_dirs:
+        path.mkdir(parents=True, exist_ok=True)
+        _made_dirs.add(key)
+    return path
+
+
+def _archive_dir() -> Path:
+    return _ensure_dir(Path(settings.MEDIA_ROOT) / "berichten")
+
+
+def _sources(paths: Iterable) -> Iterable[tuple[str, Callable, int | None]]:
+    """(name, opener, size) for every file: folders are walked, zip archives opened."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                yield from _sources([child])
+        elif zipfile.is_zipfile(path) and path.suffix.lower() == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                for info in sorted(archive.infolist(), key=lambda i: i.filename):
+                    if info.is_dir():
+                        continue
+                    yield (
+                        f"{path.name}:{info.filename}",
+                        lambda a=path, n=info.filename: zipfile.ZipFile(a).open(n),  # noqa: SIM115
+                        info.file_size,
+                    )
+        elif path.is_file():
+            yield path.name, lambda p=path: open(p, "rb"), path.stat().st_size  # noqa: SIM115
+        else:
+            yield str(path), None, None
+
+
+def _copy(fh, size: int | None) -> tuple[str, Path, int] | str:
+    """Copy the file into the archive while hashing it: (sha256, stored path, size), or the
+    refusal reason. The archive path is the checksum, so the same content is stored once."""
+    if size is not None and size > MAX_FILE_BYTES:
+        fh.close()
+        return _too_big(size)
+    archive = _archive_dir()
+    digest = hashlib.sha256()
+    total = 0
+    with tempfile.NamedTemporaryFile(dir=archive, delete=False, suffix=".part") as tmp:
+        try:
+            while chunk := fh.read(CHUNK):
+                total += len(chunk)
+                if total > MAX_FILE_BYTES:
+                    tmp.close()
+                    os.unlink(tmp.name)
+                    return _too_big(total)
+                digest.update(chunk)
+                tmp.write(chunk)
+        finally:
+            fh.close()
+    sha = digest.hexdigest()
+    target = _ensure_dir(archive / sha[:2]) / f"{sha}.xml"
+    os.replace(tmp.name, target)
+    return sha, target, total
+
+
+def _too_big(size: int) -> str:
+    return _("The file is %(size)s MB, more than the maximum of %(max)s MB; refused.") % {
+        "size": size // 1024**2,
+        "max": MAX_FILE_BYTES // 1024**2,
+    }
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+
+def ingest_paths(paths, *, actor=None, on_progress: Progress | None = None) -> list[IngestResult]:
+    """Ingest files, folders and zip archives. One result per file, in order.
+
+    ``on_progress(done, total, name)`` is called while working: ``done`` counts finished files
+    and may be fractional while a large file is read.
+    """
+    sources = list(_sources(paths))
+    _tune_connection()
+    ctx = ApplyContext()
+    results = []
+    total = len(sources)
+    for index, (name, opener, size) in enumerate(sources):
+        if on_progress:
+            on_progress(index, total, name)
+        if opener is None:
+            results.append(
+                IngestResult(name, FileStatus.REJECTED, [_("File or folder not found.")])
+            )
+            continue
+
+        def fraction(read_bytes, index=index, name=name, size=size):
+            if on_progress and size:
+                on_progress(index + min(read_bytes / size, 0.99), total, name)
+
+        results.append(
+            ingest_file(name, opener(), size=size, actor=actor, ctx=ctx, on_bytes=fraction)
+        )
+    if on_progress:
+        on_progress(total, total, "")
+    return results
+
+
+def _tune_connection() -> None:
+    """SQLite: a larger page cache and in-memory temporary storage for the import connection
+    (the declaration lines table has several indexes; B-tree pages stay cached across batches).
+    Connection settings only, outside a transaction; no effect on other databases."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA temp_store = MEMORY")
+        cursor.execute("PRAGMA cache_size = -131072")  # 128 MB
+
+
+def ingest_file(name, fh, *, size=None, actor=None, ctx=None, on_bytes=None) -> IngestResult:
+    """Store one file (a binary file object) and process it. Never raises for bad input.
+
+    A new file is recorded, applied and marked in one transaction: the unique checksum makes a
+    second import of the same content at the same moment fail over to "already received"."""
+    try:
+        copied = _copy(fh, size)
+    except OSError as exc:
+        return IngestResult(name, FileStatus.REJECTED, [_("The file could not be read: %s") % exc])
+    if isinstance(copied, str):
+        return IngestResult(name, FileStatus.REJECTED, [copied])
+    sha, target, total = copied
+    existing = MessageFile.objects.filter(sha256=sha).first()
+    if existing is not None:
+        if existing.status == FileStatus.RECEIVED:
+            return process_file(existing, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
+        return _duplicate(name, existing)
+    try:
+        with transaction.atomic():
+            message_file = MessageFile.objects.create(
+                sha256=sha,
+                name=name[:255],
+                size=total,
+                stored_path=str(target),
+                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                status=FileStatus.PROCESSING,
+            )
+            return _process(message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
+    except IntegrityError:  # the same file arrived at the same moment: the other one counts
+        (ctx or ApplyContext()).reset()
+        return _duplicate(name, MessageFile.objects.get(sha256=sha))
+
+
+def _schema_reason(message) -> str | None:
+    """When a message was refused before it was read to the end, the XSD may refuse it too:
+    that reason is the one operators expect (read only, nothing is written)."""
+    if message is None:
+        return None
+    try:
+        for item in message.items:
+            for _line in getattr(item, "lines", ()):
+                pass
+    except MessageError as exc:
+        return exc.reason if exc.schema else None
+    except Exception:  # noqa: BLE001 - only a better reason is sought here
+        return None
+    return None
+
+
+def _duplicate(name: str, message_file: MessageFile) -> IngestResult:
+    when = timezone.localtime(message_file.received_at).strftime("%d-%m-%Y %H:%M")
+    return IngestResult(
+        name,
+        message_file.status,
+        [
+            _("This file was already received on %(when)s as %(name)s; it is not processed again.")
+            % {"when": when, "name": message_file.name}  # fmt: skip
+        ],
+        message_file,
+        duplicate=True,
+    )
+
+
+def process_file(message_file, *, actor=None, ctx=None, on_bytes=None, name=None) -> IngestResult:
+    """Process a stored, received file once: the status transition received -> processing,
+    a conditional update, is the lock."""
+    name = name or message_file.name
+    claimed = MessageFile.objects.filter(pk=message_file.pk, status=FileStatus.RECEIVED).update(
+        status=FileStatus.PROCESSING
+    )
+    if not claimed:
+        message_file.refresh_from_db()
+        return IngestResult(
+            name,
+            message_file.status,
+            [_("This file is already being processed or was processed; not processed again.")],
+            message_file,
+            duplicate=True,
+        )
+    with transaction.atomic():
+        return _process(message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
+
+
+def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
+    ctx = ctx or ApplyContext()
+    status, reasons, summary, message = FileStatus.PROCESSED, [], None, None
+    try:
+        message = open_message(Path(message_file.stored_path), on_bytes=on_bytes)
+        header = message.header
+        message_file.message_type = ("WMO" if header.standard == "iwmo" else "JW") + (
+            header.message_type
+        )
+        if header.message_type in RETURN_TYPES:
+            for _item in message.items:  # read to the end: the XSD check covers the whole file
+                pass
+            message_file.standard, message_file.law = header.standard, header.law
+            message_file.identificatie = header.identificatie[:40]
+            reasons = [_("Return message: archived, nothing applied to the care model.")]
+        else:
+            summary = apply_records(message, actor=actor, source=message_file, ctx=ctx)
+            reasons = summary.remarks
+    except MessageError as exc:
+        ctx.reset()
+        status, reasons = FileStatus.REJECTED, [_schema_reason(message) or exc.reason]
+    except Exception:  # never a 500 or a half-applied message
+        log.exception("Processing %s failed", name)
+        ctx.reset()
+        status, reasons = (
+            FileStatus.REJECTED,
+            [_("Processing failed unexpectedly; nothing was applied.")],
+        )
+    message_file.status = status
+    message_file.errors = reasons
+    message_file.processed_at = timezone.now()
+    if summary is not None:
+        message_file.item_count = summary.items
+        message_file.rejected_count = summary.rejected
+    message_file.save()
+    audit_log(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        obj=message_file,
+        message=f"{message_file.message_type} {status}",
+    )
+    return IngestResult(name, status, reasons, message_file)
+
+
+# --- the care model --------------------------------------------------------------------------
+
+
+class ProviderState:
+    """In-memory index of one provider's toewijzingen and declared lines (per import)."""
+
+    def __init__(self, provider_id: int):
+        self.provider_id = provider_id
+        self.toewijzingen: dict[tuple[int, str], TW] = {}
+        self.by_id: dict[int, TW] = {}
+        self.debit_keys: set[int] = set()
+        # TR333 and TR314 in memory: declaration numbers, and hashes of (law, reference number)
+        # (a hit is confirmed in the database, so a hash collision cannot refuse a line).
+        self.declaratienummers = set(
+            Declaratie.objects.filter(provider_id=provider_id).values_list(
+                "law", "declaratienummer"
+            )
+        )
+        self.refs: set[int] = {
+            hash(pair)
+            for pair in DeclaratieRegel.objects.filter(provider_id=provider_id).values_list(
+                "law", "referentienummer"
+            )
+        }
+        self.pseudonyms = dict(
+            Client.objects.filter(toewijzingen__provider_id=provider_id).values_list(
+                "pseudonym", "id"
+            )
+        )
+        for row in Toewijzing.objects.filter(provider_id=provider_id).values_list(
+            "id", "client_id", "provider_id", "product_id", "productcategorie", "productcode",
+            "ingangsdatum", "einddatum", "volume", "unit", "frequency", "budget_cents", "deleted",
+            "municipality_id", "toewijzingnummer",
+        ):  # fmt: skip
+            tw = TW(*row[:13])
+            self.toewijzingen[(row[13], row[14])] = tw
+            self.by_id[tw.id] = tw
+        for lev in Levering.objects.filter(toewijzing__provider_id=provider_id).values_list(
+            "id", "toewijzing_id", "begindatum", "einddatum", "deleted"
+        ):
+            tw = self.by_id.get(lev[1])
+            if tw is not None:
+                tw.leveringen.append([lev[0], lev[2], lev[3], lev[4]])
+        credited = set(
+            DeclaratieRegel.objects.filter(
+                provider_id=provider_id, debit_credit="C", status=LineStatus.APPROVED
+            ).values_list("law", "vorig_referentienummer")
+        )
+        approved = DeclaratieRegel.objects.filter(
+            provider_id=provider_id, status=LineStatus.APPROVED, toewijzing__isnull=False
+        )
+        for law, ref, tw_id, cat, code, start, end, volume, amount, dc in approved.values_list(
+            "law", "referentienummer", "toewijzing_id", "productcategorie", "productcode",
+            "period_start", "period_end", "volume", "amount_cents", "debit_credit",
+        ):  # fmt: skip
+            tw = self.by_id.get(tw_id)
+            if tw is None:
+                continue
+            sign = -1 if dc == "C" else 1
+            tw.used_volume += sign * volume
+            tw.used_amount += sign * amount
+            if dc == "D" and (law, ref) not in credited:
+                self.debit_keys.add(debit_key(tw_id, cat, code, start, end))
+
+    def add(self, municipality_id: int, nummer: str, tw: TW) -> None:
+        self.toewijzingen[(municipality_id, nummer)] = tw
+        self.by_id[tw.id] = tw
+
+
+class ApplyContext:
+    """Indexes shared by all messages of one import run (reset when a message is refused)."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self.municipalities: dict[str, int] | None = None
+        self.providers: dict[str, int | None] = {}
+        self.states: dict[int, ProviderState] = {}
+        self.clients: dict[str, int] = {}
+        self._products = None
+        self._tariffs = None
+        self._admissions = None
+
+    # reference data
+    def municipality_id(self, cbs: str) -> int | None:
+        if self.municipalities is None:
+            self.municipalities = dict(Municipality.objects.values_list("cbs_code", "id"))
+        return self.municipalities.get(cbs)
+
+    def provider_id(self, agb: str) -> int | None:
+        if agb not in self.providers:
+            self.providers[agb] = (
+                Provider.objects.filter(agb_code=agb).values_list("id", flat=True).first()
+            )
+        return self.providers[agb]
+
+    def state(self, provider_id: int) -> ProviderState:
+        state = self.states.get(provider_id)
+        if state is None:
+            state = self.states[provider_id] = ProviderState(provider_id)
+        return state
+
+    def product(self, law: str, categorie: str, code: str, day) -> int | None:
+        if self._products is None:
+            from zorgregio.producten.models import Product
+
+            self._products = {}
+            for pid, plaw, pcode, first, last in Product.objects.values_list(
+                "id", "law", "productcode", "valid_from", "valid_until"
+            ).order_by("valid_from"):
+                self._products.setdefault((plaw, pcode), []).append((first, last, pid))
+        rows = self._products.get((law, code))
+        if not rows:
+            return None
+        if day is not None:
+            for first, last, pid in rows:
+                if (first is None or first <= day) and (last is None or day <= last):
+                    return pid
+        return rows[-1][2]
+
+    def tariff(self, product_id: int, municipality_id: int, day) -> int | None:
+        if self._tariffs is None:
+            from zorgregio.producten.models import Tariff
+
+            self._tariffs = {}
+            for pid, mid, first, last, amount in Tariff.objects.values_list(
+                "product_id", "municipality_id", "valid_from", "valid_until", "amount_cents"
+            ).order_by("valid_from"):
+                self._tariffs.setdefault((pid, mid), []).append((first, last, amount))
+        own = self._tariffs.get((product_id, municipality_id))
+        if own:
+            found = checks.tariff_on(own, day)
+            if found is not None:
+                return found
+        regional = self._tariffs.get((product_id, None))
+        return checks.tariff_on(regional, day) if regional else None
+
+    def admitted(self, provider_id: int, product_id: int, municipality_id: int, day) -> bool:
+        if self._admissions is None:
+            self._load_admissions()
+        periods = self._admissions.get((provider_id, product_id, municipality_id), ())
+        return checks.period_covered(periods, day)
+
+    def _load_admissions(self) -> None:
+        try:
+            from zorgregio.contracten.selectors import admission_periods
+
+            self._admissions = admission_periods()
+            return
+        except ImportError:
+            pass
+        from zorgregio.contracten.models import Admission
+        from zorgregio.producten.models import Product
+
+        by_group: dict[int, list[int]] = {}
+        for pid, gid in Product.objects.values_list("id", "group_id"):
+            if gid is not None:
+                by_group.setdefault(gid, []).append(pid)
+        self._admissions = {}
+        for prov, prod, group, mun, first, last in Admission.objects.filter(
+            status__in=["actief", "clientenstop"]
+        ).values_list(
+            "provider_id", "product_id", "product_group_id", "municipality_id",
+            "valid_from", "valid_until",
+        ):  # fmt: skip
+            products = [prod] if prod else by_group.get(group, [])
+            for pid in products:
+                self._admissions.setdefault((prov, pid, mun), []).append((first, last))
+
+    def prefetch_clients(self, bsns, known: dict[str, int] | None = None) -> None:
+        """Look up the clients of many BSNs at once: from ``known`` (pseudonym -> id, e.g. the
+        provider's clients) or with one query for the rest."""
+        new = {bsn for bsn in bsns if bsn not in self.clients}
+        if not new:
+            return
+        keys = {}
+        for bsn in new:
+            key = pseudonym(bsn)
+            cid = known.get(key) if known else None
+            if cid is None:
+                keys[key] = bsn
+            else:
+                self.clients[bsn] = cid
+        if not keys:
+            return
+        for cid, key in Client.objects.filter(pseudonym__in=list(keys)).values_list(
+            "id", "pseudonym"
+        ):
+            self.clients[keys[key]] = cid
+
+    def client_id(self, bsn: str, birth_date=None) -> int:
+        cid = self.clients.get(bsn)
+        if cid is None:
+            key = pseudonym(bsn)
+            cid = Client.objects.filter(pseudonym=key).values_list("id", flat=True).first()
+            if cid is None:
+                cid = Client.objects.create(
+                    pseudonym=key, bsn_encrypted=encrypt_bsn(bsn), birth_date=birth_date
+                ).id
+            elif birth_date is not None:
+                Client.objects.filter(pk=cid, birth_date__isnull=True).update(birth_date=birth_date)
+            self.clients[bsn] = cid
+        return cid
+
+
+def apply_records(
+    message: Message, *, actor=None, source: MessageFile | None = None, ctx=None
+) -> ApplySummary:
+    """Apply one message to the care model with all checks, all-or-nothing.
+
+    Raises :class:`MessageError` (nothing applied) when the message is refused.
+    """
+    ctx = ctx or ApplyContext()
+    header = message.header
+    municipality_id = ctx.municipality_id(header.municipality_code)
+    if municipality_id is None:
+        raise MessageError(
+            _("Municipality %(code)s (CBS code) is not part of this region; refused.")
+            % {"code": header.municipality_code}
+        )
+    provider_id = ctx.provider_id(header.provider_code)
+    if provider_id is None:
+        raise MessageError(
+            _("Provider with AGB code %(code)s is not known in the provider register; refused.")
+            % {"code": header.provider_code}
+        )
+    if source is not None:
+        source.standard = header.standard
+        source.law = header.law
+        source.municipality_id = municipality_id
+        source.provider_id = provider_id
+        source.identificatie = header.identificatie[:40]
+    applier = _Applier(ctx, header, municipality_id, provider_id, source)
+    try:
+        with transaction.atomic():
+            for item in message.items:
+                applier.apply(item)
+    except Exception:
+        ctx.reset()
+        raise
+    return applier.summary
+
+
+class _Applier:
+    def __init__(self, ctx: ApplyContext, header, municipality_id, provider_id, source):
+        self.ctx, self.header = ctx, header
+        self.municipality_id, self.provider_id = municipality_id, provider_id
+        self.source = source
+        self.law = header.law
+        self.state = ctx.state(provider_id)
+        self.summary = ApplySummary()
+
+    def reject(self, row, text: str) -> None:
+        self.summary.rejected += 1
+        self.summary.remark(_("Line %(row)s: %(text)s") % {"row": row or "?", "text": text})
+
+    def apply(self, item) -> None:
+        if isinstance(item, DeclaratieRecord):
+            self.declaratie(item)
+            return
+        self.summary.items += 1
+        if isinstance(item, ToewijzingRecord):
+            self.toewijzing(item)
+        elif isinstance(item, StartRecord):
+            self.start(item)
+        elif isinstance(item, StopRecord):
+            self.stop(item)
+        elif isinstance(item, VerzoekRecord):
+            self.verzoek(item)
+        elif isinstance(item, AntwoordRecord):
+            self.antwoord(item)
+
+    # 301
+    def toewijzing(self, rec: ToewijzingRecord) -> None:
+        if rec.ingangsdatum is None or rec.toewijzingsdatum is None:
+            raise MessageError(
+                _("Line %(row)s: toewijzing %(nr)s has no start or assignment date.")
+                % {"row": rec.row or "?", "nr": rec.toewijzingnummer}
+            )
+        client_id = self.ctx.client_id(rec.client.bsn, rec.client.birth_date)
+        product_id = self.ctx.product(
+            self.law, rec.productcategorie, rec.productcode, rec.ingangsdatum
+        )
+        values = {
+            "client_id": client_id,
+            "law": self.law,
+            "product_id": product_id,
+            "productcategorie": rec.productcategorie,
+            "productcode": rec.productcode,
+            "toewijzingsdatum": rec.toewijzingsdatum,
+            "ingangsdatum": rec.ingangsdatum,
+            "einddatum": rec.einddatum,
+            "reden_wijziging": rec.reden_wijziging,
+            "volume": rec.volume,
+            "unit": rec.unit,
+            "frequency": rec.frequency,
+            "budget_cents": rec.budget_cents,
+            "deleted": rec.reden_wijziging == "13",
+        }
+        key = (self.municipality_id, rec.toewijzingnummer)
+        existing = self.state.toewijzingen.get(key)
+        if existing is None:
+            other = Toewijzing.objects.filter(
+                municipality_id=self.municipality_id, toewijzingnummer=rec.toewijzingnummer
+            ).first()
+            if other is not None:
+                self.reject(
+                    rec.row,
+                    _("ToewijzingNummer %(nr)s is already used for another provider.")
+                    % {"nr": rec.toewijzingnummer},
+                )
+                return
+            obj = Toewijzing.objects.create(
+                municipality_id=self.municipality_id,
+                provider_id=self.provider_id,
+                toewijzingnummer=rec.toewijzingnummer,
+                **values,
+            )
+            tw = TW(obj.id, client_id, self.provider_id, product_id, rec.productcategorie,
+                    rec.productcode, rec.ingangsdatum, rec.einddatum, rec.volume, rec.unit,
+                    rec.frequency, rec.budget_cents, values["deleted"])  # fmt: skip
+            self.state.add(self.municipality_id, rec.toewijzingnummer, tw)
+            return
+        if existing.client_id != client_id:
+            self.reject(
+                rec.row,
+                _("ToewijzingNummer %(nr)s belongs to another client.")
+                % {"nr": rec.toewijzingnummer},
+            )
+            return
+        Toewijzing.objects.filter(pk=existing.id).update(**values)
+        existing.product_id, existing.categorie, existing.code = (
+            product_id, rec.productcategorie, rec.productcode,
+        )  # fmt: skip
+        existing.start, existing.end = rec.ingangsdatum, rec.einddatum
+        existing.volume, existing.unit, existing.frequency = rec.volume, rec.unit, rec.frequency
+        existing.budget, existing.deleted = rec.budget_cents, values["deleted"]
+
+    def _tw_for(self, rec) -> TW | None:
+        tw = self.state.toewijzingen.get((self.municipality_id, rec.toewijzingnummer))
+        if tw is None or tw.deleted:
+            self.reject(
+                rec.row,
+                _(
+                    "ToewijzingNummer %(nr)s is not a known toewijzing of this provider (TR019, "
+                    "retourcode 9019)."
+                )
+                % {"nr": rec.toewijzingnummer},  # fmt: skip
+            )
+            return None
+        if tw.client_id != self.ctx.client_id(rec.client.bsn, rec.client.birth_date):
+            self.reject(
+                rec.row,
+                _("The BSN differs from the client of toewijzing %(nr)s (TR304).")
+                % {"nr": rec.toewijzingnummer},
+            )
+            return None
+        return tw
+
+    # 305
+    def start(self, rec: StartRecord) -> None:
+        tw = self._tw_for(rec)
+        if tw is None:
+            return
+        same = [lev for lev in tw.leveringen if lev[1] == rec.begindatum and not lev[3]]
+        if rec.status_aanlevering == "3":
+            if not same:
+                self.reject(rec.row, _("No earlier start with this start date to delete (TR063)."))
+                return
+            if same[0][2] is not None:
+                self.reject(rec.row, _("The start cannot be deleted: a stop was sent (TR071)."))
+                return
+            Levering.objects.filter(pk=same[0][0]).update(deleted=True)
+            same[0][3] = True
+            return
+        if same:
+            if rec.status_aanlevering == "1":
+                self.reject(rec.row, _("This start was already received (TR074)."))
+            return
+        obj = Levering.objects.create(toewijzing_id=tw.id, begindatum=rec.begindatum)
+        tw.leveringen.append([obj.id, rec.begindatum, None, False])
+
+    # 307
+    def stop(self, rec: StopRecord) -> None:
+        tw = self._tw_for(rec)
+        if tw is None:
+            return
+        same = [lev for lev in tw.leveringen if lev[1] == rec.begindatum and not lev[3]]
+        if rec.status_aanlevering == "3":
+            if not same or same[0][2] is None:
+                self.reject(rec.row, _("No earlier stop with this start date to delete (TR063)."))
+                return
+            Levering.objects.filter(pk=same[0][0]).update(einddatum=None, reden_beeindiging="")
+            same[0][2] = None
+            return
+        if same:
+            Levering.objects.filter(pk=same[0][0]).update(
+                einddatum=rec.einddatum, reden_beeindiging=rec.reden_beeindiging
+            )
+            same[0][2] = rec.einddatum
+            return
+        obj = Levering.objects.create(
+            toewijzing_id=tw.id,
+            begindatum=rec.begindatum,
+            einddatum=rec.einddatum,
+            reden_beeindiging=rec.reden_beeindiging,
+        )
+        tw.leveringen.append([obj.id, rec.begindatum, rec.einddatum, False])
+
+    # 315 / 317
+    def verzoek(self, rec: VerzoekRecord) -> None:
+        if Verzoek.objects.filter(provider_id=self.provider_id, referentie=rec.referentie).exists():
+            self.reject(
+                rec.row,
+                _("A request with reference %(ref)s was already received.")
+                % {"ref": rec.referentie},
+            )
+            return
+        Verzoek.objects.create(
+            municipality_id=self.municipality_id,
+            provider_id=self.provider_id,
+            client_id=self.ctx.client_id(rec.client.bsn, rec.client.birth_date),
+            law=self.law,
+            kind=rec.kind,
+            referentie=rec.referentie,
+            received_on=rec.received_on or timezone.localdate(),
+            details=rec.details,
+        )
+
+    # 319
+    def antwoord(self, rec: AntwoordRecord) -> None:
+        updated = Verzoek.objects.filter(
+            provider_id=self.provider_id,
+            municipality_id=self.municipality_id,
+            referentie=rec.referentie,
+        ).update(answer=rec.answer[:2], answered_on=rec.answered_on)
+        if not updated:
+            self.reject(
+                rec.row,
+                _("No request with reference %(ref)s is known; the answer is not linked.")
+                % {"ref": rec.referentie},
+            )
+
+    # 323
+    def declaratie(self, rec: DeclaratieRecord) -> None:
+        key = (self.law, rec.declaratienummer)
+        if key in self.state.declaratienummers:
+            raise MessageError(
+                _(
+                    "DeclaratieNummer %(nr)s was already received from this provider (TR333, "
+                    "retourcode 9333); refused."
+                )
+                % {"nr": rec.declaratienummer}  # fmt: skip
+            )
+        fields = {
+            "municipality_id": self.municipality_id,
+            "provider_id": self.provider_id,
+            "law": self.law,
+            "declaratienummer": rec.declaratienummer,
+            "declaratiedatum": rec.declaratiedatum,
+            "period_start": rec.period_start,
+            "period_end": rec.period_end,
+            "total_cents": rec.total_cents,
+            "total_debit_credit": rec.total_debit_credit,
+            "source": self.source,
+        }
+        checker = _LineChecker(self, rec)
+        decl = None
+        batch = []
+        for line in rec.lines:
+            batch.append(line)
+            if len(batch) >= LINE_BATCH:
+                rows = checker.run(batch)
+                batch = []
+                if decl is None:  # a large declaration: create it now, complete it at the end
+                    decl = Declaratie.objects.create(**fields)
+                checker.insert(decl.pk, rows)
+        rows = checker.run(batch) if batch else []
+        signed_total = -rec.total_cents if rec.total_debit_credit == "C" else rec.total_cents
+        if checker.signed_sum != signed_total:
+            raise MessageError(
+                _(
+                    "TotaalIngediendBedrag %(total)s does not equal the sum of the lines "
+                    "%(sum)s (TR358, retourcode 0001); refused."
+                )  # fmt: skip
+                % {"total": signed_total, "sum": checker.signed_sum}
+            )
+        final = {
+            "line_count": checker.count,
+            "rejected_count": checker.rejected,
+            "approved_cents": checker.approved_cents,
+            "refused_lines": checker.refused,
+            "status": DeclaratieStatus.PROCESSED,
+            "retourcodes": ["8001"] if not checker.rejected and not checker.refused else ["0200"],
+        }
+        if decl is None:
+            decl = Declaratie.objects.create(**fields, **final)
+        else:
+            Declaratie.objects.filter(pk=decl.pk).update(**final)
+        checker.insert(decl.pk, rows)
+        self.state.declaratienummers.add(key)
+        self.summary.items += checker.count + len(checker.refused)
+        self.summary.rejected += checker.rejected + len(checker.refused)
+        self.summary.declaraties.append(decl.pk)
+        if checker.rejected or checker.refused:
+            self.summary.remark(
+                _("Declaratie %(nr)s: %(bad)s of %(all)s lines rejected by the checks.")
+                % {
+                    "nr": rec.declaratienummer,
+                    "bad": checker.rejected + len(checker.refused),
+                    "all": checker.count + len(checker.refused),
+                }
+            )
+
+
+INSERT_COLUMNS = (
+    "declaratie_id", "toewijzing_id", "client_id", "municipality_id", "provider_id",
+    "product_id", "law", "referentienummer", "vorig_referentienummer", "toewijzingnummer",
+    "productcategorie", "productcode", "period_start", "period_end", "month", "volume", "unit",
+    "tariff_cents", "amount_cents", "debit_credit", "status", "retourcodes",
+)  # fmt: skip
+
+
+class _LineChecker:
+    """Checks and writes the lines of one declaration in batches (no per-line queries)."""
+
+    def __init__(self, applier: _Applier, rec: DeclaratieRecord):
+        self.applier = applier
+        self.ctx = applier.ctx
+        self.state = applier.state
+        self.rec = rec
+        self.count = 0
+        self.rejected = 0
+        self.approved_cents = 0
+        self.signed_sum = 0
+        self.refused: list[dict] = []
+        self.message_keys: set[int] = set()
+        self.rules: dict[tuple, tuple] = {}
+        table = DeclaratieRegel._meta.db_table
+        qn = connection.ops.quote_name
+        # Table and column names come from the model, never from input.
+        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+            qn(table),
+            ", ".join(qn(c) for c in INSERT_COLUMNS),
+            ", ".join(["%s"] * len(INSERT_COLUMNS)),
+        )
+        self.as_text = connection.vendor == "sqlite"
+
+    def run(self, lines: list) -> None:
+        provider_id = self.applier.provider_id
+        law = self.applier.law
+        self.ctx.prefetch_clients({line.bsn for line in lines}, self.state.pseudonyms)
+        seen_refs = self.state.refs
+        maybe = {line.referentienummer for line in lines
+                 if hash((law, line.referentienummer)) in seen_refs}  # fmt: skip
+        existing = (
+            set(
+                DeclaratieRegel.objects.filter(
+                    provider_id=provider_id, law=law, referentienummer__in=maybe
+                ).values_list("referentienummer", flat=True)
+            )
+            if maybe
+            else set()
+        )
+        vorige = {line.vorig_referentienummer for line in lines if line.debit_credit == "C"}
+        debits: dict[str, tuple] = {}
+        credited: set[str] = set()
+        if vorige:
+            for row in DeclaratieRegel.objects.filter(
+                provider_id=provider_id,
+                law=law,
+                referentienummer__in=vorige,
+                debit_credit="D",
+                status=LineStatus.APPROVED,
+            ).values_list(
+                "referentienummer", "toewijzing_id", "productcategorie", "productcode",
+                "period_start", "period_end", "volume", "amount_cents",
+            ):  # fmt: skip
+                debits[row[0]] = row[1:]
+            credited = set(
+                DeclaratieRegel.objects.filter(
+                    provider_id=provider_id,
+                    law=law,
+                    vorig_referentienummer__in=vorige,
+                    debit_credit="C",
+                    status=LineStatus.APPROVED,
+                ).values_list("vorig_referentienummer", flat=True)
+            )
+        rows = []
+        seen: set[str] = set()
+        municipality_id = self.applier.municipality_id
+        period_end = self.rec.period_end
+        toewijzingen = self.state.toewijzingen
+        as_text = self.as_text
+        # Tariff and admission per (product, start date): the same for many lines.
+        rules = self.rules
+        clients = self.ctx.clients
+        for line in lines:
+            sign = -1 if line.debit_credit == "C" else 1
+            self.signed_sum += sign * line.amount_cents
+            ref = line.referentienummer
+            if ref in existing or ref in seen:
+                self.refused.append(
+                    {"referentienummer": ref, "row": line.row,
+                     "client_id": self.ctx.client_id(line.bsn),
+                     "toewijzingnummer": line.toewijzingnummer, "retourcodes": ["8021"],
+                     "productcategorie": line.productcategorie, "productcode": line.productcode,
+                     "period_start": line.period_start.isoformat(),
+                     "period_end": line.period_end.isoformat(), "volume": line.volume,
+                     "unit": line.unit, "tariff_cents": line.tariff_cents,
+                     "amount_cents": line.amount_cents, "debit_credit": line.debit_credit}
+                )  # fmt: skip
+                continue
+            seen.add(ref)
+            seen_refs.add(hash((law, ref)))
+            codes: list[str] = []
+            tw = toewijzingen.get((municipality_id, line.toewijzingnummer))
+            client_id = clients.get(line.bsn) or self.ctx.client_id(line.bsn)
+            product_id = None
+            if tw is None or tw.deleted:
+                codes.append("9338")
+                tw = None
+            else:
+                product_id = tw.product_id
+                if tw.client_id != client_id:
+                    codes.append("8187")
+            start, end = line.period_start, line.period_end
+            if end > period_end:
+                codes.append("9319")
+            if line.unit != "83" and line.amount_cents != line.volume * line.tariff_cents:
+                codes.append("9346")
+            key = None
+            if line.debit_credit == "C":
+                debit = debits.get(line.vorig_referentienummer)
+                if debit is None:
+                    codes.append("8017")
+                elif line.vorig_referentienummer in credited:
+                    codes.append("9390")
+            elif tw is not None:
+                if tw.categorie and line.productcategorie != tw.categorie:
+                    codes.append("9339")
+                if tw.code and line.productcode != tw.code:
+                    codes.append("9340")
+                if tw.unit and line.unit != tw.unit:
+                    codes.append("9341")
+                if start < tw.start:
+                    codes.append("9307")
+                if tw.end is not None and end > tw.end:
+                    codes.append("9308")
+                allowed = checks.allowed_volume(tw, start, end)
+                if allowed is not None and line.volume > allowed:
+                    codes.append("9321")
+                if (
+                    tw.frequency == "6"
+                    and tw.volume is not None
+                    and tw.used_volume + line.volume > tw.volume
+                ):
+                    codes.append("9322")
+                if tw.budget is not None and tw.used_amount + line.amount_cents > tw.budget:
+                    codes.append("9369")
+                if product_id is None:
+                    codes.append(checks.ZR_NO_TARIFF)
+                else:
+                    rule = rules.get((product_id, start))
+                    if rule is None:
+                        rule = rules[(product_id, start)] = (
+                            self.ctx.tariff(product_id, municipality_id, start),
+                            self.ctx.admitted(provider_id, product_id, municipality_id, start),
+                        )
+                    tariff, admitted = rule
+                    if tariff is None:
+                        codes.append(checks.ZR_NO_TARIFF)
+                    elif tariff != line.tariff_cents:
+                        codes.append("0611")
+                    if not admitted:
+                        codes.append(checks.ZR_NOT_ADMITTED)
+                if checks.after_stop(tw, start):
+                    codes.append(checks.ZR_AFTER_STOP)
+                key = debit_key(tw.id, line.productcategorie, line.productcode, start, end)
+                if key in self.message_keys:
+                    codes.append("0001")
+                elif key in self.state.debit_keys:
+                    codes.append("9389")
+            self.count += 1
+            if codes:
+                self.rejected += 1
+                status = LineStatus.REJECTED
+            else:
+                status = LineStatus.APPROVED
+                self.approved_cents += sign * line.amount_cents
+                if line.debit_credit == "C":
+                    debit = debits[line.vorig_referentienummer]
+                    credited.add(line.vorig_referentienummer)
+                    dtw = self.state.by_id.get(debit[0])
+                    if dtw is not None:
+                        dtw.used_volume -= debit[5]
+                        dtw.used_amount -= debit[6]
+                    self.state.debit_keys.discard(debit_key(*debit[:5]))
+                elif tw is not None:
+                    tw.used_volume += line.volume
+                    tw.used_amount += line.amount_cents
+                    self.state.debit_keys.add(key)
+                    self.message_keys.add(key)
+                    debits[ref] = (tw.id, line.productcategorie, line.productcode, start, end,
+                                   line.volume, line.amount_cents)  # fmt: skip
+            month = start.replace(day=1)
+            rows.append((
+                tw.id if tw else None, client_id, municipality_id,
+                self.applier.provider_id, product_id, law, ref, line.vorig_referentienummer,
+                line.toewijzingnummer, line.productcategorie, line.productcode,
+                start.isoformat() if as_text else start, end.isoformat() if as_text else end,
+                month.isoformat() if as_text else month, line.volume, line.unit,
+                line.tariff_cents, line.amount_cents, line.debit_credit, status,
+                json.dumps(codes) if codes else "[]",
+            ))  # fmt: skip
+        return rows
+
+    def insert(self, declaratie_id: int, rows: list[tuple]) -> None:
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, [(declaratie_id, *row) for row in rows])

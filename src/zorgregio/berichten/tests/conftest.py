@@ -1,0 +1,51 @@
+import datetime as dt
+
+import pytest
+
+from zorgregio.aanbieders.tests.factories import ProviderFactory
+from zorgregio.contracten.models import Admission, AdmissionStatus, FrameworkAgreement
+from zorgregio.producten.models import Product, ProductGroup, Tariff
+
+AGB = "65656055"
+BSN = "999900006"
+BSN2 = "999900018"
+
+
+@pytest.fixture(autouse=True)
+def archive(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def provider(db):
+    return ProviderFactory(agb_code=AGB)
+
+
+@pytest.fixture
+def jeugd(region, apeldoorn, provider):
+    """Product 45A03 (hour, 12.50 per hour) for Apeldoorn, the provider admitted in 2026."""
+    group = ProductGroup.objects.create(law="jw", code="jeugdhulp", name="Jeugdhulp")
+    product = Product.objects.create(
+        group=group,
+        law="jw",
+        productcategorie="45",
+        productcode="45A03",
+        name="Jeugdhulp ambulant",
+        unit="04",
+        valid_from=dt.date(2025, 1, 1),
+    )
+    Tariff.objects.create(product=product, amount_cents=1250, valid_from=dt.date(2026, 1, 1))
+    agreement = FrameworkAgreement.objects.create(
+        region=region, name="Raamovereenkomst", laws=["jw"], valid_from=dt.date(2026, 1, 1)
+    )
+    Admission.objects.create(
+        agreement=agreement,
+        provider=provider,
+        product=product,
+        municipality=apeldoorn,
+        status=AdmissionStatus.ACTIVE,
+        valid_from=dt.date(2026, 1, 1),
+        valid_until=dt.date(2026, 12, 31),
+    )
+    return product

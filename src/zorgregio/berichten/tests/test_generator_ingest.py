@@ -1,0 +1,141 @@
+"""The generated archive read from the database and imported through the real ingest: the faults
+the generator plants are exactly the lines the checks reject."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+
+import pytest
+
+from zorgregio.aanbieders.tests.factories import ProviderFactory
+from zorgregio.berichten.generator import catalogue_from_db, generate_archive
+from zorgregio.contracten.models import Admission, AdmissionStatus, FrameworkAgreement
+from zorgregio.producten.models import Product, ProductGroup, Tariff
+from zorgregio.regio.models import Law
+
+D = dt.date
+
+# The code each planted fault must get from the declaration checks.
+EXPECTED_CODE = {
+    "over_volume": "9321",
+    "wrong_tariff": "0611",
+    "no_toewijzing": "9338",
+    "outside_period": "9307",
+    "after_stop": "ZR02",
+}
+
+
+@pytest.fixture
+def register(region, apeldoorn, zutphen):
+    """Products of both laws with tariffs (Zutphen has its own for one), five providers admitted
+    for everything in both municipalities from 2024, one provider only in a draft admission."""
+    agreement = FrameworkAgreement.objects.create(
+        region=region, name="Raamovereenkomst", laws=["wmo", "jw"], valid_from=D(2024, 1, 1)
+    )
+    groups = {
+        "begeleiding": ProductGroup.objects.create(law=Law.WMO, code="begeleiding", name="B"),
+        "hh": ProductGroup.objects.create(law=Law.WMO, code="hh", name="HH"),
+        "jeugd": ProductGroup.objects.create(law=Law.JEUGDWET, code="jeugd", name="J"),
+    }
+    rows = [
+        ("begeleiding", "02", "02A22", "04", 1, 5800),
+        ("begeleiding", "02", "02A16", "04", 2, 6400),
+        ("hh", "01", "01A01", "04", 1, 3200),
+        ("jeugd", "45", "45A01", "04", 1, 7000),
+        ("jeugd", "45", "45A02", "04", 2, 8200),
+    ]
+    for group, cat, code, unit, rank, cents in rows:
+        product = Product.objects.create(
+            group=groups[group], law=groups[group].law, productcategorie=cat, productcode=code,
+            name=code, unit=unit, intensity_rank=rank, valid_from=D(2024, 1, 1),
+        )  # fmt: skip
+        Tariff.objects.create(product=product, amount_cents=cents, valid_from=D(2024, 1, 1))
+        if code == "02A22":
+            Tariff.objects.create(
+                product=product, municipality=zutphen, amount_cents=6000, valid_from=D(2024, 1, 1)
+            )
+    providers = [ProviderFactory() for _ in range(5)]
+    for provider in providers:
+        provider.regions.add(region)
+        for municipality in (apeldoorn, zutphen):
+            for group in groups.values():
+                Admission.objects.create(
+                    agreement=agreement, provider=provider, product_group=group,
+                    municipality=municipality, status=AdmissionStatus.ACTIVE,
+                    valid_from=D(2024, 1, 1),
+                )  # fmt: skip
+    draft = ProviderFactory()
+    draft.regions.add(region)
+    Admission.objects.create(
+        agreement=agreement, provider=draft, product_group=groups["hh"], municipality=apeldoorn,
+        status=AdmissionStatus.CONCEPT, valid_from=D(2024, 1, 1),
+    )  # fmt: skip
+    return providers
+
+
+@pytest.mark.django_db
+def test_catalogue_from_db_reads_the_register(region, register, zutphen):
+    catalogue = catalogue_from_db(region)
+    assert sorted(catalogue.municipalities) == ["0200", "0301"]
+    assert catalogue.municipalities["0301"] == 48_500  # weighted by inhabitants
+    assert catalogue.laws == ["jw", "wmo"]
+    product = next(p for p in catalogue.products if p.code == "02A22")
+    assert catalogue.tariff(product, "0301", D(2024, 5, 1)) == 6000  # the municipality's own
+    assert catalogue.tariff(product, "0200", D(2024, 5, 1)) == 5800  # the regional one
+    assert catalogue.tariff(product, "0200", D(2023, 5, 1)) is None  # before any tariff
+    # Group admissions count for every product of the group; the draft one does not count.
+    admitted = catalogue.admitted("0200", product.key, D(2024, 5, 1))
+    assert sorted(admitted) == sorted(p.agb_code for p in register)
+    hh = next(p for p in catalogue.products if p.code == "01A01")
+    assert len(catalogue.admitted("0200", hh.key, D(2024, 5, 1))) == len(register)
+    assert catalogue.admitted("0200", hh.key, D(2023, 12, 31)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_ingest_accepts_every_file_and_rejects_exactly_the_planted_faults(
+    region, register, tmp_path, settings
+):
+    from zorgregio.berichten.services import ingest_paths
+    from zorgregio.zorg.models import Declaratie, DeclaratieRegel, LineStatus, Toewijzing
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    result = generate_archive(
+        catalogue_from_db(region), tmp_path / "archive", seed=4, clients=150,
+        start=D(2024, 1, 1), end=D(2025, 12, 31), fault_rate=0.03,
+    )  # fmt: skip
+    results = ingest_paths([result.root])
+    assert len(results) == result.stats["files"]
+    assert [r for r in results if r.refused] == []
+    manifest = json.loads((tmp_path / "archive" / "manifest.json").read_text())
+    planted = {f["referentienummer"]: f["kind"] for f in manifest["faults"]}
+    duplicates = {ref for ref, kind in planted.items() if kind == "duplicate_reference"}
+
+    assert Toewijzing.objects.count() == result.stats["toewijzingen"]
+    lines = DeclaratieRegel.objects.values_list("referentienummer", "status", "retourcodes")
+    stored = Counter()
+    for ref, status, codes in lines:
+        kind = planted.get(ref)
+        if kind in EXPECTED_CODE:
+            assert status == LineStatus.REJECTED and EXPECTED_CODE[kind] in codes, (
+                ref,
+                kind,
+                codes,
+            )
+            stored[kind] += 1
+        else:
+            # Clean lines (and the first use of a reference used twice) are approved.
+            assert status == LineStatus.APPROVED, (ref, codes)
+    for kind in EXPECTED_CODE:
+        assert stored[kind] == result.stats.get(f"fault_{kind}", 0), kind
+    # The second use of a reference is refused as a whole line (TR314, 8021).
+    refused = [
+        line for d in Declaratie.objects.exclude(refused_lines=[]) for line in d.refused_lines
+    ]
+    assert {line["referentienummer"] for line in refused} == duplicates
+    assert all(line["retourcodes"] == ["8021"] for line in refused)
+    assert len(refused) == result.stats["fault_duplicate_reference"]
+    # Credits take their debit back.
+    credits = DeclaratieRegel.objects.filter(debit_credit="C", status=LineStatus.APPROVED)
+    assert credits.count() == result.stats["credit_lines"] > 0

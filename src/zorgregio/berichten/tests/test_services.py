@@ -1,0 +1,400 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from zorgregio.aanbieders.tests.factories import ProviderFactory
+from zorgregio.berichten.models import FileStatus, MessageFile
+from zorgregio.berichten.services import ingest_paths
+from zorgregio.berichten.tests import builders as B
+from zorgregio.regio.tests.factories import MunicipalityFactory
+from zorgregio.zorg.models import Client, Declaratie, DeclaratieRegel, Levering, Toewijzing
+
+from .conftest import AGB, BSN, BSN2
+
+EXAMPLES = Path(__file__).resolve().parents[5] / "shared/standards/istandaarden-3.2/examples"
+
+
+def write(tmp_path, name, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def ingest(tmp_path, name, data):
+    [result] = ingest_paths([write(tmp_path, name, data)])
+    return result
+
+
+@pytest.fixture
+def assigned(tmp_path, jeugd, apeldoorn):
+    """Toewijzing 1001 (45A03, 10 hours a month in 2026) for BSN at the provider."""
+    result = ingest(tmp_path, "301.xml", B.msg_301("ijw", "0200", AGB, BSN, [B.Assigned("1001")]))
+    assert result.status == FileStatus.PROCESSED, result.reasons
+    return Toewijzing.objects.get(toewijzingnummer="1001")
+
+
+@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared examples not available")
+@pytest.mark.django_db
+def test_official_examples_valid_accepted_invalid_refused_with_schema_reason(tmp_path):
+    region = MunicipalityFactory(cbs_code="0384", name="Wormerland").region
+    MunicipalityFactory(region=region, cbs_code="0363", name="Amsterdam")
+    for agb in ("42420001", "65656055"):
+        ProviderFactory(agb_code=agb)
+    files = sorted(EXAMPLES.glob("jaapjunior-*.xml"))
+    results = {r.name: r for r in ingest_paths(files)}
+    assert len(results) == len(files)
+    for name, result in results.items():
+        if name in ("jaapjunior-JW315.xml", "jaapjunior-JW318.xml"):
+            assert result.status == FileStatus.REJECTED, name
+            assert "officiële XSD" in result.reasons[0], result.reasons
+        else:
+            assert result.status == FileStatus.PROCESSED, (name, result.reasons)
+    # The JW323 example refers to toewijzingen nobody assigned: its lines are refused (TR338).
+    jw323 = Declaratie.objects.get(declaratienummer="DN001", law="jw")
+    lines = list(jw323.regels.all())
+    assert len(lines) == 4
+    assert all(line.status == "afgekeurd" and "9338" in line.retourcodes for line in lines)
+    # RN004 appears twice in the example: the second one is refused by TR314.
+    assert [r["referentienummer"] for r in jw323.refused_lines] == ["RN004"]
+
+
+@pytest.mark.django_db
+def test_same_file_twice_is_one_file(tmp_path, assigned):
+    data = B.msg_301("ijw", "0200", AGB, BSN, [B.Assigned("1001")])
+    again = ingest(tmp_path, "copy-of-301.xml", data)
+    assert again.duplicate
+    assert MessageFile.objects.count() == 1
+    assert Toewijzing.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_bsn_stored_only_as_pseudonym_and_encrypted(assigned):
+    client = Client.objects.get()
+    assert BSN not in client.pseudonym
+    assert BSN not in client.bsn_encrypted
+    from zorgregio.zorg.services import decrypt_bsn
+
+    assert decrypt_bsn(client.bsn_encrypted) == BSN
+    assert client.birth_date == dt.date(2010, 2, 14)
+
+
+@pytest.mark.django_db
+def test_correct_declaration_approved_and_counted_once(tmp_path, assigned):
+    line = B.Line("R1", "1001", volume=4, tariff=1250)
+    result = ingest(tmp_path, "323.xml", B.msg_323("ijw", "0200", AGB, "D1", [line]))
+    assert result.status == FileStatus.PROCESSED, result.reasons
+    regel = DeclaratieRegel.objects.get()
+    assert regel.status == "goedgekeurd", regel.retourcodes
+    assert regel.amount_cents == 4 * 1250
+    assert regel.month == dt.date(2026, 4, 1)
+    assert regel.toewijzing == assigned and regel.product == assigned.product
+    decl = Declaratie.objects.get()
+    assert decl.approved_cents == 4 * 1250 and decl.retourcodes == ["8001"]
+
+
+def _codes(tmp_path, lines, nummer="D9", **kw):
+    result = ingest(tmp_path, f"{nummer}.xml", B.msg_323("ijw", "0200", AGB, nummer, lines, **kw))
+    assert result.status == FileStatus.PROCESSED, result.reasons
+    return {r.referentienummer: r.retourcodes for r in DeclaratieRegel.objects.filter(
+        declaratie__declaratienummer=nummer)}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_line_checks_each_give_their_retourcode(tmp_path, assigned, zutphen):
+    lines = [
+        B.Line("unknown", "9999"),  # TR338
+        B.Line("cat", "1001", categorie="54", code="54001"),  # TR339/TR340
+        B.Line("unit", "1001", unit="01", start="2026-05-01", end="2026-05-31"),  # TR341
+        B.Line("before", "1001", start="2025-12-01", end="2025-12-31"),  # TR307
+        B.Line("after", "1001", start="2027-01-01", end="2027-01-31"),  # TR308 and TR319
+        B.Line("volume", "1001", volume=11, start="2026-02-01", end="2026-02-28"),  # TR321
+        B.Line("sum", "1001", amount=999, start="2026-03-01", end="2026-03-31"),  # TR346
+        B.Line("tariff", "1001", tariff=1300, start="2026-01-01", end="2026-01-31"),  # TR418
+        B.Line("otherbsn", "1001", bsn=BSN2, start="2026-06-01", end="2026-06-30"),  # TR304
+    ]
+    codes = _codes(tmp_path, lines, period=("2026-04-01", "2026-12-31"))
+    assert codes["unknown"] == ["9338"]
+    assert {"9339", "9340"} <= set(codes["cat"])
+    assert "9341" in codes["unit"]
+    assert "9307" in codes["before"]
+    assert {"9308", "9319"} <= set(codes["after"])
+    assert codes["volume"] == ["9321"]
+    assert codes["sum"] == ["9346"]
+    assert codes["tariff"] == ["0611"]
+    assert codes["otherbsn"] == ["8187"]
+
+
+@pytest.mark.django_db
+def test_debit_twice_credit_and_duplicate_reference(tmp_path, assigned):
+    _codes(tmp_path, [B.Line("R1", "1001")], nummer="D1")
+    codes = _codes(
+        tmp_path,
+        [
+            B.Line("R2", "1001"),  # same period again: TR389
+            B.Line("R3", "1001", dc="C", vorig="R1"),  # credit of R1: approved
+            B.Line("R4", "1001", dc="C", vorig="R1"),  # credit again: TR390
+            B.Line("R5", "1001", dc="C", vorig="NOPE"),  # no debit: TR323
+            B.Line("R1", "1001", start="2026-05-01", end="2026-05-31"),  # reference reused: TR314
+        ],
+        nummer="D2",
+        period=("2026-05-01", "2026-05-31"),
+    )
+    assert codes["R2"] == ["9389"]
+    assert codes["R3"] == []
+    assert codes["R4"] == ["9390"]
+    assert codes["R5"] == ["8017"]
+    decl = Declaratie.objects.get(declaratienummer="D2")
+    assert [r["referentienummer"] for r in decl.refused_lines] == ["R1"]
+    assert decl.refused_lines[0]["retourcodes"] == ["8021"]
+    # After the credit of R1 a new debit for April is allowed again.
+    codes = _codes(tmp_path, [B.Line("R6", "1001")], nummer="D3")
+    assert codes["R6"] == []
+
+
+@pytest.mark.django_db
+def test_same_debit_twice_in_one_message_tr416(tmp_path, assigned):
+    codes = _codes(tmp_path, [B.Line("A", "1001"), B.Line("B", "1001")])
+    assert codes["A"] == [] and codes["B"] == ["0001"]
+
+
+@pytest.mark.django_db
+def test_total_volume_and_budget(tmp_path, jeugd, apeldoorn):
+    product = B.Assigned("2002", volume=6, frequency="6")
+    ingest(tmp_path, "301.xml", B.msg_301("ijw", "0200", AGB, BSN, [product]))
+    codes = _codes(
+        tmp_path,
+        [
+            B.Line("M1", "2002", volume=4, start="2026-03-01", end="2026-03-31"),
+            B.Line("M2", "2002", volume=4),  # 4 + 4 > 6: TR322
+        ],
+    )
+    assert codes == {"M1": [], "M2": ["9322"]}
+
+
+@pytest.mark.django_db
+def test_not_admitted_and_after_stop(tmp_path, assigned):
+    stop = B.msg_start_stop("ijw", "307", "0200", AGB, BSN, "1001", "2026-01-05", "2026-03-31")
+    assert ingest(tmp_path, "307.xml", stop).status == FileStatus.PROCESSED
+    assert Levering.objects.get().einddatum == dt.date(2026, 3, 31)
+    codes = _codes(tmp_path, [B.Line("S1", "1001")])
+    assert codes["S1"] == ["ZR02"]
+    from zorgregio.contracten.models import Admission
+
+    Admission.objects.update(valid_until=dt.date(2026, 2, 28))
+    codes = _codes(tmp_path, [B.Line("S2", "1001", start="2026-03-01", end="2026-03-31")], "D8")
+    assert codes["S2"] == ["ZR01"]
+
+
+@pytest.mark.django_db
+def test_amounts_not_adding_up_refuse_the_whole_message(tmp_path, assigned):
+    data = B.msg_323("ijw", "0200", AGB, "D1", [B.Line("R1", "1001")], total=1)
+    result = ingest(tmp_path, "bad.xml", data)
+    assert result.status == FileStatus.REJECTED
+    assert "TR358" in result.reasons[0]
+    assert not Declaratie.objects.exists() and not DeclaratieRegel.objects.exists()
+
+
+@pytest.mark.django_db
+def test_duplicate_declaratienummer_refused(tmp_path, assigned):
+    _codes(tmp_path, [B.Line("R1", "1001")], nummer="D1")
+    data = B.msg_323("ijw", "0200", AGB, "D1", [B.Line("R2", "1001")], ident="other")
+    result = ingest(tmp_path, "again.xml", data)
+    assert result.status == FileStatus.REJECTED and "9333" in result.reasons[0]
+    assert DeclaratieRegel.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_325_answer_lists_rejected_lines_and_validates_against_jw325(tmp_path, assigned, settings):
+    from lxml import etree
+
+    from zorgregio.berichten.answers import answer_325_bytes
+
+    lines = [
+        B.Line("OK", "1001"),
+        B.Line("BAD", "1001", tariff=1300, start="2026-03-01", end="2026-03-31"),
+        B.Line("OK", "1001", start="2026-02-01", end="2026-02-28"),  # duplicate reference
+    ]
+    _codes(tmp_path, lines, nummer="D5", period=("2026-04-01", "2026-04-30"))
+    decl = Declaratie.objects.get(declaratienummer="D5")
+    xml = answer_325_bytes(decl)
+    schema = etree.XMLSchema(
+        etree.parse(str(Path(settings.ZORGREGIO_XSD_DIR) / "ijw-3.2/JW325.xsd"))
+    )
+    doc = etree.fromstring(xml)
+    assert schema.validate(doc), schema.error_log
+    ns = {"m": "http://www.istandaarden.nl/ijw/3_2/jw325/schema",
+          "b": "http://www.istandaarden.nl/ijw/3_2/basisschema/schema"}  # fmt: skip
+    refs = doc.xpath("//m:Prestatie/m:ProductReferentie/b:ReferentieNummer/text()", namespaces=ns)
+    assert sorted(refs) == ["BAD", "OK"]  # the rejected one and the refused duplicate
+    codes = doc.xpath("//m:Prestatie/m:RetourCodes/m:RetourCode/text()", namespaces=ns)
+    assert sorted(codes) == ["0611", "8021"]
+    granted = doc.xpath("//m:TotaalToegekendBedrag/b:TotaalBedrag/text()", namespaces=ns)
+    assert granted == [str(4 * 1250)]
+    assert doc.xpath("//m:Client/m:Bsn/text()", namespaces=ns) == [BSN, BSN]
+
+
+@pytest.mark.django_db
+def test_wmo_declaration_and_its_325(tmp_path, apeldoorn, provider):
+    from zorgregio.berichten.answers import answer_325_bytes
+
+    product = B.Assigned("7001", categorie="02", code="02A01")
+    result = ingest(tmp_path, "w301.xml", B.msg_301("iwmo", "0200", AGB, BSN, [product]))
+    assert result.status == FileStatus.PROCESSED, result.reasons
+    line = B.Line("W-R1", "7001", categorie="02", code="02A01")
+    result = ingest(tmp_path, "w323.xml", B.msg_323("iwmo", "0200", AGB, "WD1", [line]))
+    assert result.status == FileStatus.PROCESSED, result.reasons
+    regel = DeclaratieRegel.objects.get()
+    assert regel.law == "wmo"
+    assert regel.retourcodes == ["ZR03"]  # no product or tariff known for 02A01 in this region
+    xml = answer_325_bytes(regel.declaratie).decode()
+    assert "http://www.istandaarden.nl/iwmo/3_2/wmo325/schema" in xml
+    assert "<wmo325:RetourCode>0001</wmo325:RetourCode>" in xml
+
+
+BAD_INPUT = {
+    "truncated.xml": lambda: B.msg_301("ijw", "0200", AGB, BSN, [B.Assigned("1")])[:-40],
+    "xxe.xml": lambda: (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'
+    ),
+    "bomb.xml": lambda: (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        b"<r>&b;</r>"
+    ),
+    "namespace.xml": lambda: b'<?xml version="1.0"?><Bericht xmlns="urn:other"/>',
+    "release2.xml": lambda: (
+        b'<?xml version="1.0"?><wmo305:Bericht xmlns:wmo305='
+        b'"http://www.istandaarden.nl/iwmo/2_0/wmo305/schema/2_0"/>'
+    ),
+    "release31.xml": lambda: B.msg_301("ijw", "0200", AGB, BSN, [B.Assigned("1")]).replace(
+        b"3_2", b"3_1"
+    ),
+    "type303.xml": lambda: B.msg_301("ijw", "0200", AGB, BSN, [B.Assigned("1")]).replace(
+        b"jw301", b"jw303"
+    ),
+    "badbsn.xml": lambda: B.msg_301("ijw", "0200", AGB, "123456789", [B.Assigned("1")]),
+    "empty.xml": lambda: b"",
+}
+EXPECTED = {
+    "truncated.xml": "afgekapt",
+    "xxe.xml": "DOCTYPE",
+    "bomb.xml": "DOCTYPE",
+    "namespace.xml": "Onbekend bericht",
+    "release2.xml": "release 3.2",
+    "release31.xml": "Release 3.1",
+    "type303.xml": "Berichttype 303",
+    "badbsn.xml": "elfproef",
+    "empty.xml": "",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(BAD_INPUT))
+def test_bad_input_refused_with_reason_and_nothing_applied(tmp_path, jeugd, apeldoorn, name):
+    result = ingest(tmp_path, name, BAD_INPUT[name]())
+    assert result.status == FileStatus.REJECTED
+    assert result.reasons and EXPECTED[name] in result.reasons[0], result.reasons
+    assert not Toewijzing.objects.exists() and not Client.objects.exists()
+
+
+@pytest.mark.django_db
+def test_too_big_file_refused_before_storing(tmp_path, settings, monkeypatch):
+    from zorgregio.berichten import services
+
+    monkeypatch.setattr(services, "MAX_FILE_BYTES", 100)
+    result = ingest(tmp_path, "big.xml", b"<a>" + b"x" * 200 + b"</a>")
+    assert result.status == FileStatus.REJECTED and "MB" in result.reasons[0]
+    assert not MessageFile.objects.exists()
+
+
+@pytest.mark.django_db
+def test_folder_and_zip(tmp_path, jeugd, apeldoorn):
+    import zipfile
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.xml").write_bytes(B.msg_301("ijw", "0200", AGB, BSN, [B.Assigned("1001")]))
+    archive = tmp_path / "batch.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("b.xml", B.msg_301("ijw", "0200", AGB, BSN2, [B.Assigned("1002")], ident="b"))
+    seen = []
+    results = ingest_paths([folder, archive], on_progress=lambda d, t, n: seen.append((d, t)))
+    assert [r.name for r in results] == ["a.xml", "batch.zip:b.xml"]
+    assert all(r.status == FileStatus.PROCESSED for r in results)
+    assert Toewijzing.objects.count() == 2
+    assert seen[-1] == (2, 2)
+
+
+@pytest.mark.django_db
+def test_two_imports_of_the_same_file_at_once_count_once(tmp_path, jeugd, apeldoorn, monkeypatch):
+    """Whichever import records the checksum first counts; the other applies nothing."""
+    from zorgregio.berichten import services
+
+    data = B.msg_301("ijw", "0200", AGB, BSN, [B.Assigned("1001")])
+    first = ingest(tmp_path, "301.xml", data)
+    assert first.status == FileStatus.PROCESSED and Toewijzing.objects.count() == 1
+    # A stored file still being processed elsewhere is not claimed a second time.
+    MessageFile.objects.update(status=FileStatus.PROCESSING)
+    result = services.process_file(MessageFile.objects.get())
+    assert result.duplicate and result.status == FileStatus.PROCESSING
+    # The racing import did not see the first one yet: the unique checksum stops it, and its
+    # toewijzing (applied in the same transaction) is rolled back.
+    MessageFile.objects.update(status=FileStatus.PROCESSED)
+    real_filter = MessageFile.objects.filter
+
+    def blind_filter(*args, **kwargs):
+        return real_filter(pk=-1) if "sha256" in kwargs else real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(MessageFile.objects, "filter", blind_filter)
+    raced = ingest(tmp_path, "301-again.xml", data)
+    assert raced.duplicate and raced.message_file.pk == first.message_file.pk
+    assert MessageFile.objects.count() == 1 and Toewijzing.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_start_correction_deletion_and_stop(tmp_path, assigned):
+    def send(kind, begin, end=None, status="1", ident=None):
+        data = B.msg_start_stop("ijw", kind, "0200", AGB, BSN, "1001", begin, end, status=status,
+                                ident=ident)  # fmt: skip
+        return ingest(tmp_path, f"{ident or kind}.xml", data)
+
+    assert send("305", "2026-01-05", ident="s1").reasons == []
+    again = send("305", "2026-01-05", ident="s2")  # the same start again: TR074
+    assert again.status == FileStatus.PROCESSED and "TR074" in again.reasons[0]
+    send("305", "2026-01-05", status="3", ident="s3")  # delete it
+    assert Levering.objects.get().deleted
+    send("305", "2026-01-12", ident="s4")  # the corrected start
+    send("307", "2026-01-12", "2026-02-28", ident="s5")
+    live = Levering.objects.get(deleted=False)
+    assert (live.begindatum, live.einddatum) == (dt.date(2026, 1, 12), dt.date(2026, 2, 28))
+    refused = send("305", "2026-01-12", status="3", ident="s6")  # stop already sent: TR071
+    assert "TR071" in refused.reasons[0] and not Levering.objects.get(pk=live.pk).deleted
+    unknown = ingest(tmp_path, "x.xml", B.msg_start_stop("ijw", "305", "0200", AGB, BSN, "4242",
+                                                          "2026-01-01"))  # fmt: skip
+    assert unknown.status == FileStatus.PROCESSED and "9019" in unknown.reasons[0]
+
+
+@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared examples not available")
+@pytest.mark.django_db
+def test_request_and_answer_examples(tmp_path):
+    from zorgregio.zorg.models import Verzoek
+
+    region = MunicipalityFactory(cbs_code="0384", name="Wormerland").region
+    MunicipalityFactory(region=region, cbs_code="0363", name="Amsterdam")
+    for agb in ("42420001", "65656055"):
+        ProviderFactory(agb_code=agb)
+    names = ["jaapjunior-JW317.xml", "jaapjunior-JW319.xml", "jaapjunior-WMO315.xml"]
+    results = ingest_paths([EXAMPLES / name for name in names])
+    assert [r.status for r in results] == [FileStatus.PROCESSED] * 3, [r.reasons for r in results]
+    kinds = sorted(Verzoek.objects.values_list("kind", flat=True))
+    assert kinds.count("317") == 1 and "315" in kinds
+    # The 319 answers the 317 (ReferentieAanbieder 9003): VerzoekAntwoord 1.
+    assert Verzoek.objects.get(kind="317").answer == "1"
+
+
+@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared examples not available")
+@pytest.mark.django_db
+def test_schema_reason_wins_over_unknown_municipality(tmp_path):
+    [result] = ingest_paths([EXAMPLES / "jaapjunior-JW318.xml"])
+    assert result.status == FileStatus.REJECTED
+    assert "officiële XSD" in result.reasons[0]

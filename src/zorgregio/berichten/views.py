@@ -1,0 +1,171 @@
+"""Screens of the message traffic: import history, upload with progress, declarations."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.generic import TemplateView, View
+
+from zorgregio.accounts.models import Role
+from zorgregio.accounts.permissions import RoleRequiredMixin
+from zorgregio.audit.models import AuditAction
+from zorgregio.audit.services import audit_log
+
+from . import selectors
+from .answers import answer_325_bytes
+from .checks import explain
+from .forms import UploadForm
+from .models import BatchStatus, ImportBatch
+from .tasks import run_import
+
+MESSAGE_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.PROVIDER)
+
+
+class IndexView(RoleRequiredMixin, TemplateView):
+    """Import history: every received file with its status and errors."""
+
+    allowed_roles = MESSAGE_ROLES
+    template_name = "berichten/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        files = selectors.message_files(self.request.user)
+        status = self.request.GET.get("status", "")
+        if status:
+            files = files.filter(status=status)
+        page = Paginator(files.order_by("-received_at", "-pk"), 50).get_page(
+            self.request.GET.get("page")
+        )
+        context.update(
+            page=page,
+            status=status,
+            can_upload=self.scope.role in selectors.UPLOAD_ROLES,
+            batches=selectors.import_batches(self.request.user)[:5],
+        )
+        return context
+
+
+class FileDetailView(RoleRequiredMixin, TemplateView):
+    allowed_roles = MESSAGE_ROLES
+    template_name = "berichten/file.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        message_file = get_object_or_404(
+            selectors.message_files(self.request.user), pk=kwargs["pk"]
+        )
+        context["file"] = message_file
+        context["declaraties"] = selectors.declaraties(self.request.user).filter(
+            source=message_file
+        )
+        return context
+
+
+def _safe_name(name: str) -> str:
+    name = Path(name).name
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:200] or "bestand.xml"
+
+
+class UploadView(RoleRequiredMixin, View):
+    allowed_roles = selectors.UPLOAD_ROLES
+    template_name = "berichten/upload.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": UploadForm()})
+
+    def post(self, request):
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        base = Path(settings.MEDIA_ROOT) / "berichten" / "uploads"
+        base.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=base))
+        names = []
+        for index, upload in enumerate(form.cleaned_data["files"]):
+            name = _safe_name(upload.name)
+            target = folder / f"{index:04d}" / name
+            target.parent.mkdir()
+            with open(target, "wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            names.append(name)
+        batch = ImportBatch.objects.create(
+            created_by=request.user, upload_dir=str(folder), names=names, total_files=len(names)
+        )
+        run_import.enqueue(batch.pk)
+        return redirect("berichten:batch", pk=batch.pk)
+
+
+class BatchView(RoleRequiredMixin, TemplateView):
+    """Progress of an upload; refreshes itself until the background work is done."""
+
+    allowed_roles = selectors.UPLOAD_ROLES
+    template_name = "berichten/batch.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = get_object_or_404(selectors.import_batches(self.request.user), pk=kwargs["pk"])
+        results = batch.results
+        context.update(batch=batch, results=results, refused=sum(
+            1 for r in results if r["status"] == "afgekeurd" and not r.get("duplicate")
+        ))  # fmt: skip
+        context["queued"] = batch.status == BatchStatus.QUEUED
+        return context
+
+
+class DeclaratieView(RoleRequiredMixin, TemplateView):
+    """One declaration with its lines and their check results (client-level: audited)."""
+
+    allowed_roles = MESSAGE_ROLES
+    template_name = "berichten/declaratie.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        declaratie = get_object_or_404(selectors.declaraties(self.request.user), pk=kwargs["pk"])
+        audit_log(
+            actor=self.request.user,
+            action=AuditAction.VIEW,
+            obj=declaratie,
+            message="declaratieregels",
+        )
+        page = Paginator(selectors.declaratie_lines(declaratie), 200).get_page(
+            self.request.GET.get("page")
+        )
+        for line in page:
+            line.explanations = [(code, explain(code)) for code in line.retourcodes]
+        refused = [
+            dict(line, explanations=[(c, explain(c)) for c in line.get("retourcodes", [])])
+            for line in declaratie.refused_lines
+        ]
+        context.update(declaratie=declaratie, page=page, refused=refused)
+        return context
+
+
+class Answer325View(RoleRequiredMixin, View):
+    """The 325 answer message as a download (contains BSNs: audited as an export)."""
+
+    allowed_roles = (Role.REGIONAL, Role.MUNICIPALITY)
+
+    def get(self, request, pk):
+        declaratie = selectors.declaraties(request.user).filter(pk=pk).first()
+        if declaratie is None:
+            raise Http404
+        data = answer_325_bytes(declaratie)
+        audit_log(actor=request.user, action=AuditAction.EXPORT, obj=declaratie, message="325")
+        kind = "JW325" if declaratie.law == "jw" else "WMO325"
+        response = HttpResponse(data, content_type="application/xml")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{kind}-{_safe_name(declaratie.declaratienummer)}.xml"'
+        )
+        return response
+
+
+def file_url(message_file) -> str:
+    return reverse("berichten:file", args=[message_file.pk])

@@ -1,0 +1,230 @@
+"""API: the monitor's figures with the same scopes and suppression as the pages.
+
+``GET /api/v1/monitor/kerncijfers/`` gives every figure of kpis.md for a scope and period, with
+the figures per month and per provider; ``GET /api/v1/monitor/budgetten/`` the budgets.
+Hidden (suppressed) values are ``null`` with ``suppressed: true``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from zorgregio.accounts.permissions import HasRole
+from zorgregio.accounts.scoping import scope_for
+from zorgregio.producten.models import ProductGroup
+from zorgregio.regio.models import Law
+
+from . import dashboard
+from .models import Budget
+from .privacy import Cell, detail_allowed
+from .selection import Selection, parse_period, year_period
+from .services import current_state
+from .views import region_municipalities
+
+
+class CellSerializer(serializers.Serializer):
+    value = serializers.FloatField(allow_null=True, help_text="null when hidden or missing")
+    text = serializers.CharField(help_text="As shown on screen, e.g. '< 5' or 'geen gegevens'.")
+    suppressed = serializers.BooleanField()
+    unit = serializers.CharField(help_text="count, amount (eurocents), percent (0-1), days...")
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    definition = serializers.CharField()
+    current = CellSerializer()
+    previous_year = CellSerializer(allow_null=True)
+    change = CellSerializer(allow_null=True)
+
+
+class MonthSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    clients = CellSerializer()
+    instroom = CellSerializer()
+    uitstroom = CellSerializer()
+    realisatie = CellSerializer()
+
+
+class ProviderShareSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    provider_id = serializers.IntegerField()
+    name = serializers.CharField()
+    realisatie = CellSerializer()
+    share = CellSerializer()
+
+
+class FiguresSerializer(serializers.Serializer):
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    reference_date = serializers.DateField()
+    complete_until = serializers.DateField(allow_null=True)
+    suppressed = serializers.BooleanField(help_text="Small-cell suppression applied.")
+    has_data = serializers.BooleanField()
+    figures = FigureSerializer(many=True)
+    months = MonthSerializer(many=True)
+    providers = ProviderShareSerializer(many=True)
+    providers_without_clients = serializers.ListField(child=serializers.CharField())
+
+
+def cell_data(cell: Cell | None):
+    if cell is None:
+        return None
+    return {
+        "value": cell.shown,
+        "text": cell.text,
+        "suppressed": cell.suppressed,
+        "unit": cell.kind,
+    }
+
+
+PARAMETERS = [
+    OpenApiParameter("periode", OpenApiTypes.STR, description="2025, 2025-K3 or 2025-07"),
+    OpenApiParameter("van", OpenApiTypes.DATE, description="Custom period start"),
+    OpenApiParameter("tot", OpenApiTypes.DATE, description="Custom period end"),
+    OpenApiParameter("gemeente", OpenApiTypes.STR, description="CBS code(s), comma separated"),
+    OpenApiParameter("wet", OpenApiTypes.STR, enum=Law.values),
+    OpenApiParameter("productgroep", OpenApiTypes.STR, description="Product group code"),
+    OpenApiParameter("product", OpenApiTypes.INT),
+    OpenApiParameter("aanbieder", OpenApiTypes.INT, description="Provider id"),
+]
+
+
+def _int(value, name):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValidationError({name: _("Must be a number.")}) from exc
+
+
+class FiguresViewSet(viewsets.ViewSet):
+    """Every figure of the KPI definitions for one scope and period."""
+
+    permission_classes = [HasRole]
+
+    @extend_schema(parameters=PARAMETERS, responses=FiguresSerializer)
+    def list(self, request):
+        scope = scope_for(request.user)
+        state = current_state()
+        params = request.query_params
+        default = year_period((state.complete_until or dt.date.today()).year)
+        period, error = parse_period(
+            params.get("periode"), params.get("van"), params.get("tot"), default
+        )
+        if error:
+            raise ValidationError({"periode": error})
+        municipalities = region_municipalities(scope, request.user)
+        if params.get("gemeente"):
+            codes = [c.strip() for c in params["gemeente"].split(",") if c.strip()]
+            chosen = list(municipalities.filter(cbs_code__in=codes))
+            if len(chosen) != len(set(codes)):
+                raise NotFound(_("Unknown municipality."))
+            if scope.role == "gemeente" and not {m.pk for m in chosen} <= scope.municipality_ids:
+                raise PermissionDenied(_("You may only see your own municipality in detail."))
+            municipalities = chosen
+        law = params.get("wet") or None
+        if law and law not in Law.values:
+            raise ValidationError({"wet": _("Unknown law.")})
+        group_id = None
+        if params.get("productgroep"):
+            group = ProductGroup.objects.filter(code=params["productgroep"]).first()
+            if group is None:
+                raise ValidationError({"productgroep": _("Unknown product group.")})
+            group_id = group.pk
+        provider_id = _int(params.get("aanbieder"), "aanbieder")
+        if scope.role == "aanbieder" and provider_id not in (None, scope.provider_id):
+            raise PermissionDenied(_("You may only see your own provider in detail."))
+        selection = Selection(
+            municipality_ids=tuple(m.pk for m in municipalities),
+            period=period,
+            law=law,
+            group_id=group_id,
+            product_id=_int(params.get("product"), "product"),
+            provider_id=provider_id,
+        )
+        detail = detail_allowed(scope, selection.municipality_ids, provider_id)
+        board = dashboard.cached_build(selection, detail=detail, state=state)
+        return Response(
+            {
+                "period_start": period.start,
+                "period_end": period.end,
+                "reference_date": board.reference_day,
+                "complete_until": state.complete_until,
+                "suppressed": not detail,
+                "has_data": board.has_data,
+                "figures": [
+                    {
+                        "key": row.key,
+                        "label": str(row.label),
+                        "definition": str(row.definition),
+                        "current": cell_data(row.cell),
+                        "previous_year": cell_data(row.previous),
+                        "change": cell_data(row.delta),
+                    }
+                    for row in board.rows
+                ],
+                "months": [
+                    {
+                        "month": m["month"],
+                        "clients": cell_data(m["clients"]),
+                        "instroom": cell_data(m["instroom"]),
+                        "uitstroom": cell_data(m["uitstroom"]),
+                        "realisatie": cell_data(m["amount"]),
+                    }
+                    for m in board.months
+                ],
+                "providers": [
+                    {
+                        "rank": r["rank"],
+                        "provider_id": r["provider_id"],
+                        "name": r["name"],
+                        "realisatie": cell_data(r["amount"]),
+                        "share": cell_data(r["share"]),
+                    }
+                    for r in board.market
+                ],
+                "providers_without_clients": [p.name for p in board.providers_without_clients],
+            }
+        )
+
+
+class BudgetSerializer(serializers.ModelSerializer):
+    municipality = serializers.CharField(source="municipality.cbs_code")
+    product_group = serializers.CharField(source="product_group.code")
+
+    class Meta:
+        model = Budget
+        fields = ["id", "municipality", "product_group", "year", "amount_cents"]
+
+
+class BudgetViewSet(viewsets.ReadOnlyModelViewSet):
+    """Budgets per municipality, product group and year (eurocents)."""
+
+    serializer_class = BudgetSerializer
+    permission_classes = [HasRole]
+    queryset = Budget.objects.none()  # for the schema; the real one is get_queryset()
+
+    def get_queryset(self):
+        from zorgregio.regio.models import Municipality
+
+        scope = scope_for(self.request.user)
+        visible = region_municipalities(scope, self.request.user)
+        if scope.role == "gemeente":
+            visible = scope.municipalities(Municipality.objects.all())
+        return Budget.objects.filter(municipality__in=visible).select_related(
+            "municipality", "product_group"
+        )
+
+
+def register(router) -> None:
+    router.register("monitor/kerncijfers", FiguresViewSet, basename="monitor-figures")
+    router.register("monitor/budgetten", BudgetViewSet, basename="monitor-budget")

@@ -1,0 +1,397 @@
+"""Changing the monitor's data: the refresh after an import, and budgets.
+
+``refresh_after_import`` is the one entry point the message ingest calls after every import; it
+rebuilds the fact tables in the database with ``INSERT ... SELECT`` (window functions for the
+trajectories) so the figures are current as soon as it returns.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zorgregio.audit.models import AuditAction
+from zorgregio.audit.services import audit_log
+from zorgregio.common.money import format_eurocents, parse_euros
+from zorgregio.producten.models import ProductGroup
+from zorgregio.regio.models import Municipality
+
+from .models import Budget, MonitorState
+
+OPEN_END = 9_999_999  # day number standing in for an open end in window arithmetic
+
+
+def sql_days(expr: str) -> str:
+    """SQL for the number of days since 1970-01-01 of a date expression (NULL stays NULL)."""
+    if connection.vendor == "postgresql":
+        return f"({expr} - DATE '1970-01-01')"
+    return f"CAST(julianday({expr}) - 2440587.5 AS INTEGER)"
+
+
+def _execute(sql: str, params: list | tuple = ()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _rebuild_deliveries() -> None:
+    days_begin = sql_days("l.begindatum")
+    days_end = sql_days("l.einddatum")
+    days_assigned = sql_days("t.toewijzingsdatum")
+    _execute("DELETE FROM monitor_deliveryfact")
+    _execute(
+        f"""
+        INSERT INTO monitor_deliveryfact (levering_id, toewijzing_id, client_id, municipality_id,
+            provider_id, product_id, group_id, law, intensity_rank, start_date, end_date,
+            start_day, end_day, wait_days)
+        SELECT x.levering_id, x.toewijzing_id, x.client_id, x.municipality_id, x.provider_id,
+            x.product_id, x.group_id, x.law, x.intensity_rank, x.start_date, x.end_date,
+            x.start_day, x.end_day,
+            CASE WHEN x.first_one = 1 THEN x.start_day - x.assigned_day END
+        FROM (
+            SELECT l.id AS levering_id, t.id AS toewijzing_id, t.client_id, t.municipality_id,
+                t.provider_id, t.product_id, p.group_id, t.law, p.intensity_rank,
+                l.begindatum AS start_date, l.einddatum AS end_date,
+                {days_begin} AS start_day, {days_end} AS end_day,
+                {days_assigned} AS assigned_day,
+                ROW_NUMBER() OVER (PARTITION BY t.id ORDER BY l.begindatum, l.id) AS first_one
+            FROM zorg_levering l
+            JOIN zorg_toewijzing t ON t.id = l.toewijzing_id
+            LEFT JOIN producten_product p ON p.id = t.product_id
+            WHERE l.deleted = %s AND t.deleted = %s
+        ) x
+        """,  # noqa: S608
+        [False, False],
+    )
+    _execute(
+        f"""
+        INSERT INTO monitor_deliveryfact (levering_id, toewijzing_id, client_id, municipality_id,
+            provider_id, product_id, group_id, law, intensity_rank, start_date, end_date,
+            start_day, end_day, wait_days)
+        SELECT NULL, t.id, t.client_id, t.municipality_id, t.provider_id, t.product_id,
+            p.group_id, t.law, p.intensity_rank, t.ingangsdatum, t.einddatum,
+            {sql_days("t.ingangsdatum")}, {sql_days("t.einddatum")}, NULL
+        FROM zorg_toewijzing t
+        LEFT JOIN producten_product p ON p.id = t.product_id
+        WHERE t.deleted = %s AND NOT EXISTS (
+            SELECT 1 FROM zorg_levering l WHERE l.toewijzing_id = t.id AND l.deleted = %s)
+        """,  # noqa: S608
+        [False, False],
+    )
+
+
+def _rebuild_trajectories() -> None:
+    """Gaps and islands: a delivery starts a new trajectory unless it starts at most one day
+    after the latest end of the earlier deliveries of the same client and product group."""
+    _execute("DELETE FROM monitor_trajectory")
+    order = "ORDER BY start_day, e, id"
+    part = "PARTITION BY client_id, gk"
+    _execute(
+        f"""
+        INSERT INTO monitor_trajectory (client_id, group_id, municipality_id, provider_id,
+            product_id, law, start_date, end_date, duration_days)
+        SELECT client_id, MIN(group_id), MIN(first_municipality), MIN(first_provider),
+            MIN(first_product), MIN(first_law), MIN(start_date),
+            CASE WHEN MAX(e) = {OPEN_END} THEN NULL ELSE MAX(end_date) END,
+            CASE WHEN MAX(e) = {OPEN_END} THEN NULL ELSE MAX(e) - MIN(start_day) + 1 END
+        FROM (
+            SELECT g.*,
+                FIRST_VALUE(municipality_id) OVER w AS first_municipality,
+                FIRST_VALUE(provider_id) OVER w AS first_provider,
+                FIRST_VALUE(product_id) OVER w AS first_product,
+                FIRST_VALUE(law) OVER w AS first_law
+            FROM (
+                SELECT f.*, SUM(is_new) OVER ({part} {order} ROWS UNBOUNDED PRECEDING) AS grp
+                FROM (
+                    SELECT d.*,
+                        CASE WHEN MAX(e) OVER ({part} {order}
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) >= start_day - 1
+                        THEN 0 ELSE 1 END AS is_new
+                    FROM (
+                        SELECT id, client_id, group_id, COALESCE(group_id, 0) AS gk,
+                            municipality_id, provider_id, product_id, law, start_date,
+                            end_date, start_day, COALESCE(end_day, {OPEN_END}) AS e
+                        FROM monitor_deliveryfact
+                    ) d
+                ) f
+            ) g
+            WINDOW w AS ({part}, grp {order}
+                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+        ) x
+        GROUP BY client_id, gk, grp
+        """  # noqa: S608
+    )
+
+
+def _rebuild_spending(months: set[dt.date] | None) -> None:
+    where = ""
+    params: list = ["C", "afgekeurd", "afgekeurd"]
+    if months:
+        marks = ", ".join(["%s"] * len(months))
+        where = f" AND r.month IN ({marks})"
+        params += sorted(months)
+        _execute(f"DELETE FROM monitor_clientmonth WHERE month IN ({marks})", sorted(months))  # noqa: S608
+    else:
+        _execute("DELETE FROM monitor_clientmonth")
+    _execute(
+        f"""
+        INSERT INTO monitor_clientmonth (month, client_id, municipality_id, provider_id,
+            product_id, group_id, law, amount_cents)
+        SELECT r.month, r.client_id, r.municipality_id, r.provider_id, r.product_id,
+            MAX(p.group_id), r.law,
+            SUM(CASE WHEN r.debit_credit = %s THEN -r.amount_cents ELSE r.amount_cents END)
+        FROM zorg_declaratieregel r
+        LEFT JOIN producten_product p ON p.id = r.product_id
+        WHERE r.status <> %s
+            AND r.declaratie_id NOT IN (SELECT id FROM zorg_declaratie WHERE status = %s){where}
+        GROUP BY r.month, r.client_id, r.municipality_id, r.provider_id, r.product_id, r.law
+        HAVING SUM(CASE WHEN r.debit_credit = %s THEN -r.amount_cents ELSE r.amount_cents END)
+            <> 0
+        """,  # noqa: S608
+        params + ["C"],
+    )
+    _rebuild_month_totals(months)
+    _rebuild_years(months)
+
+
+def _rebuild_years(months: set[dt.date] | None) -> None:
+    """``ClientYear`` for the years of the given months (None: all)."""
+    if connection.vendor == "postgresql":
+        year_of = "CAST(date_trunc('year', month) AS DATE)"
+    else:
+        year_of = "date(month, 'start of year')"
+    where, params = "", []
+    if months:
+        years = sorted({dt.date(m.year, 1, 1) for m in months})
+        marks = ", ".join(["%s"] * len(years))
+        where = f" WHERE year_start IN ({marks})"
+        params = years
+        month_where = " WHERE " + " OR ".join(["month BETWEEN %s AND %s"] * len(years))
+        month_params = [d for y in years for d in (y, y.replace(month=12, day=31))]
+    else:
+        month_where, month_params = "", []
+    _execute(f"DELETE FROM monitor_clientyear{where}", params)  # noqa: S608
+    _execute(
+        f"""
+        INSERT INTO monitor_clientyear (year_start, client_id, municipality_id, provider_id,
+            product_id, group_id, law, amount_cents)
+        SELECT {year_of}, client_id, municipality_id, provider_id, product_id, group_id, law,
+            SUM(amount_cents)
+        FROM monitor_clientmonth{month_where}
+        GROUP BY {year_of}, client_id, municipality_id, provider_id, product_id, group_id, law
+        """,  # noqa: S608
+        month_params,
+    )
+
+
+def _rebuild_month_totals(months: set[dt.date] | None) -> None:
+    """The per-cell totals of ``ClientMonth`` for the given months (None: all)."""
+    where, params = "", []
+    if months:
+        marks = ", ".join(["%s"] * len(months))
+        where = f" WHERE month IN ({marks})"
+        params = sorted(months)
+    for table, extra in (("monitor_scopemonth", ""), ("monitor_providermonth", "provider_id, ")):
+        _execute(f"DELETE FROM {table}{where}", params)  # noqa: S608
+        _execute(
+            f"""
+            INSERT INTO {table} (month, municipality_id, {extra}group_id, law, amount_cents,
+                clients)
+            SELECT month, municipality_id, {extra}group_id, law, SUM(amount_cents),
+                COUNT(DISTINCT client_id)
+            FROM monitor_clientmonth{where}
+            GROUP BY month, municipality_id, {extra}group_id, law
+            """,  # noqa: S608
+            params,
+        )
+
+
+def _complete_until() -> dt.date | None:
+    """The last day of the month before the latest declaration date: providers declare a month
+    after it ends, so the months before the latest declaration month are complete."""
+    from zorgregio.zorg.models import Declaratie
+
+    latest = (
+        Declaratie.objects.order_by("-declaratiedatum")
+        .values_list("declaratiedatum", flat=True)
+        .first()
+    )
+    if latest is None:
+        return None
+    return latest.replace(day=1) - dt.timedelta(days=1)
+
+
+def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
+    """Bring the monitor's figures up to date after an import of care messages.
+
+    ``months``: the first days of the months whose declaration lines changed (None: all). The
+    deliveries and trajectories are always rebuilt in full (they are small); the spending facts
+    only for the given months. Runs in one transaction, so pages never see a half-built state.
+    Call it after the import's own transaction has committed.
+    """
+    started = time.perf_counter()
+    if months is not None:
+        months = {m.replace(day=1) for m in months}
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        # Sorts for GROUP BY in memory rather than in temporary files (not allowed inside a
+        # transaction, so only when the caller has none open).
+        _execute("PRAGMA temp_store = MEMORY")
+        _execute("PRAGMA cache_size = -262144")
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Hash aggregates and sorts in memory for this transaction only.
+            _execute("SET LOCAL work_mem = '256MB'")
+        _rebuild_deliveries()
+        _rebuild_trajectories()
+        if months is None or months:
+            _rebuild_spending(months)
+        if connection.vendor == "postgresql":
+            _execute(
+                "ANALYZE monitor_deliveryfact, monitor_trajectory, monitor_clientmonth, "
+                "monitor_scopemonth, monitor_providermonth, monitor_clientyear"
+            )
+        state = MonitorState.objects.select_for_update().first() or MonitorState()
+        state.refreshed_at = timezone.now()
+        state.complete_until = _complete_until()
+        state.version += 1
+        state.seconds = time.perf_counter() - started
+        state.save()
+    return state
+
+
+def current_state() -> MonitorState:
+    return MonitorState.objects.first() or MonitorState()
+
+
+# --- budgets ---------------------------------------------------------------------------------
+
+
+def budget_set(*, actor, municipality, product_group, year: int, amount_cents: int) -> Budget:
+    if amount_cents < 0:
+        raise ValidationError({"amount_cents": _("A budget cannot be negative.")}, code="negative")
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("%(year)s is not a valid year.") % {"year": year}})
+    with transaction.atomic():
+        budget = Budget.objects.filter(
+            municipality=municipality, product_group=product_group, year=year
+        ).first()
+        before = {"amount_cents": budget.amount_cents} if budget else None
+        if budget is None:
+            budget = Budget(municipality=municipality, product_group=product_group, year=year)
+        budget.amount_cents = amount_cents
+        budget.save()
+        audit_log(
+            actor=actor,
+            action=AuditAction.UPDATE if before else AuditAction.CREATE,
+            obj=budget,
+            before=before,
+            after={"amount_cents": amount_cents},
+        )
+    return budget
+
+
+BUDGET_COLUMNS = ("gemeente", "productgroep", "jaar", "bedrag")
+
+
+def budget_import_csv(*, actor, data: bytes | str, allowed_municipalities) -> int:
+    """Import budgets from CSV (columns gemeente (CBS code), productgroep (code), jaar, bedrag in
+    euros). Everything is checked first; one bad row imports nothing. Returns the row count."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(_("The file is not UTF-8 text.")) from exc
+    sample = data[:2048]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.DictReader(io.StringIO(data), delimiter=delimiter)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in BUDGET_COLUMNS if c not in header]
+    if missing:
+        raise ValidationError(
+            _("Missing column(s): %(columns)s. Expected: %(expected)s.")
+            % {"columns": ", ".join(missing), "expected": ";".join(BUDGET_COLUMNS)}
+        )
+    municipalities = {m.cbs_code: m for m in allowed_municipalities}
+    groups = {g.code: g for g in ProductGroup.objects.all()}
+    rows, errors = [], []
+    seen = set()
+    for number, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        municipality = municipalities.get(row["gemeente"].zfill(4))
+        group = groups.get(row["productgroep"])
+        if municipality is None:
+            errors.append(
+                _("Row %(row)s, gemeente: %(value)s is not a municipality you may budget for.")
+                % {"row": number, "value": row["gemeente"] or "-"}
+            )
+            continue
+        if group is None:
+            errors.append(
+                _("Row %(row)s, productgroep: %(value)s is not a known product group.")
+                % {"row": number, "value": row["productgroep"] or "-"}
+            )
+            continue
+        try:
+            year = int(row["jaar"])
+            if not 2000 <= year <= 2100:
+                raise ValueError
+        except ValueError:
+            errors.append(
+                _("Row %(row)s, jaar: %(value)s is not a valid year.")
+                % {"row": number, "value": row["jaar"] or "-"}
+            )
+            continue
+        try:
+            cents = parse_euros(row["bedrag"])
+        except ValidationError:
+            errors.append(
+                _("Row %(row)s, bedrag: %(value)s is not an amount in euros.")
+                % {"row": number, "value": row["bedrag"] or "-"}
+            )
+            continue
+        if cents < 0:
+            errors.append(
+                _("Row %(row)s, bedrag: a budget cannot be negative (%(value)s).")
+                % {"row": number, "value": format_eurocents(cents)}
+            )
+            continue
+        key = (municipality.pk, group.pk, year)
+        if key in seen:
+            errors.append(
+                _("Row %(row)s: this municipality, product group and year occur twice.")
+                % {"row": number}
+            )
+            continue
+        seen.add(key)
+        rows.append((municipality, group, year, cents))
+    if errors:
+        raise ValidationError(errors)
+    if not rows:
+        raise ValidationError(_("The file contains no budget rows."))
+    with transaction.atomic():
+        for municipality, group, year, cents in rows:
+            Budget.objects.update_or_create(
+                municipality=municipality,
+                product_group=group,
+                year=year,
+                defaults={"amount_cents": cents},
+            )
+        audit_log(
+            actor=actor,
+            action=AuditAction.IMPORT,
+            message="monitor budgets",
+            obj=None,
+            before=None,
+            after={"rows": len(rows)},
+        )
+    return len(rows)
+
+
+def municipalities_for_budgets(scope):
+    return scope.municipalities(Municipality.objects.all())

@@ -1,0 +1,58 @@
+"""Client screens: find a client by BSN and the client's timeline. Every view is audited."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from zorgregio.accounts.models import Role
+from zorgregio.accounts.permissions import RoleRequiredMixin
+from zorgregio.audit.models import AuditAction
+from zorgregio.audit.services import audit_log
+from zorgregio.berichten.checks import explain
+from zorgregio.common.validators import is_valid_bsn
+
+from . import selectors
+
+CLIENT_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.PROVIDER)
+
+
+class ClientSearchView(RoleRequiredMixin, View):
+    allowed_roles = CLIENT_ROLES
+    template_name = "zorg/index.html"
+
+    def get(self, request):
+        bsn = request.GET.get("bsn", "").strip()
+        error = ""
+        if bsn:
+            if not is_valid_bsn(bsn):
+                error = _("Enter a valid BSN of 9 digits (elfproef).")
+            else:
+                client = selectors.client_by_bsn(request.user, bsn)
+                audit_log(actor=request.user, action=AuditAction.VIEW, obj=client,
+                          message="zoeken op BSN")  # fmt: skip
+                if client is not None:
+                    return redirect("zorg:client", pk=client.pk)
+                messages.info(request, _("No client with this BSN is visible to you."))
+        return render(request, self.template_name, {"bsn": bsn, "error": error})
+
+
+class ClientView(RoleRequiredMixin, TemplateView):
+    allowed_roles = CLIENT_ROLES
+    template_name = "zorg/client.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        client = selectors.visible_client(self.request.user, kwargs["pk"])
+        if client is None:
+            raise Http404
+        audit_log(actor=self.request.user, action=AuditAction.VIEW, obj=client, message="tijdlijn")
+        events = selectors.timeline(self.request.user, client)
+        for event in events:
+            if event["kind"] == "declaratie":
+                event["explanations"] = [(c, explain(c)) for c in event["obj"].retourcodes]
+        context.update(client=client, events=events)
+        return context
