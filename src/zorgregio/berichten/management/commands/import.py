@@ -10,21 +10,35 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from zorgregio.berichten.csv_import import KINDS, ingest_csv
 from zorgregio.berichten.models import FileStatus
 from zorgregio.berichten.services import ingest_paths
 
 
 class Command(BaseCommand):
-    help = "Import iWmo/iJw 3.2 message files, folders and zip archives."
+    help = (
+        "Import iWmo/iJw 3.2 message files, folders and zip archives; with --csv KIND, CSV files "
+        "of toewijzingen, leveringen or declaratieregels (docs/berichten-csv.md)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="Files, folders or zip archives.")
         parser.add_argument(
             "--no-progress", action="store_true", help="Do not draw a progress bar."
         )
+        parser.add_argument(
+            "--csv",
+            choices=KINDS,
+            metavar="KIND",
+            help=f"The files are CSV files of this kind: {', '.join(KINDS)}.",
+        )
 
     def handle(self, *args, **options):
         paths = options["paths"]
+        if options["csv"]:
+            results = [ingest_csv(path, kind=options["csv"]) for path in paths]
+            self._report(results)
+            return
         err = self.stderr._out
         tty = hasattr(err, "isatty") and err.isatty() and not options["no_progress"]
 
@@ -41,11 +55,15 @@ class Command(BaseCommand):
         results = ingest_paths(paths, on_progress=progress)
         if tty:
             err.write("\r" + " " * 90 + "\r")
+        self._report(results)
+
+    def _report(self, results) -> None:
         refused = 0
         for result in results:
             # The status values (verwerkt, afgekeurd, ...) are stable for scripts.
-            label = "dubbel" if result.duplicate else str(FileStatus(result.status).value)
-            if result.refused and not result.duplicate:
+            duplicate = getattr(result, "duplicate", False)
+            label = "dubbel" if duplicate else str(FileStatus(result.status).value)
+            if result.status == FileStatus.REJECTED and not duplicate:
                 refused += 1
             reasons = "; ".join(result.reasons)
             self.stdout.write(f"{label}\t{result.name}" + (f"\t{reasons}" if reasons else ""))
