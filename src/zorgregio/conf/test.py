@@ -1,6 +1,9 @@
 """Settings for the test suite: the normal settings with a fixed key and a fast hasher."""
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 # The official XSDs staged beside the checkout (../shared) are what tests and CI validate against.
@@ -18,3 +21,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise expects it to exist
+
+# Files the tests write (uploaded messages, the demo archive) go to a directory of their own per
+# test run, never into the checkout's var/, so runs cannot trip over each other.
+_TEST_VAR = Path(tempfile.mkdtemp(prefix="zorgregio-test-"))
+atexit.register(shutil.rmtree, _TEST_VAR, ignore_errors=True)
+VAR_DIR = _TEST_VAR
+MEDIA_ROOT = _TEST_VAR / "uploads"
