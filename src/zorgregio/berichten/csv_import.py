@@ -436,6 +436,9 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
     from zorgregio.audit.services import audit_log
 
     audit_log(actor=actor, action=AuditAction.IMPORT, obj=message_file, message=f"CSV {kind}")
+    from .services import refresh_monitor_for
+
+    refresh_monitor_for([message_file.pk])
     rows = sum(
         len(m.items[0].lines) if m.header.message_type == "323" else len(m.items) for m in messages
     )

@@ -183,14 +183,17 @@ def _too_big(size: int) -> str:
 # --- entry points ----------------------------------------------------------------------------
 
 
-def ingest_paths(paths, *, actor=None, on_progress: Progress | None = None) -> list[IngestResult]:
+def ingest_paths(
+    paths, *, actor=None, on_progress: Progress | None = None, refresh_monitor: bool = True
+) -> list[IngestResult]:
     """Ingest files, folders and zip archives. One result per file, in order.
 
     ``on_progress(done, total, name)`` is called while working: ``done`` counts finished files
-    and may be fractional while a large file is read.
+    and may be fractional while a large file is read. Afterwards the monitor's figures are
+    brought up to date for the months the import touched (``refresh_monitor=False`` leaves that
+    to the caller, as the demo does once at its end).
     """
     sources = list(_sources(paths))
-    _tune_connection()
     ctx = ApplyContext()
     results = []
     total = len(sources)
@@ -212,18 +215,31 @@ def ingest_paths(paths, *, actor=None, on_progress: Progress | None = None) -> l
         )
     if on_progress:
         on_progress(total, total, "")
+    if refresh_monitor:
+        refresh_monitor_for(
+            r.message_file.pk
+            for r in results
+            if r.message_file is not None and r.status == FileStatus.PROCESSED and not r.duplicate
+        )
     return results
 
 
-def _tune_connection() -> None:
-    """SQLite: a larger page cache and in-memory temporary storage for the import connection
-    (the declaration lines table has several indexes; B-tree pages stay cached across batches).
-    Connection settings only, outside a transaction; no effect on other databases."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
+def refresh_monitor_for(file_ids) -> None:
+    """Bring the monitor up to date after files were applied: the months of their declaration
+    lines (toewijzingen and leveringen are always rebuilt by the monitor)."""
+    from zorgregio.monitor.services import refresh_after_import
+
+    ids = list(file_ids)
+    if not ids:
         return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA temp_store = MEMORY")
-        cursor.execute("PRAGMA cache_size = -131072")  # 128 MB
+    months: set = set()
+    for start in range(0, len(ids), 500):  # stay below SQLite's limit on query parameters
+        months.update(
+            DeclaratieRegel.objects.filter(declaratie__source_id__in=ids[start : start + 500])
+            .values_list("month", flat=True)
+            .distinct()
+        )
+    refresh_after_import(months)
 
 
 def ingest_file(name, fh, *, size=None, actor=None, ctx=None, on_bytes=None) -> IngestResult:

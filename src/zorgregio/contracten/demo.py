@@ -1,10 +1,16 @@
 """Demo step: the framework agreement 1-1-2026 to 31-12-2030 (+3 x 24 months), admissions for
 the providers across the products and municipalities, amendments, a bridging agreement,
-subcontractors, the contract standard options and evidence of which some expires soon."""
+subcontractors, the contract standard options and evidence of which some expires soon.
+
+History: the previous framework agreement 2020-2025 (extended once, ended by law on
+31-12-2025) with admissions from 2023 for the products of the previous productenboek, for most
+of the same providers (continuity), the providers not admitted in 2026, not the newcomers.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections import defaultdict
 from decimal import Decimal
 
@@ -33,9 +39,15 @@ from .models import (
     SroiCommitment,
 )
 from .selectors import DAY, add_months
+from .states import AdmissionStates
 
 START = dt.date(2026, 1, 1)
 END = dt.date(2030, 12, 31)
+OLD_START = dt.date(2020, 1, 1)
+OLD_FIRST_END = dt.date(2023, 12, 31)
+OLD_END = dt.date(2025, 12, 31)
+OLD_PRODUCTS_FROM = dt.date(2023, 1, 1)  # the previous productenboek
+OLD_ENDED = "De raamovereenkomst 2020-2025 is op 31-12-2025 van rechtswege geëindigd"
 SUBCONTRACTOR_NAMES = [
     "Thuishulp Samen",
     "Coaching Plus",
@@ -214,6 +226,7 @@ def build_contract_register(ctx: DemoContext) -> None:
     )
 
     _amendments(ctx, agreement, demo_provider, providers, products, municipalities, bought)
+    previous = _previous_agreement(ctx, providers, outsiders, municipalities, agreement)
     _bridging(ctx, agreement, outsiders, municipalities, products)
     _subcontractors(ctx, agreement, demo_provider, providers)
     _options_data(ctx, demo_provider, providers, municipalities, agreement)
@@ -222,6 +235,161 @@ def build_contract_register(ctx: DemoContext) -> None:
         f"  raamovereenkomst {START:%d-%m-%Y} t/m {END:%d-%m-%Y} (+3 x 24 maanden), "
         f"{len(admissions)} deelnames, {len(outsiders)} aanbieders zonder deelname"
     )
+    if previous is not None:
+        ctx.log(
+            f"  vorige raamovereenkomst {OLD_START:%d-%m-%Y} t/m {OLD_END:%d-%m-%Y} (beëindigd), "
+            f"{previous.admissions.count()} deelnames vanaf {OLD_PRODUCTS_FROM:%Y}"
+        )
+
+
+def _previous_agreement(ctx, providers, outsiders, municipalities, agreement):
+    """The agreement 2020-2025 through the services: created, extended once to 31-12-2025;
+    admissions from 2023 (products of the previous productenboek), each checked by the
+    service's rules and the state class, active until the end and then ended (written in bulk
+    with their transitions, like the 2026 admissions). Continuing providers were admitted for
+    the (old) products they may deliver in 2026, so their care continues across 1-1-2026; the
+    providers not admitted in 2026 had one to three groups; about one provider in ten is a
+    newcomer in 2026. Uses its own random generator, so the 2026 data stay as they were
+    without the history."""
+    from zorgregio.producten.models import Product, ProductGroup, PurchaseMatrixEntry, PurchaseMode
+
+    if "products_before_2026" in ctx.data:
+        old_products = list(ctx.data["products_before_2026"])
+    else:
+        old_products = list(Product.objects.valid_on(OLD_END))
+    if not old_products or not providers:
+        return None
+    rng = random.Random(f"{ctx.seed}-2020")
+    previous = services.agreement_create(
+        actor=None,
+        region=ctx.region,
+        name="Raamovereenkomst Wmo en Jeugdhulp 2020-2025",
+        laws=["wmo", "jw"],
+        valid_from=OLD_START,
+        valid_until=OLD_FIRST_END,
+        extension_options=1,
+        extension_months=24,
+    )
+    services.agreement_extend(
+        actor=None,
+        agreement=previous,
+        exercised_on=dt.date(2023, 3, 1),
+        reason="Verlenging tot de nieuwe overeenkomst per 2026 ingaat",
+    )
+    previous.refresh_from_db()  # the service extended its own copy
+    for title, day in [("Overeenkomst", OLD_START), ("Productenboek", OLD_PRODUCTS_FROM)]:
+        services.agreement_add_document(
+            actor=None,
+            agreement=previous,
+            title=title,
+            valid_from=day,
+            reference=f"{title.lower()}-2020-2025.pdf",
+        )
+    ctx.data["previous_agreement"] = previous
+
+    by_group: dict[int, list] = defaultdict(list)
+    for product in old_products:
+        by_group[product.group_id].append(product)
+    old_pks = {p.pk for p in old_products}
+    # A 2026 product stands for itself when it already existed, else for its predecessor.
+    stands_for: dict[int, set] = defaultdict(set)
+    for pk, successor_id in Product.objects.filter(pk__in=old_pks).values_list(
+        "pk", "successor_id"
+    ):
+        stands_for[pk].add(pk)
+        if successor_id:
+            stands_for[successor_id].add(pk)
+    regional = set(
+        PurchaseMatrixEntry.objects.filter(
+            product__in=old_products, mode=PurchaseMode.REGIONAL, valid_from__lte=OLD_PRODUCTS_FROM
+        ).values_list("product_id", "municipality_id")
+    )
+    # What each continuing provider may deliver in 2026, in old products per (group,
+    # municipality): its admissions 2020-2025 cover no more, so care continues into 2026.
+    in_2026: dict[int, dict] = defaultdict(lambda: defaultdict(set))
+    rows = (
+        Admission.objects.filter(agreement=agreement)
+        .exclude(activated_on__isnull=True)
+        .values_list("provider_id", "product_id", "product_group_id", "municipality_id")
+    )
+    for provider_id, product_id, group_id, municipality_id in rows:
+        if product_id:
+            for pk in stands_for.get(product_id, ()):
+                product = next(p for p in old_products if p.pk == pk)
+                in_2026[provider_id][product.group_id, municipality_id].add(pk)
+        elif group_id in by_group:
+            in_2026[provider_id][group_id, municipality_id].update(p.pk for p in by_group[group_id])
+    groups = sorted(by_group)
+    group_objects = ProductGroup.objects.in_bulk(groups)
+    by_pk = {m.pk: m for m in municipalities}
+    newcomers = {p.pk for i, p in enumerate(providers) if i % 10 == 5 and p not in outsiders}
+    admissions: list[Admission] = []
+    for provider in providers:
+        if provider.pk in newcomers:
+            continue
+        places = in_2026.get(provider.pk) or {}
+        if provider in outsiders or not places:
+            # Not (or no longer) admitted in 2026: one to three groups in some municipalities.
+            places = {
+                (group_id, m.pk): {p.pk for p in by_group[group_id]}
+                for group_id in rng.sample(groups, k=min(len(groups), rng.randint(1, 3)))
+                for m in rng.sample(municipalities, k=rng.randint(1, len(municipalities)))
+            }
+        # Most joined when the productenboek 2023 started, some a year later (Open House).
+        start = OLD_PRODUCTS_FROM if rng.random() < 0.85 else dt.date(2024, 1, 1)
+        for (group_id, municipality_id), wanted in sorted(places.items()):
+            offered = [p for p in by_group[group_id] if (p.pk, municipality_id) in regional]
+            chosen = [p for p in offered if p.pk in wanted]
+            if not chosen:
+                continue
+            targets = [None] if len(chosen) == len(offered) else chosen
+            for product in targets:
+                admission = Admission(
+                    agreement=previous,
+                    provider=provider,
+                    municipality=by_pk[municipality_id],
+                    product=product,
+                    product_group=group_objects[group_id] if product is None else None,
+                    valid_from=start,
+                    valid_until=previous.valid_until,
+                    status=AdmissionStatus.CONCEPT,
+                )
+                # The service's own rules (agreement, law, product validity, regional
+                # purchase, overlap); written in bulk below, like the 2026 admissions.
+                services._check_admission(admission)
+                admission.status, admission.activated_on = AdmissionStatus.ENDED, start
+                admissions.append(admission)
+    # Active from the start, ended when the agreement ended (the states allow both steps).
+    AdmissionStates.check(AdmissionStatus.CONCEPT, AdmissionStatus.ACTIVE)
+    AdmissionStates.check(AdmissionStatus.ACTIVE, AdmissionStatus.ENDED)
+    Admission.objects.bulk_create(admissions, batch_size=2000)
+    transitions = []
+    for admission in Admission.objects.filter(agreement=previous).order_by("pk"):
+        transitions += [
+            AdmissionTransition(
+                admission=admission,
+                from_status=AdmissionStatus.CONCEPT,
+                to_status=AdmissionStatus.ACTIVE,
+                effective_on=admission.valid_from,
+                reason="Toegelaten tot de raamovereenkomst 2020-2025",
+            ),
+            AdmissionTransition(
+                admission=admission,
+                from_status=AdmissionStatus.ACTIVE,
+                to_status=AdmissionStatus.ENDED,
+                effective_on=OLD_END + DAY,
+                reason=OLD_ENDED,
+            ),
+        ]
+    AdmissionTransition.objects.bulk_create(transitions, batch_size=2000)
+    audit_log(
+        actor=None,
+        action=AuditAction.IMPORT,
+        obj=previous,
+        message=f"Demo: {len(admissions)} deelnames geregistreerd (2020-2025, beëindigd)",
+        after=snapshot(previous),
+    )
+    return previous
 
 
 def _dossiers(ctx, providers, today) -> None:
@@ -357,14 +525,31 @@ def _amendments(ctx, agreement, demo_provider, providers, products, municipaliti
 
 
 def _bridging(ctx, agreement, outsiders, municipalities, products) -> None:
+    """The first provider not admitted in 2026 finishes the trajectories it had under the
+    previous agreement: where it was admitted then, for the 2026 successor of that product."""
     if not outsiders or not municipalities:
         return
+    municipality, product = municipalities[0], products[0] if products else None
+    old = (
+        Admission.objects.filter(provider=outsiders[0], valid_until=OLD_END)
+        .exclude(activated_on__isnull=True)
+        .select_related("municipality", "product__successor", "product_group")
+        .order_by("pk")
+        .first()
+    )
+    if old is not None:
+        municipality = old.municipality
+        if old.product_id:
+            product = old.product.successor or old.product
+        elif old.product_group_id:
+            successors = [p for p in products if p.group_id == old.product_group_id]
+            product = successors[0] if successors else product
     services.bridging_create(
         actor=None,
         agreement=agreement,
         provider=outsiders[0],
-        municipality=municipalities[0],
-        product=products[0] if products else None,
+        municipality=municipality,
+        product=product,
         valid_from=START,
         valid_until=dt.date(2026, 12, 31),
         reason="Niet toegelaten tot de nieuwe overeenkomst; lopende trajecten worden afgerond.",

@@ -1,5 +1,9 @@
 """Demo: the MIJOV products of 2026 plus four Jeugdwet products, a purchase matrix, cost
-calculations, tariffs 2026 and the indexed tariffs 2027.
+calculations, tariffs 2026 and the indexed tariffs 2027; and the history before 2026: the
+previous productenboek (2023-2025) with its purchase matrix, cost calculations 2023 and the
+indexations 2024 and 2025. Products the 2026 productenboek kept run on from 2023 (new cost
+calculation from 2026); the undivided Begeleiding individueel (02A05) ends on 31-12-2025,
+succeeded by Basis (02A16).
 
 Products come from ``demo/data/products_mijov_2026.csv`` (seed 000, Bijlage 3). Units, salaries
 and staff hours per unit are plausible demo values, not the region's real cost-price research.
@@ -21,6 +25,8 @@ from .models import Product, ProductGroup, PurchaseMode
 DATA = Path(__file__).resolve().parent.parent / "demo" / "data" / "products_mijov_2026.csv"
 START_2026 = dt.date(2026, 1, 1)
 START_2027 = dt.date(2027, 1, 1)
+START_2023 = dt.date(2023, 1, 1)
+END_2025 = dt.date(2025, 12, 31)
 RANKS = {"licht": 1, "basis": 2, "complex": 3, "duurzaam": 4, "duurzaam intensief": 5}
 HOUR, DAY_PART, DAY_NIGHT, PIECE = "04", "16", "14", "84"
 WEEKLY = ["2", "4", "6"]
@@ -63,6 +69,28 @@ YOUTH = [
     ("Jeugdhulp verblijf", "43", "43A01", "Verblijf gezinshuis", 1),
 ]
 LOCAL = {("1001", "0200"), ("1002", "0200"), ("1001", "0301"), ("04W01", "0200")}
+
+# The previous productenboek (2023-2025) had the same groups and products, except: Begeleiding
+# individueel was one undivided product (02A05, from 2021; split into Licht/Basis/Complex in
+# 2026), Werkt Mee trede 5 and the Beschermd Thuis codes (productcategorie 15) are new in 2026.
+NEW_IN_2026 = {"02A22", "02A16", "02A19", "02A58"}
+# Respijtzorg thuis (04W01) was still bought regionally in Apeldoorn before 2026.
+LOCAL_BEFORE_2026 = {("1001", "0200"), ("1002", "0200"), ("1001", "0301")}
+# Salaries of the cost-price research 2023: the 2026 salaries less three years of CAO rises.
+SALARY_2023_DIVISOR = Decimal("1.12")
+INDEX_FIELDS = [
+    "labour_forecast_next_pct",
+    "labour_forecast_current_pct",
+    "labour_final_current_pct",
+    "material_forecast_next_pct",
+    "material_forecast_current_pct",
+    "material_final_current_pct",
+]
+# (year, labour: forecast next, forecast current, final current; material: the same)
+INDEXATIONS = [
+    (2024, "5.20", "4.60", "5.00", "3.00", "3.80", "4.10"),
+    (2025, "3.90", "3.60", "3.80", "2.40", "2.70", "2.60"),
+]
 
 
 def _frequencies(unit: str) -> list[str]:
@@ -130,25 +158,16 @@ def build_products(ctx: DemoContext) -> None:
             )
         )
         cost_key[code] = code
+    # The products the 2026 productenboek kept already existed in the previous one (2023-2025).
+    for product in products:
+        if _kept(product):
+            product.valid_from = START_2023
     Product.objects.bulk_create(products)
-    products = list(Product.objects.filter(valid_from=START_2026).select_related("group"))
-
-    # History: the old undivided Begeleiding individueel, succeeded by Basis in 2026.
-    basis = next(p for p in products if p.productcode == "02A16")
-    Product.objects.create(
-        group=basis.group,
-        law=Law.WMO,
-        productcategorie="02",
-        productcode="02A05",
-        name="Begeleiding individueel (tot 2026)",
-        unit=HOUR,
-        allowed_frequencies=WEEKLY,
-        valid_from=dt.date(2021, 1, 1),
-        valid_until=dt.date(2025, 12, 31),
-        successor=basis,
-    )
-
+    products = list(Product.objects.valid_on(START_2026).select_related("group"))
     municipalities = {m.cbs_code: m for m in ctx.region.municipalities.all()}
+    # History first, as it happened: the tariffs 2023, the indexations 2024 and 2025.
+    previous = _previous_productenboek(products, municipalities, cost_key)
+
     changes = {}
     for product in products:
         for cbs, municipality in municipalities.items():
@@ -201,7 +220,84 @@ def build_products(ctx: DemoContext) -> None:
     )
     indexed = services.indexation_apply(actor=None, indexation=indexation, valid_from=START_2027)
     ctx.data["products"] = products
+    ctx.data["products_before_2026"] = previous
     ctx.log(
         f"  {len(products)} producten, {len(groups)} productgroepen, "
         f"{len(products) * len(municipalities)} cellen inkoopmatrix, {len(indexed)} tarieven 2027"
     )
+    ctx.log(
+        f"  productenboek {START_2023:%Y}-{END_2025:%Y}: {len(previous)} producten met tarieven "
+        f"2023, 2024 en 2025; 02A05 beëindigd op {END_2025:%d-%m-%Y}, opgevolgd door 02A16"
+    )
+
+
+def _kept(product: Product) -> bool:
+    """Was the product already in the previous productenboek (2023-2025)?"""
+    return product.productcategorie != "15" and product.productcode not in NEW_IN_2026
+
+
+def _previous_productenboek(
+    products: list[Product], municipalities: dict, cost_key: dict[str, str]
+) -> list[Product]:
+    """The productenboek 2023-2025 through the services, as it happened: the undivided 02A05,
+    the purchase matrix and cost calculations from 1-1-2023, the indexations 2024 and 2025 (of
+    every open-ended tariff in force), then 02A05 retired on 31-12-2025 with its successor.
+    Returns the products valid before 2026."""
+    basis = next(p for p in products if p.productcode == "02A16")
+    undivided = services.product_create(
+        actor=None,
+        group=basis.group,
+        law=Law.WMO,
+        productcategorie="02",
+        productcode="02A05",
+        name="Begeleiding individueel (tot 2026)",
+        description="Productenboek 2021-2025: één product voor alle begeleiding individueel",
+        unit=HOUR,
+        allowed_frequencies=WEEKLY,
+        valid_from=dt.date(2021, 1, 1),
+    )
+    cost_key["02A05"] = "02A16"
+    previous = [undivided] + [p for p in products if p.valid_from <= START_2023]
+    changes = {}
+    for product in previous:
+        for cbs, municipality in municipalities.items():
+            local = (product.productcode, cbs) in LOCAL_BEFORE_2026
+            changes[(product, municipality)] = (
+                PurchaseMode.LOCAL if local else PurchaseMode.REGIONAL
+            )
+    services.purchase_matrix_set(actor=None, valid_from=START_2023, changes=changes)
+    for product in previous:
+        unit, cao, scale, salary, hours = COST[cost_key[product.productcode]]
+        calculation = services.calculation_create(
+            actor=None,
+            product=product,
+            note="Kostprijsonderzoek 2023 (demo)",
+            cao_name=cao,
+            cao_scale=scale,
+            cao_step="5",
+            monthly_salary_cents=int(Decimal(salary) / SALARY_2023_DIVISOR) * 100,
+            travel_cost_per_hour_cents=125 if unit == HOUR else 0,
+            hours_per_unit=Decimal(hours),
+        )
+        services.calculation_apply(
+            actor=None, calculation=calculation, valid_from=START_2023, reason="Tarief 2023"
+        )
+        if product.productcode == "1001":
+            services.tariff_set(
+                actor=None,
+                product=product,
+                municipality=municipalities["0200"],
+                amount_cents=calculation.result().proposed_tariff_cents + 100,
+                valid_from=START_2023,
+                reason="Lokale inkoop Apeldoorn",
+            )
+    for year, *pcts in INDEXATIONS:
+        indexation = services.indexation_create(
+            actor=None,
+            name=f"Indexering {year}",
+            year=year,
+            **dict(zip(INDEX_FIELDS, map(Decimal, pcts), strict=True)),
+        )
+        services.indexation_apply(actor=None, indexation=indexation, valid_from=dt.date(year, 1, 1))
+    services.product_retire(actor=None, product=undivided, valid_until=END_2025, successor=basis)
+    return previous

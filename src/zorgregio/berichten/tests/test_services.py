@@ -398,3 +398,16 @@ def test_schema_reason_wins_over_unknown_municipality(tmp_path):
     [result] = ingest_paths([EXAMPLES / "jaapjunior-JW318.xml"])
     assert result.status == FileStatus.REJECTED
     assert "officiële XSD" in result.reasons[0]
+
+
+@pytest.mark.django_db
+def test_an_import_brings_the_monitor_up_to_date(tmp_path, assigned):
+    """Freshness: after the import returns, the monitor's spending includes its lines."""
+    from zorgregio.monitor.models import ClientMonth, MonitorState
+
+    line = B.Line("R1", "1001", volume=4, tariff=1250)
+    result = ingest(tmp_path, "323.xml", B.msg_323("ijw", "0200", AGB, "D1", [line]))
+    assert result.status == FileStatus.PROCESSED, result.reasons
+    spent = ClientMonth.objects.filter(month=dt.date(2026, 4, 1))
+    assert sum(spent.values_list("amount_cents", flat=True)) == 4 * 1250
+    assert MonitorState.objects.get().refreshed_at is not None

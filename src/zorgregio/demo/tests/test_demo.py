@@ -56,6 +56,7 @@ def test_demo_region_has_the_real_municipalities_and_valid_providers():
     assert Provider.objects.count() == count
 
 
+@pytest.mark.django_db(transaction=True)  # --reset flushes: not inside a test transaction
 def test_demo_is_reproducible():
     run_demo()
     first = list(Provider.objects.order_by("kvk_number").values_list("name", "kvk_number"))
