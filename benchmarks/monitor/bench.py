@@ -8,7 +8,8 @@ declaration lines, written straight into the database.
 
 Steps: ``generate`` (migrate, then bulk inserts), ``refresh`` (full recomputation, timed),
 ``pages`` (p95 of the region and municipality pages over many requests, Django test client,
-server side), ``duckdb`` (the same figures computed by DuckDB on the same data, with the ratio).
+server side), ``duckdb`` (the same figures computed by DuckDB on the same data, with the ratio),
+``verify`` (precomputed counts against the same figures counted over the fact tables).
 """
 
 from __future__ import annotations
@@ -570,6 +571,53 @@ def duck() -> None:
     )
 
 
+def verify() -> None:
+    """The precomputed counts (CareCount, PaidCount, ProviderYear, scaling flags) against the
+    same figures counted over the fact tables, for many scopes and periods: all must agree."""
+    from unittest import mock
+
+    from zorgregio.monitor import figures as f
+    from zorgregio.monitor.selection import Selection, quarter_period, year_period
+    from zorgregio.producten.models import ProductGroup
+    from zorgregio.regio.models import Municipality
+
+    ids = tuple(Municipality.objects.filter(region__slug="bench").values_list("pk", flat=True))
+    groups = list(ProductGroup.objects.values_list("pk", "law"))
+    scopes = [{"municipality_ids": ids}, {"municipality_ids": ids[:1]}]
+    scopes += [{"municipality_ids": ids, "law": "wmo"}, {"municipality_ids": ids[1:2], "law": "jw"}]
+    scopes += [{"municipality_ids": ids, "group_id": g, "law": law} for g, law in groups[:3]]
+    periods = [year_period(y) for y in YEARS] + [quarter_period(2024, q) for q in (1, 3)]
+
+    def figures(sel):
+        p = sel.period
+        return (
+            f.clients_in(sel),
+            f.clients_on(sel, p.end),
+            [m["clients"] for m in f.monthly_series(sel)],
+            f.by_municipality(sel),
+            f.paid_clients(sel),
+            f.market(sel),
+            f.scaling(sel),
+        )
+
+    checked = different = 0
+    for scope in scopes:
+        for period in periods:
+            sel = Selection(period=period, **scope)
+            ours = figures(sel)
+            with (
+                mock.patch.object(f, "_care_scope", lambda s: None),
+                mock.patch.object(f, "_clients_per_municipality", lambda s: None),
+                mock.patch.object(f.ProviderYear.objects, "exists", lambda: False),
+            ):
+                live = figures(sel)
+            checked += 1
+            if ours != live:
+                different += 1
+                print(f"  DIFFERENT {scope} {period.code}")
+    print(f"precomputed against counted: {checked} views, {different} different")
+
+
 def counts() -> None:
     with connection.cursor() as cursor:
         for table in (
@@ -603,3 +651,5 @@ if __name__ == "__main__":
         pages()
     if step in ("duckdb", "all"):
         duck()
+    if step in ("verify", "all"):
+        verify()

@@ -163,6 +163,20 @@ def build(
     with_series: bool = True,
     today: dt.date | None = None,
 ) -> Dashboard:
+    with f.remembering_scopes():
+        return _build(
+            sel, detail=detail, complete_until=complete_until, with_series=with_series, today=today
+        )
+
+
+def _build(
+    sel: Selection,
+    *,
+    detail: bool,
+    complete_until: dt.date | None,
+    with_series: bool,
+    today: dt.date | None,
+) -> Dashboard:
     s = Suppressor(detail)
     day = f.reference_day(sel, today)
     board = Dashboard(selection=sel, detail=detail, has_data=f.has_data(sel), reference_day=day)
@@ -273,7 +287,7 @@ def build(
                     "amount": s.over(month["amount"], month["amount_clients"], "amount"),
                 }
             )
-        board.budget_months = _budget_months(sel, s, budget, forecast)
+        board.budget_months = _budget_months(sel, s, budget, forecast, ytd["clients"])
     return board
 
 
@@ -305,11 +319,15 @@ def cached_build(sel: Selection, *, detail: bool, state) -> Dashboard:
     return board
 
 
-def _budget_months(sel, s: Suppressor, budget, forecast: f.Forecast) -> list[dict]:
-    """Cumulative realisatie per month of the year against the budget."""
+def _budget_months(
+    sel, s: Suppressor, budget, forecast: f.Forecast, clients: int | None = None
+) -> list[dict]:
+    """Cumulative realisatie per month of the year against the budget (``clients``: the
+    year-to-date client base when the caller has it already)."""
     year = sel.period.end.year
     series = f.monthly_spending(sel, dt.date(year, 1, 1), dt.date(year, 12, 1))
-    clients = f.paid_base(f.year_to_date(sel))
+    if clients is None:
+        clients = f.paid_base(f.year_to_date(sel))
     total, rows = 0, []
     for month in range(1, 13):
         key = dt.date(year, month, 1)

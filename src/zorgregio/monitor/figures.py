@@ -6,11 +6,13 @@ applied afterwards by :mod:`zorgregio.monitor.privacy`.
 from __future__ import annotations
 
 import calendar
+import contextlib
+import contextvars
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Avg, Count, Max, Q, Sum
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, Sum
 
 from zorgregio.common.periods import overlapping_q, valid_on_q
 from zorgregio.regio.models import Inhabitants
@@ -21,6 +23,7 @@ from .models import (
     ClientYear,
     DeliveryFact,
     ProviderMonth,
+    ProviderYear,
     ScopeMonth,
     Trajectory,
 )
@@ -48,8 +51,86 @@ def deliveries(sel: Selection):
     return DeliveryFact.objects.filter(**sel.filters())
 
 
+_scope_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "monitor_scope_memo", default=None
+)
+
+
+@contextlib.contextmanager
+def remembering_scopes():
+    """Within this block, ``_care_scope`` looks up the region of a set of municipalities once
+    (a dashboard asks for it for every figure of the same scope)."""
+    token = _scope_memo.set({})
+    try:
+        yield
+    finally:
+        _scope_memo.reset(token)
+
+
+def _care_scope(sel: Selection) -> dict | None:
+    memo = _scope_memo.get()
+    if memo is None:
+        return _find_care_scope(sel)
+    key = (sel.municipality_ids, sel.law, sel.group_id, sel.product_id, sel.provider_id)
+    if key not in memo:
+        memo[key] = _find_care_scope(sel)
+    found = memo[key]
+    return dict(found) if found is not None else None
+
+
+def _find_care_scope(sel: Selection) -> dict | None:
+    """``CareCount`` filters for the selection's scope, or None when it is not precomputed
+    (a product, a provider, a group without its law, or a set of municipalities that is neither
+    one municipality nor a whole region)."""
+    if sel.product_id or sel.provider_id or (sel.group_id and not sel.law):
+        return None
+    ids = set(sel.municipality_ids)
+    result: dict = {"law": sel.law or "", "group_id": sel.group_id}
+    if len(ids) == 1:
+        result.update(municipality_id=next(iter(ids)), region_id=None)
+        return result
+    from zorgregio.regio.models import Municipality
+
+    members = list(
+        Municipality.objects.filter(
+            region_id__in=Municipality.objects.filter(pk__in=ids).values("region_id")
+        ).values_list("pk", "region_id")
+    )
+    regions = {region for _pk, region in members}
+    if len(regions) != 1 or {pk for pk, _region in members} != ids:
+        return None
+    result.update(municipality_id=None, region_id=regions.pop())
+    return result
+
+
+def precomputed_clients(sel: Selection, periods: list[tuple[dt.date, dt.date]]) -> dict | None:
+    """Clients in care per period from ``CareCount`` (``{(start, end): n}``), or None when the
+    scope or any of the periods was not precomputed at the last refresh."""
+    from .models import CareCount, CarePeriod
+
+    scope = _care_scope(sel)
+    if scope is None or not periods:
+        return None
+    starts = {start for start, _end in periods}
+    known = set(
+        CarePeriod.objects.filter(start_date__in=starts).values_list("start_date", "end_date")
+    )
+    if not set(periods) <= known:
+        return None
+    counts = {
+        (start, end): n
+        for start, end, n in CareCount.objects.filter(start_date__in=starts, **scope).values_list(
+            "start_date", "end_date", "clients"
+        )
+    }
+    return {period: counts.get(period, 0) for period in periods}
+
+
 def clients_on(sel: Selection, day: dt.date) -> int:
     """Clients with a levering that covers ``day``."""
+    found = precomputed_clients(sel, [(day, day)])
+    if found is not None:
+        return found[(day, day)]
     return (
         deliveries(sel)
         .filter(valid_on_q(day, "start_date", "end_date"))
@@ -62,6 +143,9 @@ def clients_on(sel: Selection, day: dt.date) -> int:
 def clients_in(sel: Selection) -> int:
     """Clients with a levering that overlaps the period."""
     p = sel.period
+    found = precomputed_clients(sel, [(p.start, p.end)])
+    if found is not None:
+        return found[(p.start, p.end)]
     return (
         deliveries(sel)
         .filter(overlapping_q(p.start, p.end, "start_date", "end_date"))
@@ -94,29 +178,15 @@ def uitstroom(sel: Selection) -> dict:
 def scaling(sel: Selection) -> dict:
     """Op- en afschaling: a new levering of another product of the same product group that
     starts on the end day of a client's previous levering or within 30 days after it, counted
-    in the month the new one starts; op when its intensity is higher, af when lower."""
+    in the month the new one starts; op when its intensity is higher, af when lower. The refresh
+    flags each such delivery (``services._mark_scaling``); this sums the flags."""
     p = sel.period
-    where, params = sel.sql("n")
-    rows = _rows(
-        f"""
-        SELECT COALESCE(SUM(up), 0), COALESCE(SUM(down), 0) FROM (
-            SELECT n.id,
-                MAX(CASE WHEN n.intensity_rank > o.intensity_rank THEN 1 ELSE 0 END) AS up,
-                MAX(CASE WHEN n.intensity_rank < o.intensity_rank THEN 1 ELSE 0 END) AS down
-            FROM monitor_deliveryfact n
-            JOIN monitor_deliveryfact o
-              ON o.client_id = n.client_id AND o.group_id = n.group_id
-             AND o.product_id <> n.product_id AND o.end_day IS NOT NULL
-             AND n.start_day BETWEEN o.end_day AND o.end_day + 30
-             AND o.start_day < n.start_day
-            WHERE n.start_day BETWEEN %s AND %s AND {where}
-            GROUP BY n.id
-        ) x
-        """,  # noqa: S608
-        [day_number(p.start), day_number(p.end), *params],
+    result = (
+        deliveries(sel)
+        .filter(start_day__range=(day_number(p.start), day_number(p.end)))
+        .aggregate(up=Sum("scale_up"), down=Sum("scale_down"))
     )
-    up, down = rows[0]
-    return {"up": int(up), "down": int(down)}
+    return {"up": int(result["up"] or 0), "down": int(result["down"] or 0)}
 
 
 def waiting_times(sel: Selection) -> dict:
@@ -189,7 +259,7 @@ def turning_18(sel: Selection) -> dict:
         ) y
         WHERE EXISTS (
             SELECT 1 FROM monitor_deliveryfact j WHERE j.client_id = y.id AND j.law = %s
-            AND j.municipality_id IN ({marks})
+            AND j.municipality_id + 0 IN ({marks})
             AND j.start_day <= y.adult_day - 1
             AND COALESCE(j.end_day, {OPEN_END}) >= y.adult_day - 183)
         """,  # noqa: S608
@@ -223,10 +293,14 @@ def providers_without_clients(sel: Selection, day: dt.date):
     if sel.provider_id:
         admitted = admitted.filter(provider_id=sel.provider_id)
     since = shift_years(day, -1) + dt.timedelta(days=1)
-    active = deliveries(sel).filter(overlapping_q(since, day, "start_date", "end_date"))
+    # A delivery overlapping (since, day): open-ended or ending on/after ``since``, and started
+    # by ``day``. Two NOT EXISTS per admitted provider, each a range on the index (provider_id,
+    # end_date), instead of NOT IN over every delivery of the scope.
+    mine = deliveries(sel).filter(provider_id=OuterRef("pk"), start_date__lte=day)
     return (
         Provider.objects.filter(pk__in=admitted.values("provider_id"))
-        .exclude(pk__in=active.values("provider_id"))
+        .exclude(Exists(mine.filter(end_date__isnull=True)))
+        .exclude(Exists(mine.filter(end_date__gte=since)))
         .order_by("name")
     )
 
@@ -259,15 +333,26 @@ def spending(sel: Selection, period: MonitorPeriod | None = None):
     return ClientMonth.objects.filter(month__range=_months(period or sel.period), **sel.filters())
 
 
+def _whole_year(period: MonitorPeriod) -> bool:
+    return (
+        period.start.month == 1
+        and period.start.day == 1
+        and period.end == dt.date(period.start.year, 12, 31)
+    )
+
+
 def paid_clients(sel: Selection, period: MonitorPeriod | None = None) -> int:
     """Clients whose net realisatie in the period is above zero (exact). Whole calendar years
     are counted from ``ClientYear`` (far fewer rows)."""
     period = period or sel.period
-    if (
-        period.start.month == 1
-        and period.start.day == 1
-        and period.end == dt.date(period.start.year, 12, 31)
-    ):
+    if _whole_year(period):
+        from .models import PaidCount
+
+        scope = _care_scope(sel)
+        if scope is not None and PaidCount.objects.exists():
+            # precomputed at refresh per year, municipality or region, law and group
+            found = PaidCount.objects.filter(year_start=period.start, **scope).first()
+            return found.clients if found else 0
         rows = ClientYear.objects.filter(year_start=period.start, **sel.filters())
     else:
         rows = spending(sel, period)
@@ -302,12 +387,13 @@ def resolve_bases(sel: Selection, rows: list[dict], key: str) -> None:
         else:
             undecided.append(row)
     if undecided:
+        rows_qs = spending(sel)
+        if len(undecided) <= 10:
+            # a few keys: filter on them; many (a small municipality's providers): one grouped
+            # scan of the scope and period is cheaper than an index walk per key
+            rows_qs = rows_qs.filter(**{f"{key}__in": [row[key] for row in undecided]})
         exact = dict(
-            spending(sel)
-            .filter(**{f"{key}__in": [row[key] for row in undecided]})
-            .values(key)
-            .annotate(n=Count("client_id", distinct=True))
-            .values_list(key, "n")
+            rows_qs.values(key).annotate(n=Count("client_id", distinct=True)).values_list(key, "n")
         )
         for row in undecided:
             row["clients"] = exact.get(row[key], 0)
@@ -456,6 +542,16 @@ def market(sel: Selection) -> dict:
             .filter(amount__gt=0)
             .order_by("-amount", "provider_id")
         )
+    elif _whole_year(sel.period) and ProviderYear.objects.exists():
+        # per year with the monthly cell bounds kept (largest month, sum of months)
+        rows = list(
+            ProviderYear.objects.filter(year_start=sel.period.start, **sel.filters())
+            .values("provider_id")
+            .annotate(amount=Sum("amount_cents"), low=Max("low"), high=Sum("high"))
+            .filter(amount__gt=0)
+            .order_by("-amount", "provider_id")
+        )
+        resolve_bases(sel, rows, "provider_id")
     else:
         rows = list(
             qs.values("provider_id")
@@ -481,12 +577,8 @@ def market(sel: Selection) -> dict:
 # --- monthly series ---------------------------------------------------------------------------
 
 
-def monthly_series(sel: Selection) -> list[dict]:
-    """Per month of the period: clients in care, instroom, uitstroom, realisatie and clients with
-    realisatie. One query per measure, grouped by month in the database."""
-    months = sel.period.months()
-    if not months:
-        return []
+def _in_care_per_month(sel: Selection, months: list[dt.date]) -> dict[int, int]:
+    """Clients in care per month (index into ``months``), counted over the deliveries."""
     month_table = " UNION ALL ".join(
         ["SELECT %s AS idx, %s AS first_day, %s AS last_day"] * len(months)
     )
@@ -495,7 +587,7 @@ def monthly_series(sel: Selection) -> list[dict]:
         month_params += [index, day_number(month), day_number(month_end(month))]
     where, params = sel.sql("d")
     # Deliveries overlapping the whole period first (index on start_day), then per month.
-    in_care = dict(
+    return dict(
         _rows(
             f"""
             SELECT m.idx, COUNT(DISTINCT d.client_id)
@@ -510,25 +602,39 @@ def monthly_series(sel: Selection) -> list[dict]:
             [day_number(sel.period.end), day_number(months[0]), *params, *month_params],
         )
     )
-    first, last = months[0], month_end(months[-1])
-    from django.db.models.functions import TruncMonth
 
-    starts = dict(
-        trajectories(sel)
-        .filter(start_date__range=(first, last))
-        .annotate(m=TruncMonth("start_date"))
-        .values("m")
-        .annotate(n=Count("id"))
-        .values_list("m", "n")
-    )
-    ends = dict(
-        trajectories(sel)
-        .filter(end_date__range=(first, last))
-        .annotate(m=TruncMonth("end_date"))
-        .values("m")
-        .annotate(n=Count("id"))
-        .values_list("m", "n")
-    )
+
+def monthly_series(sel: Selection) -> list[dict]:
+    """Per month of the period: clients in care, instroom, uitstroom, realisatie and clients with
+    realisatie. One query per measure, grouped by month in the database."""
+    months = sel.period.months()
+    if not months:
+        return []
+    found = None
+    if sel.period.end == month_end(months[-1]):
+        # Whole months (a custom period ending mid-month leaves out later starts).
+        found = precomputed_clients(sel, [(month, month_end(month)) for month in months])
+    if found is not None:
+        in_care = {index: found[(month, month_end(month))] for index, month in enumerate(months)}
+    else:
+        in_care = _in_care_per_month(sel, months)
+    first, last = months[0], month_end(months[-1])
+    # Grouped by day (at most 366 rows a year) and summed per month here: portable, and no
+    # per-row date function (SQLite's date_trunc is a Python callback).
+    starts: dict[dt.date, int] = {}
+    ends: dict[dt.date, int] = {}
+    for column, result in (("start_date", starts), ("end_date", ends)):
+        rows = (
+            trajectories(sel)
+            .filter(**{f"{column}__range": (first, last)})
+            .values(column)
+            .annotate(n=Count("id"))
+            .values_list(column, "n")
+            .order_by()
+        )
+        for day, n in rows:
+            month = day.replace(day=1)
+            result[month] = result.get(month, 0) + n
     amount_rows = list(
         money_model(sel)
         .objects.filter(month__range=(first, last), **sel.filters())
@@ -538,11 +644,6 @@ def monthly_series(sel: Selection) -> list[dict]:
     resolve_bases(sel, amount_rows, "month")
     amounts = {row["month"]: row for row in amount_rows}
 
-    def as_date(value):
-        return value.date() if isinstance(value, dt.datetime) else value
-
-    starts = {as_date(k): v for k, v in starts.items()}
-    ends = {as_date(k): v for k, v in ends.items()}
     return [
         {
             "month": month,
@@ -562,16 +663,39 @@ def _bound_annotations(sel: Selection) -> dict:
     return {"low": Max("clients"), "high": Sum("clients")}
 
 
+def _clients_per_municipality(sel: Selection) -> dict[int, int] | None:
+    """Clients in the period per municipality from ``CareCount``, or None when not there."""
+    from .models import CareCount, CarePeriod
+
+    p = sel.period
+    if sel.product_id or sel.provider_id or (sel.group_id and not sel.law):
+        return None
+    if not CarePeriod.objects.filter(start_date=p.start, end_date=p.end).exists():
+        return None
+    return dict(
+        CareCount.objects.filter(
+            start_date=p.start,
+            end_date=p.end,
+            municipality_id__in=sel.municipality_ids,
+            region_id=None,
+            law=sel.law or "",
+            group_id=sel.group_id,
+        ).values_list("municipality_id", "clients")
+    )
+
+
 def by_municipality(sel: Selection) -> dict[int, dict]:
     """Clients in the period and realisatie per municipality of the scope."""
     p = sel.period
-    clients = dict(
-        deliveries(sel)
-        .filter(overlapping_q(p.start, p.end, "start_date", "end_date"))
-        .values("municipality_id")
-        .annotate(n=Count("client_id", distinct=True))
-        .values_list("municipality_id", "n")
-    )
+    clients = _clients_per_municipality(sel)
+    if clients is None:
+        clients = dict(
+            deliveries(sel)
+            .filter(overlapping_q(p.start, p.end, "start_date", "end_date"))
+            .values("municipality_id")
+            .annotate(n=Count("client_id", distinct=True))
+            .values_list("municipality_id", "n")
+        )
     amount_rows = list(
         money(sel)
         .values("municipality_id")

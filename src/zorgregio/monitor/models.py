@@ -83,12 +83,19 @@ class DeliveryFact(models.Model):
     wait_days = models.IntegerField(
         null=True, help_text="Toewijzingsdatum to the first 305 of the toewijzing; else empty."
     )
+    scale_up = models.SmallIntegerField(
+        default=0, help_text="1 when this delivery is an opschaling (see figures.scaling)."
+    )
+    scale_down = models.SmallIntegerField(
+        default=0, help_text="1 when this delivery is an afschaling (see figures.scaling)."
+    )
 
     class Meta:
         indexes = [
             models.Index(fields=["start_day", "end_day"]),
             models.Index(fields=["municipality_id", "start_day"]),
             models.Index(fields=["client_id", "law"]),
+            models.Index(fields=["provider_id", "end_date"]),
         ]
 
     def __str__(self) -> str:
@@ -195,3 +202,77 @@ class ClientYear(models.Model):
 
     def __str__(self) -> str:
         return f"ClientYear {self.pk}"
+
+
+class CarePeriod(models.Model):
+    """A period (month, quarter, year, or the last day of a month) whose client counts are in
+    ``CareCount``: a period listed here with no count row for a scope has zero clients."""
+
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["start_date", "end_date"])]
+
+    def __str__(self) -> str:
+        return f"CarePeriod {self.start_date} - {self.end_date}"
+
+
+class CareCount(models.Model):
+    """Distinct clients with a ``DeliveryFact`` overlapping a ``CarePeriod``, per municipality
+    (``region_id`` empty) or per region (``municipality_id`` empty), for all laws (``law``
+    empty) or one law, and optionally one product group (with its law). Precomputed at refresh
+    so pages read client counts instead of counting distinct clients over deliveries."""
+
+    start_date = models.DateField()
+    end_date = models.DateField()
+    municipality_id = models.BigIntegerField(null=True)
+    region_id = models.BigIntegerField(null=True)
+    law = models.CharField(max_length=4, blank=True, default="")
+    group_id = models.BigIntegerField(null=True)
+    clients = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["start_date", "end_date", "municipality_id"])]
+
+    def __str__(self) -> str:
+        return f"CareCount {self.start_date} - {self.end_date}: {self.clients}"
+
+
+class ProviderYear(models.Model):
+    """``ProviderMonth`` per calendar year with the cell bounds kept: ``low`` the largest
+    monthly client count, ``high`` their sum (market shares over whole years)."""
+
+    year_start = models.DateField()
+    municipality_id = models.BigIntegerField()
+    provider_id = models.BigIntegerField()
+    group_id = models.BigIntegerField(null=True)
+    law = models.CharField(max_length=4, choices=Law.choices)
+    amount_cents = models.BigIntegerField()
+    low = models.IntegerField()
+    high = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year_start", "municipality_id"])]
+
+    def __str__(self) -> str:
+        return f"ProviderYear {self.pk}"
+
+
+class PaidCount(models.Model):
+    """Clients whose net realisatie in a calendar year is above zero, per municipality
+    (``region_id`` empty) or region (``municipality_id`` empty), for all laws (``law`` empty),
+    one law, or one product group and law. No row: zero clients."""
+
+    year_start = models.DateField()
+    municipality_id = models.BigIntegerField(null=True)
+    region_id = models.BigIntegerField(null=True)
+    law = models.CharField(max_length=4, blank=True, default="")
+    group_id = models.BigIntegerField(null=True)
+    clients = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year_start", "municipality_id"])]
+
+    def __str__(self) -> str:
+        return f"PaidCount {self.year_start}: {self.clients}"

@@ -13,7 +13,7 @@ import io
 import time
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,18 @@ from zorgregio.regio.models import Municipality
 
 from .models import Budget, MonitorState
 
+FACT_TABLES = (
+    "monitor_deliveryfact",
+    "monitor_trajectory",
+    "monitor_clientmonth",
+    "monitor_scopemonth",
+    "monitor_providermonth",
+    "monitor_clientyear",
+    "monitor_provideryear",
+    "monitor_paidcount",
+    "monitor_careperiod",
+    "monitor_carecount",
+)
 OPEN_END = 9_999_999  # day number standing in for an open end in window arithmetic
 
 
@@ -49,11 +61,11 @@ def _rebuild_deliveries() -> None:
         f"""
         INSERT INTO monitor_deliveryfact (levering_id, toewijzing_id, client_id, municipality_id,
             provider_id, product_id, group_id, law, intensity_rank, start_date, end_date,
-            start_day, end_day, wait_days)
+            start_day, end_day, wait_days, scale_up, scale_down)
         SELECT x.levering_id, x.toewijzing_id, x.client_id, x.municipality_id, x.provider_id,
             x.product_id, x.group_id, x.law, x.intensity_rank, x.start_date, x.end_date,
             x.start_day, x.end_day,
-            CASE WHEN x.first_one = 1 THEN x.start_day - x.assigned_day END
+            CASE WHEN x.first_one = 1 THEN x.start_day - x.assigned_day END, 0, 0
         FROM (
             SELECT l.id AS levering_id, t.id AS toewijzing_id, t.client_id, t.municipality_id,
                 t.provider_id, t.product_id, p.group_id, t.law, p.intensity_rank,
@@ -73,10 +85,10 @@ def _rebuild_deliveries() -> None:
         f"""
         INSERT INTO monitor_deliveryfact (levering_id, toewijzing_id, client_id, municipality_id,
             provider_id, product_id, group_id, law, intensity_rank, start_date, end_date,
-            start_day, end_day, wait_days)
+            start_day, end_day, wait_days, scale_up, scale_down)
         SELECT NULL, t.id, t.client_id, t.municipality_id, t.provider_id, t.product_id,
             p.group_id, t.law, p.intensity_rank, t.ingangsdatum, t.einddatum,
-            {sql_days("t.ingangsdatum")}, {sql_days("t.einddatum")}, NULL
+            {sql_days("t.ingangsdatum")}, {sql_days("t.einddatum")}, NULL, 0, 0
         FROM zorg_toewijzing t
         LEFT JOIN producten_product p ON p.id = t.product_id
         WHERE t.deleted = %s AND NOT EXISTS (
@@ -84,6 +96,28 @@ def _rebuild_deliveries() -> None:
         """,  # noqa: S608
         [False, False],
     )
+
+
+def _mark_scaling() -> None:
+    """Flag each delivery that is an op- or afschaling: another product of the same group, with
+    a higher (lower) intensity rank, started on the end day of an earlier delivery of the client
+    or within 30 days after it. Scope and period filters apply to the new delivery only, so the
+    flags are the same for every view and ``figures.scaling`` just sums them."""
+    if connection.vendor == "postgresql":
+        _execute("ANALYZE monitor_deliveryfact")
+    for column, compare in (("scale_up", ">"), ("scale_down", "<")):
+        _execute(
+            f"""
+            UPDATE monitor_deliveryfact SET {column} = 1 WHERE id IN (
+                SELECT n.id FROM monitor_deliveryfact n
+                JOIN monitor_deliveryfact o
+                  ON o.client_id = n.client_id AND o.group_id = n.group_id
+                 AND o.product_id <> n.product_id AND o.end_day IS NOT NULL
+                 AND n.start_day BETWEEN o.end_day AND o.end_day + 30
+                 AND o.start_day < n.start_day
+                WHERE n.intensity_rank {compare} o.intensity_rank)
+            """  # noqa: S608
+        )
 
 
 def _rebuild_trajectories() -> None:
@@ -129,6 +163,153 @@ def _rebuild_trajectories() -> None:
     )
 
 
+def _care_periods() -> list[tuple[dt.date, dt.date]]:
+    """The periods pages ask client counts for: every month, quarter and year from the first
+    delivery to the end of the last year with a delivery start (or this year), and the last day
+    of every month (clients on the reference date)."""
+    from .models import DeliveryFact
+    from .selection import add_months, month_end
+
+    bounds = DeliveryFact.objects.aggregate(
+        first=models.Min("start_date"), last=models.Max("start_date")
+    )
+    if bounds["first"] is None:
+        return []
+    first_year = bounds["first"].year
+    last_year = max(bounds["last"].year, timezone.localdate().year)
+    last_year = min(last_year, first_year + 15)
+    periods = []
+    for year in range(first_year, last_year + 1):
+        periods.append((dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        for quarter in range(4):
+            start = dt.date(year, 3 * quarter + 1, 1)
+            periods.append((start, month_end(add_months(start, 2))))
+        for month in range(1, 13):
+            start = dt.date(year, month, 1)
+            periods.append((start, month_end(start)))
+            periods.append((month_end(start), month_end(start)))
+    return periods
+
+
+def _merged(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping union of closed integer intervals (touching ones merged)."""
+    result: list[list[int]] = []
+    for start, end in sorted(intervals):
+        if result and start <= result[-1][1] + 1:
+            result[-1][1] = max(result[-1][1], end)
+        else:
+            result.append([start, end])
+    return [(start, end) for start, end in result]
+
+
+def _rebuild_care_counts() -> None:
+    """``CareCount``: distinct clients in care per precomputed period and scope (municipality or
+    region; all laws, one law, or one product group and law).
+
+    Per client and scope the deliveries are merged into disjoint day intervals; a client is in
+    a month, quarter or year when one of them overlaps it, and on a month's last day when one
+    covers it. Counting is then a difference array per scope over the month index, so one pass
+    over the deliveries (read once) gives every count exactly."""
+    from collections import defaultdict
+
+    from zorgregio.regio.models import Municipality
+
+    from .models import CareCount, CarePeriod, DeliveryFact
+    from .selection import add_months, month_end
+
+    _execute("DELETE FROM monitor_carecount")
+    _execute("DELETE FROM monitor_careperiod")
+    periods = _care_periods()
+    if not periods or DeliveryFact.objects.filter(end_date__lt=models.F("start_date")).exists():
+        # No data, or a delivery ending before it starts (which "overlaps" periods in a way
+        # a union of intervals cannot express): pages count over the deliveries instead.
+        return
+    CarePeriod.objects.bulk_create(
+        [CarePeriod(start_date=start, end_date=end) for start, end in periods], batch_size=500
+    )
+    first_year, last_year = periods[0][0].year, periods[-1][0].year
+    base = first_year * 12
+    size = (last_year - first_year + 1) * 12
+    last_day = dt.date(last_year, 12, 31).toordinal()
+    region_of = dict(Municipality.objects.values_list("pk", "region_id"))
+
+    day_info: dict[int, tuple[int, bool]] = {}
+
+    def info(ordinal: int) -> tuple[int, bool]:
+        """Month index of a day, and whether it is the last day of its month."""
+        found = day_info.get(ordinal)
+        if found is None:
+            day = dt.date.fromordinal(ordinal)
+            found = (day.year * 12 + day.month - 1 - base, (day + dt.timedelta(days=1)).day == 1)
+            day_info[ordinal] = found
+        return found
+
+    # per (scope column, scope id, law, group) and client: the day intervals in care
+    spans: dict[tuple, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    rows = DeliveryFact.objects.values_list(
+        "client_id", "municipality_id", "law", "group_id", "start_date", "end_date"
+    )
+    for client, municipality, law, group, start, end in rows.iterator(chunk_size=5000):
+        first = start.toordinal()
+        last = min(end.toordinal(), last_day) if end else last_day
+        if first > last:
+            continue
+        variants = [("", None), (law, None)] + ([(law, group)] if group is not None else [])
+        for scope in (("municipality_id", municipality), ("region_id", region_of[municipality])):
+            for variant in variants:
+                spans[(*scope, *variant)][client].append((first, last))
+
+    kinds = ("month", "quarter", "year", "month_end")
+    divisor = {"month": 1, "quarter": 3, "year": 12}
+    counts: list[CareCount] = []
+    for (column, scope_id, law, group), clients in spans.items():
+        diff = {kind: [0] * (size + 1) for kind in kinds}
+        for intervals in clients.values():
+            merged = _merged(intervals) if len(intervals) > 1 else intervals
+            months = [(info(first)[0], info(last)) for first, last in merged]
+            for kind, step in divisor.items():
+                ranges = [(a // step, b // step) for a, (b, _end) in months]
+                for a, b in _merged(ranges) if len(ranges) > 1 else ranges:
+                    diff[kind][a] += 1
+                    diff[kind][b + 1] -= 1
+            for a, (b, is_month_end) in months:
+                # month ends inside the interval: from the month of its start to the month of
+                # its end (the one before unless it ends on a month end); the merged intervals
+                # are disjoint, so no client is counted twice
+                b = b if is_month_end else b - 1
+                if a <= b:
+                    diff["month_end"][a] += 1
+                    diff["month_end"][b + 1] -= 1
+        for kind in kinds:
+            running = 0
+            for index in range(size // divisor.get(kind, 1)):
+                running += diff[kind][index]
+                if not running:
+                    continue
+                if kind == "month_end":
+                    month = add_months(dt.date(first_year, 1, 1), index)
+                    start = end = month_end(month)
+                elif kind == "year":
+                    start, end = (
+                        dt.date(first_year + index, 1, 1),
+                        dt.date(first_year + index, 12, 31),
+                    )
+                else:
+                    start = add_months(dt.date(first_year, 1, 1), index * divisor[kind])
+                    end = month_end(add_months(start, divisor[kind] - 1))
+                counts.append(
+                    CareCount(
+                        start_date=start,
+                        end_date=end,
+                        law=law,
+                        group_id=group,
+                        clients=running,
+                        **{column: scope_id},
+                    )
+                )
+    CareCount.objects.bulk_create(counts, batch_size=1000)
+
+
 def _rebuild_spending(months: set[dt.date] | None) -> None:
     where = ""
     params: list = ["C", "afgekeurd", "afgekeurd"]
@@ -166,7 +347,7 @@ def _rebuild_years(months: set[dt.date] | None) -> None:
         year_of = "CAST(date_trunc('year', month) AS DATE)"
     else:
         year_of = "date(month, 'start of year')"
-    where, params = "", []
+    where, params, years = "", [], None
     if months:
         years = sorted({dt.date(m.year, 1, 1) for m in months})
         marks = ", ".join(["%s"] * len(years))
@@ -177,6 +358,8 @@ def _rebuild_years(months: set[dt.date] | None) -> None:
     else:
         month_where, month_params = "", []
     _execute(f"DELETE FROM monitor_clientyear{where}", params)  # noqa: S608
+    _execute(f"DELETE FROM monitor_provideryear{where}", params)  # noqa: S608
+    _execute(f"DELETE FROM monitor_paidcount{where}", params)  # noqa: S608
     _execute(
         f"""
         INSERT INTO monitor_clientyear (year_start, client_id, municipality_id, provider_id,
@@ -187,6 +370,53 @@ def _rebuild_years(months: set[dt.date] | None) -> None:
         GROUP BY {year_of}, client_id, municipality_id, provider_id, product_id, group_id, law
         """,  # noqa: S608
         month_params,
+    )
+    _execute(
+        f"""
+        INSERT INTO monitor_provideryear (year_start, municipality_id, provider_id, group_id,
+            law, amount_cents, low, high)
+        SELECT {year_of}, municipality_id, provider_id, group_id, law, SUM(amount_cents),
+            MAX(clients), SUM(clients)
+        FROM monitor_providermonth{month_where}
+        GROUP BY {year_of}, municipality_id, provider_id, group_id, law
+        """,  # noqa: S608
+        month_params,
+    )
+    _rebuild_paid_counts(years)
+
+
+def _rebuild_paid_counts(years: list[dt.date] | None) -> None:
+    """``PaidCount``: clients whose net realisatie in a year is above zero, per municipality or
+    region, all laws / one law / one group and law (``figures.paid_clients``). One read of
+    ``ClientYear`` for those years, summed per client and scope here."""
+    from collections import defaultdict
+
+    from zorgregio.regio.models import Municipality
+
+    from .models import ClientYear, PaidCount
+
+    rows = ClientYear.objects.all()
+    if years is not None:
+        rows = rows.filter(year_start__in=years)
+    region_of = dict(Municipality.objects.values_list("pk", "region_id"))
+    net: dict[tuple, int] = defaultdict(int)
+    for year, client, municipality, law, group, amount in rows.values_list(
+        "year_start", "client_id", "municipality_id", "law", "group_id", "amount_cents"
+    ).iterator(chunk_size=5000):
+        variants = [("", None), (law, None)] + ([(law, group)] if group is not None else [])
+        for scope in (("municipality_id", municipality), ("region_id", region_of[municipality])):
+            for variant in variants:
+                net[(year, *scope, *variant, client)] += amount
+    counts: dict[tuple, int] = defaultdict(int)
+    for (year, column, scope_id, law, group, _client), amount in net.items():
+        if amount > 0:
+            counts[(year, column, scope_id, law, group)] += 1
+    PaidCount.objects.bulk_create(
+        [
+            PaidCount(year_start=year, law=law, group_id=group, clients=n, **{column: scope_id})
+            for (year, column, scope_id, law, group), n in counts.items()
+        ],
+        batch_size=1000,
     )
 
 
@@ -203,9 +433,13 @@ def _rebuild_month_totals(months: set[dt.date] | None) -> None:
             f"""
             INSERT INTO {table} (month, municipality_id, {extra}group_id, law, amount_cents,
                 clients)
-            SELECT month, municipality_id, {extra}group_id, law, SUM(amount_cents),
-                COUNT(DISTINCT client_id)
-            FROM monitor_clientmonth{where}
+            SELECT month, municipality_id, {extra}group_id, law, SUM(amount_cents), COUNT(*)
+            FROM (
+                SELECT month, municipality_id, {extra}group_id, law, client_id,
+                    SUM(amount_cents) AS amount_cents
+                FROM monitor_clientmonth{where}
+                GROUP BY month, municipality_id, {extra}group_id, law, client_id
+            ) x
             GROUP BY month, municipality_id, {extra}group_id, law
             """,  # noqa: S608
             params,
@@ -248,13 +482,17 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
             # Hash aggregates and sorts in memory for this transaction only.
             _execute("SET LOCAL work_mem = '256MB'")
         _rebuild_deliveries()
+        _mark_scaling()
         _rebuild_trajectories()
+        _rebuild_care_counts()
         if months is None or months:
             _rebuild_spending(months)
         if connection.vendor == "postgresql":
             _execute(
                 "ANALYZE monitor_deliveryfact, monitor_trajectory, monitor_clientmonth, "
-                "monitor_scopemonth, monitor_providermonth, monitor_clientyear"
+                "monitor_scopemonth, monitor_providermonth, monitor_clientyear, "
+                "monitor_careperiod, monitor_carecount, monitor_provideryear, "
+                "monitor_paidcount"
             )
         state = MonitorState.objects.select_for_update().first() or MonitorState()
         state.refreshed_at = timezone.now()
@@ -262,6 +500,11 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
         state.version += 1
         state.seconds = time.perf_counter() - started
         state.save()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Every refresh deletes and re-inserts the fact tables; without a vacuum the dead rows
+        # pile up (autovacuum may lag far behind) and every page query scans them. Runs after
+        # the commit (it cannot run in a transaction), so pages already see the new figures.
+        _execute("VACUUM (ANALYZE) " + ", ".join(FACT_TABLES))
     return state
 
 
