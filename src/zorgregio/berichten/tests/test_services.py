@@ -1,7 +1,9 @@
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 from zorgregio.aanbieders.tests.factories import ProviderFactory
 from zorgregio.berichten.models import FileStatus, MessageFile
@@ -11,6 +13,11 @@ from zorgregio.regio.tests.factories import MunicipalityFactory
 from zorgregio.zorg.models import Client, Declaratie, DeclaratieRegel, Levering, Toewijzing
 
 from .conftest import AGB, BSN, BSN2
+
+# The official examples and XSDs live in ../shared beside the checkout. Outside CI the tests
+# that need them are skipped when they are absent; in CI (CI set) they must be there.
+XSD_DIR = django_settings.ZORGREGIO_XSD_DIR
+NO_SHARED = "the official iWmo/iJw examples and XSDs (../shared/standards) are not available"
 
 EXAMPLES = Path(__file__).resolve().parents[5] / "shared/standards/istandaarden-3.2/examples"
 
@@ -34,7 +41,7 @@ def assigned(tmp_path, jeugd, apeldoorn):
     return Toewijzing.objects.get(toewijzingnummer="1001")
 
 
-@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared examples not available")
+@pytest.mark.skipif(not EXAMPLES.is_dir() and not os.environ.get("CI"), reason=NO_SHARED)
 @pytest.mark.django_db
 def test_official_examples_valid_accepted_invalid_refused_with_schema_reason(tmp_path):
     region = MunicipalityFactory(cbs_code="0384", name="Wormerland").region
@@ -204,6 +211,7 @@ def test_duplicate_declaratienummer_refused(tmp_path, assigned):
     assert DeclaratieRegel.objects.count() == 1
 
 
+@pytest.mark.skipif(not XSD_DIR and not os.environ.get("CI"), reason=NO_SHARED)
 @pytest.mark.django_db
 def test_325_answer_lists_rejected_lines_and_validates_against_jw325(tmp_path, assigned, settings):
     from lxml import etree
@@ -293,7 +301,10 @@ EXPECTED = {
 def test_bad_input_refused_with_reason_and_nothing_applied(tmp_path, jeugd, apeldoorn, name):
     result = ingest(tmp_path, name, BAD_INPUT[name]())
     assert result.status == FileStatus.REJECTED
-    assert result.reasons and EXPECTED[name] in result.reasons[0], result.reasons
+    expected = EXPECTED[name]
+    if name == "truncated.xml" and not XSD_DIR:
+        expected = "geen geldige XML"  # without a schema lxml itself reports the cut-off
+    assert result.reasons and expected in result.reasons[0], result.reasons
     assert not Toewijzing.objects.exists() and not Client.objects.exists()
 
 
@@ -374,7 +385,7 @@ def test_start_correction_deletion_and_stop(tmp_path, assigned):
     assert unknown.status == FileStatus.PROCESSED and "9019" in unknown.reasons[0]
 
 
-@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared examples not available")
+@pytest.mark.skipif(not EXAMPLES.is_dir() and not os.environ.get("CI"), reason=NO_SHARED)
 @pytest.mark.django_db
 def test_request_and_answer_examples(tmp_path):
     from zorgregio.zorg.models import Verzoek
@@ -392,7 +403,7 @@ def test_request_and_answer_examples(tmp_path):
     assert Verzoek.objects.get(kind="317").answer == "1"
 
 
-@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared examples not available")
+@pytest.mark.skipif(not EXAMPLES.is_dir() and not os.environ.get("CI"), reason=NO_SHARED)
 @pytest.mark.django_db
 def test_schema_reason_wins_over_unknown_municipality(tmp_path):
     [result] = ingest_paths([EXAMPLES / "jaapjunior-JW318.xml"])
