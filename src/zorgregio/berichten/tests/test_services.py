@@ -16,10 +16,12 @@ from .conftest import AGB, BSN, BSN2
 
 # The official examples and XSDs live in ../shared beside the checkout. Outside CI the tests
 # that need them are skipped when they are absent; in CI (CI set) they must be there.
+EXAMPLES = Path(__file__).resolve().parents[5] / "shared/standards/istandaarden-3.2/examples"
 XSD_DIR = django_settings.ZORGREGIO_XSD_DIR
 NO_SHARED = "the official iWmo/iJw examples and XSDs (../shared/standards) are not available"
-
-EXAMPLES = Path(__file__).resolve().parents[5] / "shared/standards/istandaarden-3.2/examples"
+needs_shared = pytest.mark.skipif(
+    not (EXAMPLES.is_dir() and XSD_DIR) and not os.environ.get("CI"), reason=NO_SHARED
+)
 
 
 def write(tmp_path, name, data: bytes) -> Path:
@@ -41,7 +43,7 @@ def assigned(tmp_path, jeugd, apeldoorn):
     return Toewijzing.objects.get(toewijzingnummer="1001")
 
 
-@pytest.mark.skipif(not EXAMPLES.is_dir() and not os.environ.get("CI"), reason=NO_SHARED)
+@needs_shared
 @pytest.mark.django_db
 def test_official_examples_valid_accepted_invalid_refused_with_schema_reason(tmp_path):
     region = MunicipalityFactory(cbs_code="0384", name="Wormerland").region
@@ -385,7 +387,7 @@ def test_start_correction_deletion_and_stop(tmp_path, assigned):
     assert unknown.status == FileStatus.PROCESSED and "9019" in unknown.reasons[0]
 
 
-@pytest.mark.skipif(not EXAMPLES.is_dir() and not os.environ.get("CI"), reason=NO_SHARED)
+@needs_shared
 @pytest.mark.django_db
 def test_request_and_answer_examples(tmp_path):
     from zorgregio.zorg.models import Verzoek
@@ -403,7 +405,7 @@ def test_request_and_answer_examples(tmp_path):
     assert Verzoek.objects.get(kind="317").answer == "1"
 
 
-@pytest.mark.skipif(not EXAMPLES.is_dir() and not os.environ.get("CI"), reason=NO_SHARED)
+@needs_shared
 @pytest.mark.django_db
 def test_schema_reason_wins_over_unknown_municipality(tmp_path):
     [result] = ingest_paths([EXAMPLES / "jaapjunior-JW318.xml"])
