@@ -25,6 +25,12 @@ def test_every_setting_has_a_help_text():
 
 @pytest.mark.django_db
 def test_openapi_schema_is_current(tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        # drf-spectacular takes integer ranges from the database backend in use; the committed
+        # schema is generated on the default database (`make openapi`), so compare there.
+        pytest.skip("openapi.yaml is generated and compared on SQLite")
     target = tmp_path / "openapi.yaml"
     call_command("spectacular", "--file", str(target), "--validate", stdout=StringIO())
     committed = (ROOT / "openapi.yaml").read_text(encoding="utf-8")
