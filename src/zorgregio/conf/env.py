@@ -69,6 +69,16 @@ def env(
         raise ImproperlyConfigured(f"Environment variable {name}: {exc}") from exc
 
 
+def cache_config(url: str) -> dict:
+    """Django's CACHES entry for a cache URL: empty is a per-process memory cache, ``redis://``
+    or ``rediss://`` is Redis (shared by every process)."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(f"CACHE_URL: unsupported cache {url!r} (use redis://...)")
+
+
 def render_markdown() -> str:
     """The configuration reference as Markdown, grouped as in the settings module."""
     lines = [

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env, to_bool, to_list
+from .env import cache_config, env, to_bool, to_list
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(
@@ -231,6 +231,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+CACHE_URL = env(
+    "CACHE_URL",
+    "",
+    help="Shared cache for the monitor's built dashboards, e.g. `redis://127.0.0.1:6379/1`. "
+    "Empty: a memory cache per process, fine for one process; with several web processes use "
+    "Redis so they share it.",
+)
+CACHES = {"default": cache_config(CACHE_URL)}
 
 TASKS = {
     "default": {
