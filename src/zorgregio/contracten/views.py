@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from zorgregio.aanbieders.models import Provider
@@ -458,8 +459,39 @@ class AdmissionCreateView(ContractenMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class AdmissionDetailView(ContractenMixin, TemplateView):
+class RegionDecisionMixin:
+    """POST of a lifecycle decision by the regional team. The form offers only what the state
+    class allows from the object's status; ``decide`` calls the service, which validates,
+    applies and audits."""
+
+    decision_form: type
+    states: type
+    success_message: str
+
+    def decide(self, obj, data) -> None:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        if not self.scope.manages_region:
+            raise PermissionDenied(_("Only the regional team may do this."))
+        obj = self.get_object()
+        form = self.decision_form(request.POST, allowed=self.states.allowed(obj.status))
+        if form.is_valid():
+            try:
+                self.decide(obj, form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class AdmissionDetailView(RegionDecisionMixin, ContractenMixin, TemplateView):
     template_name = "contracten/admission.html"
+    decision_form = TransitionForm
+    states = AdmissionStates
+    success_message = gettext_lazy("The status was changed.")
 
     def get_object(self):
         return get_object_or_404(
@@ -478,22 +510,8 @@ class AdmissionDetailView(ContractenMixin, TemplateView):
             **kwargs,
         )
 
-    def post(self, request, *args, **kwargs):
-        if not self.scope.manages_region:
-            raise PermissionDenied(_("Only the regional team may do this."))
-        admission = self.get_object()
-        form = TransitionForm(request.POST, allowed=AdmissionStates.allowed(admission.status))
-        if form.is_valid():
-            try:
-                services.admission_transition(
-                    actor=request.user, admission=admission, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("The status was changed."))
-                return redirect(request.path)
-        return self.render_to_response(self.get_context_data(form=form))
+    def decide(self, admission, data) -> None:
+        services.admission_transition(actor=self.request.user, admission=admission, **data)
 
 
 class AmendmentListView(ContractenMixin, TemplateView):
@@ -555,8 +573,11 @@ class AmendmentCreateView(ContractenMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class AmendmentDetailView(ContractenMixin, TemplateView):
+class AmendmentDetailView(RegionDecisionMixin, ContractenMixin, TemplateView):
     template_name = "contracten/amendment.html"
+    decision_form = DecisionForm
+    states = AmendmentStates
+    success_message = gettext_lazy("The decision was recorded.")
 
     def get_object(self):
         return get_object_or_404(
@@ -577,22 +598,8 @@ class AmendmentDetailView(ContractenMixin, TemplateView):
             **kwargs,
         )
 
-    def post(self, request, *args, **kwargs):
-        if not self.scope.manages_region:
-            raise PermissionDenied(_("Only the regional team may do this."))
-        amendment = self.get_object()
-        form = DecisionForm(request.POST, allowed=AmendmentStates.allowed(amendment.status))
-        if form.is_valid():
-            try:
-                services.amendment_decide(
-                    actor=request.user, amendment=amendment, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("The decision was recorded."))
-                return redirect(request.path)
-        return self.render_to_response(self.get_context_data(form=form))
+    def decide(self, amendment, data) -> None:
+        services.amendment_decide(actor=self.request.user, amendment=amendment, **data)
 
 
 class WorklistView(ContractenMixin, TemplateView):
