@@ -154,6 +154,9 @@ def main() -> None:
         action="store_true",
         help="Reuse the files and the clean database of an earlier run with the same --work.",
     )
+    parser.add_argument(
+        "--refresh", action="store_true", help="Also time the monitor's refresh afterwards."
+    )
     args = parser.parse_args()
     work = Path(args.work)
     clean = work / "clean.sqlite3"
@@ -173,9 +176,12 @@ def main() -> None:
         _copy_db(work / "bench.sqlite3", clean)
     _django(work)
     from django.conf import settings
+    from django.core.management import call_command
     from lxml import etree
 
-    from zorgregio.berichten.services import ingest_paths
+    call_command("migrate", verbosity=0)  # a reused database may predate a migration
+
+    from zorgregio.berichten.services import ingest_paths, refresh_monitor_for
     from zorgregio.zorg.models import DeclaratieRegel
 
     files = work / "files"
@@ -183,11 +189,21 @@ def main() -> None:
     size = sum(p.stat().st_size for p in paths)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
+    # Per file: the moment each file is finished (progress reports the next file's start).
+    finished = []
+
+    def progress(done, _total, _name):
+        if done == int(done) and done > len(finished):
+            finished.append(time.perf_counter())
+
     t0 = time.perf_counter()
-    results = ingest_paths(paths)
+    results = ingest_paths(paths, refresh_monitor=False, on_progress=progress)
     took = time.perf_counter() - t0
     rss_ingest = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_parser = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    per_file = [round(b - a, 2) for a, b in zip([t0, *finished], finished, strict=False)]
 
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
     for path in paths:
         for _event, el in etree.iterparse(str(path), events=("end",)):
@@ -199,7 +215,7 @@ def main() -> None:
     approved = DeclaratieRegel.objects.filter(status="goedgekeurd").count()
     out = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "load_average": os.getloadavg()[0],
+        "load_average_after_ingest": load,
         "files": len(paths),
         "lines": total,
         "approved": approved,
@@ -207,13 +223,26 @@ def main() -> None:
         "megabytes": round(size / 1e6, 1),
         "ingest_seconds": round(took, 2),
         "lines_per_second": round(total / took),
+        "seconds_per_file": per_file,
         "bare_lxml_seconds": round(bare, 2),
         "ratio_to_bare_lxml": round(took / bare, 2),
         "peak_rss_mb_before_ingest": round(rss_before / 1024),
         "peak_rss_mb_after_ingest": round(rss_ingest / 1024),
+        "peak_rss_mb_child_processes": round(rss_parser / 1024),
+        "parse_process_min_bytes": settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES,
         "xsd_validation": bool(settings.ZORGREGIO_XSD_DIR),
     }
-    print(json.dumps(out, indent=1))
+    print(json.dumps(out, indent=1), flush=True)
+    if not args.refresh:
+        return
+    # The monitor's refresh for the months of the import is a separate step (the import command
+    # runs it after the ingest has committed); timed on its own.
+    t0 = time.perf_counter()
+    refresh_monitor_for(r.message_file.pk for r in results if r.message_file is not None)
+    refresh = time.perf_counter() - t0
+    rss_refresh = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"monitor_refresh_seconds": round(refresh, 2),
+                      "peak_rss_mb_after_refresh": round(rss_refresh / 1024)}))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -92,7 +92,8 @@ class TW:
 
 
 def debit_key(tw_id, categorie: str, code: str, start: dt.date, end: dt.date) -> int:
-    return hash((tw_id, categorie, code, start.toordinal(), end.toordinal()))
+    """The identity of a debit line for TR389/TR416 (a hash: kept per import, in memory)."""
+    return hash((tw_id, categorie, code, start, end))
 
 
 def allowed_volume(tw: TW, start: dt.date, end: dt.date) -> int | None:

@@ -83,6 +83,10 @@ def _parser_kwargs() -> dict:
         "dtd_validation": False,
         "remove_comments": True,
         "remove_pis": True,
+        # Less tree to build: no whitespace nodes between elements (a leaf's own text stays),
+        # no table of ID attributes (the messages have none).
+        "remove_blank_text": True,
+        "collect_ids": False,
     }
 
 
@@ -264,6 +268,11 @@ def _codes(standard: str) -> dict[str, dict]:
     out["debet_credit"] = {"D": "Debet", "C": "Credit"}
     out["status"] = code_map(standard, "COD467") or None
     return out
+
+
+def warm_codes(standard: str) -> None:
+    """Load the code lists of ``standard`` into the cache (before a parser process forks)."""
+    _codes(standard)
 
 
 def _period(fields: _Fields, start: str, end: str, required_end: bool = True):
@@ -635,52 +644,42 @@ def _prestaties(events, codes, ns: str = "") -> Iterator[PrestatieRecord]:
             while client_el.getprevious() is not None:
                 del clienten[0]
         row = el.sourceline
-        v = _fast_prestatie(el) if validated else None
-        if v is None:
+        record = _fast_record(el, bsn, row) if validated else None
+        if record is None:
             v = _flat(el)
-        try:
-            start = fromiso(v["ProductPeriode/Begindatum"])
-            end = fromiso(v["ProductPeriode/Einddatum"])
-            record = PrestatieRecord(
-                bsn=bsn,
-                referentienummer=v["ProductReferentie/ReferentieNummer"],
-                vorig_referentienummer=v.get("ProductReferentie/VorigReferentieNummer", ""),
-                toewijzingnummer=v["ToewijzingNummer"],
-                productcategorie=v["ProductCategorie"],
-                productcode=v["ProductCode"],
-                period_start=start,
-                period_end=end,
-                volume=int(v["GeleverdVolume"]),
-                unit=v["Eenheid"],
-                tariff_cents=int(v.get("ProductTarief") or 0),
-                amount_cents=int(v["IngediendBedrag/Bedrag"]),
-                debit_credit=v["IngediendBedrag/DebetCredit"],
-                row=row,
-            )
-        except (KeyError, ValueError) as exc:
-            _prestatie_detail(v, row, codes)
-            raise MessageError(
-                _("Line %(row)s, Prestatie: invalid content.") % {"row": row}
-            ) from exc
+            try:
+                record = PrestatieRecord(
+                    bsn=bsn,
+                    referentienummer=v["ProductReferentie/ReferentieNummer"],
+                    vorig_referentienummer=v.get("ProductReferentie/VorigReferentieNummer", ""),
+                    toewijzingnummer=v["ToewijzingNummer"],
+                    productcategorie=v["ProductCategorie"],
+                    productcode=v["ProductCode"],
+                    period_start=fromiso(v["ProductPeriode/Begindatum"]),
+                    period_end=fromiso(v["ProductPeriode/Einddatum"]),
+                    volume=int(v["GeleverdVolume"]),
+                    unit=v["Eenheid"],
+                    tariff_cents=int(v.get("ProductTarief") or 0),
+                    amount_cents=int(v["IngediendBedrag/Bedrag"]),
+                    debit_credit=v["IngediendBedrag/DebetCredit"],
+                    row=row,
+                )
+            except (KeyError, ValueError) as exc:
+                _prestatie_detail(v, row, codes)
+                raise MessageError(
+                    _("Line %(row)s, Prestatie: invalid content.") % {"row": row}
+                ) from exc
         if (
-            end < start
+            record.period_end < record.period_start
             or record.debit_credit not in ("D", "C")
             or (eenheden is not None and record.unit not in eenheden)
             or (categories is not None and record.productcategorie not in categories)
             or record.volume < 0
             or record.amount_cents < 0
         ):
-            _prestatie_detail(v, row, codes)
+            _prestatie_detail(_flat(el), row, codes)
         _drop(el)
         yield record
-
-
-_PRESTATIE_FIELDS = (
-    "ProductReferentie/ReferentieNummer", "ProductReferentie/VorigReferentieNummer",
-    "ToewijzingNummer", "ProductCategorie", "ProductCode", "ProductPeriode/Begindatum",
-    "ProductPeriode/Einddatum", "GeleverdVolume", "Eenheid", "ProductTarief",
-    "IngediendBedrag/Bedrag", "IngediendBedrag/DebetCredit",
-)  # fmt: skip
 
 
 def _client_bsn(client_el, bsn_tag: str) -> str | None:
@@ -712,37 +711,40 @@ def _elfproef(value: str) -> bool:
     return total % 11 == 0 and total != 0
 
 
-# All text nodes below an element in document order, in C (no element proxies, plain str).
-_TEXTS = etree.XPath("descendant::text()", smart_strings=False)
+# The non-blank text nodes below an element in document order, in C (plain str, no proxies).
+_TEXTS = etree.XPath("descendant::text()[normalize-space()]", smart_strings=False)
 
 
-def _fast_prestatie(el) -> dict[str, str] | None:
-    """The fields of an XSD-validated Prestatie from its texts in document order (no element
-    proxies: the hot path). None when the shape is not the expected one."""
-    texts = [t for t in _TEXTS(el) if not t.isspace()]
-    count = len(texts)
+def _fast_record(el, bsn: str, row) -> PrestatieRecord | None:
+    """The line of an XSD-validated Prestatie read from its texts by position (the XSD fixes
+    the order; VorigReferentieNummer and ProductTarief are optional). None when the shape or
+    a value is not the expected one: the caller takes the field-by-field path with its reasons.
+    """
+    t = _TEXTS(el)
+    count = len(t)
     if count == 12:
-        return dict(zip(_PRESTATIE_FIELDS, texts, strict=True))
-    if count not in (10, 11):
+        vorig, i, tariff = t[1], 2, t[9]
+    elif count == 11:
+        if len(el[0]) == 2:  # ProductReferentie with VorigReferentieNummer, no ProductTarief
+            vorig, i, tariff = t[1], 2, None
+        else:
+            vorig, i, tariff = "", 1, t[8]
+    elif count == 10:
+        vorig, i, tariff = "", 1, None
+    else:
         return None
-    has_vorig = len(el[0]) == 2
-    names = _PRESTATIE_SHAPES[(has_vorig, count == 11 and not has_vorig)]
-    if len(names) != count:
+    amount, debit_credit = (t[i + 8], t[i + 9]) if tariff is not None else (t[i + 7], t[i + 8])
+    try:
+        return PrestatieRecord(
+            bsn, t[0], t[i], t[i + 1], t[i + 2], _fromiso(t[i + 3]), _fromiso(t[i + 4]),
+            int(t[i + 5]), t[i + 6], int(tariff) if tariff is not None else 0, int(amount),
+            debit_credit, vorig, row,
+        )  # fmt: skip
+    except ValueError:
         return None
-    return dict(zip(names, texts, strict=True))
 
 
-# The field names of a Prestatie per shape: (has VorigReferentieNummer, has ProductTarief).
-_PRESTATIE_SHAPES = {
-    (has_vorig, has_tarief): tuple(
-        name
-        for name in _PRESTATIE_FIELDS
-        if (has_vorig or name != "ProductReferentie/VorigReferentieNummer")
-        and (has_tarief or name != "ProductTarief")
-    )
-    for has_vorig in (False, True)
-    for has_tarief in (False, True)
-}
+_fromiso = dt.date.fromisoformat
 
 
 def _prestatie_detail(values, row, codes) -> None:

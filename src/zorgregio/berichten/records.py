@@ -179,3 +179,9 @@ class Message:
 
     header: Header
     items: Iterable[Item] = ()
+
+    def close(self) -> None:
+        """Stop reading: frees the file (and a parser process) when not read to the end."""
+        close = getattr(self.items, "close", None)
+        if close is not None:
+            close()

@@ -13,11 +13,13 @@ that a TR rule refuses are not applied and are listed as remarks.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
 import os
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -42,12 +44,13 @@ from zorgregio.zorg.models import (
     Toewijzing,
     Verzoek,
 )
-from zorgregio.zorg.services import encrypt_bsn, pseudonym
+from zorgregio.zorg.services import encrypt_bsn, pseudonym, pseudonyms
 
 from . import checks
 from .checks import TW, debit_key
 from .models import FileStatus, MessageFile
-from .parsers import MessageError, open_message
+from .parsers import MessageError
+from .pipeline import open_message
 from .records import (
     RETURN_TYPES,
     AntwoordRecord,
@@ -353,6 +356,9 @@ def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
             FileStatus.REJECTED,
             [_("Processing failed unexpectedly; nothing was applied.")],
         )
+    finally:
+        if message is not None:
+            message.close()
     message_file.status = status
     message_file.errors = reasons
     message_file.processed_at = timezone.now()
@@ -546,8 +552,7 @@ class ApplyContext:
         if not new:
             return
         keys = {}
-        for bsn in new:
-            key = pseudonym(bsn)
+        for bsn, key in pseudonyms(new).items():
             cid = known.get(key) if known else None
             if cid is None:
                 keys[key] = bsn
@@ -837,6 +842,28 @@ class _Applier:
             "source": self.source,
         }
         checker = _LineChecker(self, rec)
+        try:
+            # Any query of this thread (also a progress update) first waits for the writer.
+            with connection.execute_wrapper(checker.writer.before_query):
+                decl = self._declaratie_lines(rec, checker, fields)
+        finally:
+            checker.writer.wait(raise_error=False)  # never leave a write running on an error
+        self.state.declaratienummers.add(key)
+        self.summary.items += checker.count + len(checker.refused)
+        self.summary.rejected += checker.rejected + len(checker.refused)
+        self.summary.declaraties.append(decl.pk)
+        if checker.rejected or checker.refused:
+            self.summary.remark(
+                _("Declaratie %(nr)s: %(bad)s of %(all)s lines rejected by the checks.")
+                % {
+                    "nr": rec.declaratienummer,
+                    "bad": checker.rejected + len(checker.refused),
+                    "all": checker.count + len(checker.refused),
+                }
+            )
+
+    def _declaratie_lines(self, rec: DeclaratieRecord, checker: _LineChecker, fields: dict):
+        """Check and write the lines in batches; the declaration row itself last."""
         decl = None
         batch = []
         for line in rec.lines:
@@ -870,19 +897,8 @@ class _Applier:
         else:
             Declaratie.objects.filter(pk=decl.pk).update(**final)
         checker.insert(decl.pk, rows)
-        self.state.declaratienummers.add(key)
-        self.summary.items += checker.count + len(checker.refused)
-        self.summary.rejected += checker.rejected + len(checker.refused)
-        self.summary.declaraties.append(decl.pk)
-        if checker.rejected or checker.refused:
-            self.summary.remark(
-                _("Declaratie %(nr)s: %(bad)s of %(all)s lines rejected by the checks.")
-                % {
-                    "nr": rec.declaratienummer,
-                    "bad": checker.rejected + len(checker.refused),
-                    "all": checker.count + len(checker.refused),
-                }
-            )
+        checker.writer.wait()
+        return decl
 
 
 INSERT_COLUMNS = (
@@ -908,35 +924,44 @@ class _LineChecker:
         self.refused: list[dict] = []
         self.message_keys: set[int] = set()
         self.rules: dict[tuple, tuple] = {}
+        self.dates: dict[dt.date, tuple] = {}
+        self.writer = _Writer()
         table = DeclaratieRegel._meta.db_table
         qn = connection.ops.quote_name
-        # Table and column names come from the model, never from input.
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        # Table and column names come from the model, never from input; the declaration's id
+        # is filled in by insert() as an integer literal (no copy of every row to prepend it).
+        self.sql = "INSERT INTO {} ({}) VALUES ({{declaratie_id}}, {})".format(  # noqa: S608
             qn(table),
             ", ".join(qn(c) for c in INSERT_COLUMNS),
-            ", ".join(["%s"] * len(INSERT_COLUMNS)),
+            ", ".join(["%s"] * (len(INSERT_COLUMNS) - 1)),
         )
         self.as_text = connection.vendor == "sqlite"
 
-    def run(self, lines: list) -> None:
+    def run(self, lines: list) -> list[tuple]:
+        """Check a batch of lines: the rows to insert. What needs the database is read first
+        (each query waits for the previous batch's write); the checks themselves read only
+        memory, so they run while the writer thread writes the previous batch."""
         provider_id = self.applier.provider_id
         law = self.applier.law
-        self.ctx.prefetch_clients({line.bsn for line in lines}, self.state.pseudonyms)
+        clients = self.ctx.clients
         seen_refs = self.state.refs
+        new_bsns = {line.bsn for line in lines if line.bsn not in clients}
         maybe = {line.referentienummer for line in lines
                  if hash((law, line.referentienummer)) in seen_refs}  # fmt: skip
-        existing = (
-            set(
+        vorige = {line.vorig_referentienummer for line in lines if line.debit_credit == "C"}
+        existing: set[str] = set()
+        debits: dict[str, tuple] = {}
+        credited: set[str] = set()
+        if new_bsns:
+            self.ctx.prefetch_clients(new_bsns, self.state.pseudonyms)
+            for bsn in new_bsns - clients.keys():  # not known yet: registered now
+                self.ctx.client_id(bsn)
+        if maybe:
+            existing = set(
                 DeclaratieRegel.objects.filter(
                     provider_id=provider_id, law=law, referentienummer__in=maybe
                 ).values_list("referentienummer", flat=True)
             )
-            if maybe
-            else set()
-        )
-        vorige = {line.vorig_referentienummer for line in lines if line.debit_credit == "C"}
-        debits: dict[str, tuple] = {}
-        credited: set[str] = set()
         if vorige:
             for row in DeclaratieRegel.objects.filter(
                 provider_id=provider_id,
@@ -963,31 +988,37 @@ class _LineChecker:
         municipality_id = self.applier.municipality_id
         period_end = self.rec.period_end
         toewijzingen = self.state.toewijzingen
-        as_text = self.as_text
+        debit_keys = self.state.debit_keys
+        message_keys = self.message_keys
+        by_id = self.state.by_id
         # Tariff and admission per (product, start date): the same for many lines.
         rules = self.rules
-        clients = self.ctx.clients
+        dates = self.dates
+        count = rejected = approved_cents = signed_sum = 0
         for line in lines:
-            sign = -1 if line.debit_credit == "C" else 1
-            self.signed_sum += sign * line.amount_cents
+            dc = line.debit_credit
+            amount = line.amount_cents
+            volume = line.volume
+            sign = -1 if dc == "C" else 1
+            signed_sum += sign * amount
             ref = line.referentienummer
             if ref in existing or ref in seen:
                 self.refused.append(
                     {"referentienummer": ref, "row": line.row,
-                     "client_id": self.ctx.client_id(line.bsn),
+                     "client_id": clients[line.bsn],
                      "toewijzingnummer": line.toewijzingnummer, "retourcodes": ["8021"],
                      "productcategorie": line.productcategorie, "productcode": line.productcode,
                      "period_start": line.period_start.isoformat(),
-                     "period_end": line.period_end.isoformat(), "volume": line.volume,
+                     "period_end": line.period_end.isoformat(), "volume": volume,
                      "unit": line.unit, "tariff_cents": line.tariff_cents,
-                     "amount_cents": line.amount_cents, "debit_credit": line.debit_credit}
+                     "amount_cents": amount, "debit_credit": dc}
                 )  # fmt: skip
                 continue
             seen.add(ref)
             seen_refs.add(hash((law, ref)))
             codes: list[str] = []
             tw = toewijzingen.get((municipality_id, line.toewijzingnummer))
-            client_id = clients.get(line.bsn) or self.ctx.client_id(line.bsn)
+            client_id = clients[line.bsn]
             product_id = None
             if tw is None or tw.deleted:
                 codes.append("9338")
@@ -999,10 +1030,10 @@ class _LineChecker:
             start, end = line.period_start, line.period_end
             if end > period_end:
                 codes.append("9319")
-            if line.unit != "83" and line.amount_cents != line.volume * line.tariff_cents:
+            if line.unit != "83" and amount != volume * line.tariff_cents:
                 codes.append("9346")
             key = None
-            if line.debit_credit == "C":
+            if dc == "C":
                 debit = debits.get(line.vorig_referentienummer)
                 if debit is None:
                     codes.append("8017")
@@ -1019,16 +1050,13 @@ class _LineChecker:
                     codes.append("9307")
                 if tw.end is not None and end > tw.end:
                     codes.append("9308")
-                allowed = checks.allowed_volume(tw, start, end)
-                if allowed is not None and line.volume > allowed:
-                    codes.append("9321")
-                if (
-                    tw.frequency == "6"
-                    and tw.volume is not None
-                    and tw.used_volume + line.volume > tw.volume
-                ):
-                    codes.append("9322")
-                if tw.budget is not None and tw.used_amount + line.amount_cents > tw.budget:
+                if tw.volume is not None and tw.frequency:
+                    allowed = checks.allowed_volume(tw, start, end)
+                    if allowed is not None and volume > allowed:
+                        codes.append("9321")
+                    if tw.frequency == "6" and tw.used_volume + volume > tw.volume:
+                        codes.append("9322")
+                if tw.budget is not None and tw.used_amount + amount > tw.budget:
                     codes.append("9369")
                 if product_id is None:
                     codes.append(checks.ZR_NO_TARIFF)
@@ -1046,48 +1074,111 @@ class _LineChecker:
                         codes.append("0611")
                     if not admitted:
                         codes.append(checks.ZR_NOT_ADMITTED)
-                if checks.after_stop(tw, start):
+                if tw.leveringen and checks.after_stop(tw, start):
                     codes.append(checks.ZR_AFTER_STOP)
                 key = debit_key(tw.id, line.productcategorie, line.productcode, start, end)
-                if key in self.message_keys:
+                if key in message_keys:
                     codes.append("0001")
-                elif key in self.state.debit_keys:
+                elif key in debit_keys:
                     codes.append("9389")
-            self.count += 1
+            count += 1
             if codes:
-                self.rejected += 1
+                rejected += 1
                 status = LineStatus.REJECTED
             else:
                 status = LineStatus.APPROVED
-                self.approved_cents += sign * line.amount_cents
-                if line.debit_credit == "C":
+                approved_cents += sign * amount
+                if dc == "C":
                     debit = debits[line.vorig_referentienummer]
                     credited.add(line.vorig_referentienummer)
-                    dtw = self.state.by_id.get(debit[0])
+                    dtw = by_id.get(debit[0])
                     if dtw is not None:
                         dtw.used_volume -= debit[5]
                         dtw.used_amount -= debit[6]
-                    self.state.debit_keys.discard(debit_key(*debit[:5]))
+                    debit_keys.discard(debit_key(*debit[:5]))
                 elif tw is not None:
-                    tw.used_volume += line.volume
-                    tw.used_amount += line.amount_cents
-                    self.state.debit_keys.add(key)
-                    self.message_keys.add(key)
+                    tw.used_volume += volume
+                    tw.used_amount += amount
+                    debit_keys.add(key)
+                    message_keys.add(key)
                     debits[ref] = (tw.id, line.productcategorie, line.productcode, start, end,
-                                   line.volume, line.amount_cents)  # fmt: skip
-            month = start.replace(day=1)
+                                   volume, amount)  # fmt: skip
+            # The dates as the database takes them, and the month: computed once per date.
+            start_value = dates.get(start)
+            if start_value is None:
+                start_value = dates[start] = self._date_values(start)
+            end_value = dates.get(end)
+            if end_value is None:
+                end_value = dates[end] = self._date_values(end)
             rows.append((
-                tw.id if tw else None, client_id, municipality_id,
-                self.applier.provider_id, product_id, law, ref, line.vorig_referentienummer,
-                line.toewijzingnummer, line.productcategorie, line.productcode,
-                start.isoformat() if as_text else start, end.isoformat() if as_text else end,
-                month.isoformat() if as_text else month, line.volume, line.unit,
-                line.tariff_cents, line.amount_cents, line.debit_credit, status,
+                tw.id if tw else None, client_id, municipality_id, provider_id, product_id, law,
+                ref, line.vorig_referentienummer, line.toewijzingnummer, line.productcategorie,
+                line.productcode, start_value[0], end_value[0], start_value[1], volume,
+                line.unit, line.tariff_cents, amount, dc, status,
                 json.dumps(codes) if codes else "[]",
             ))  # fmt: skip
+        self.count += count
+        self.rejected += rejected
+        self.approved_cents += approved_cents
+        self.signed_sum += signed_sum
         return rows
+
+    def _date_values(self, day: dt.date) -> tuple:
+        """(the day, the first of its month) as the database driver takes them."""
+        month = day.replace(day=1)
+        if self.as_text:  # SQLite: ISO text, without the driver's adapter per value
+            return day.isoformat(), month.isoformat()
+        return day, month
 
     def insert(self, declaratie_id: int, rows: list[tuple]) -> None:
         if rows:
+            self.writer.submit(self.sql.format(declaratie_id=int(declaratie_id)), rows)
+
+
+class _Writer:
+    """Writes a batch of lines while the next batch is checked (one batch in flight).
+
+    On SQLite the insert runs on a second thread through the same connection, inside the same
+    transaction: ``sqlite3`` releases the GIL while SQLite writes, so the checks and the writes
+    overlap. Every query of the calling thread waits for the write first
+    (:meth:`before_query`, installed as an execute wrapper around a declaration). On other
+    databases the insert runs at once on the normal cursor.
+    """
+
+    def __init__(self):
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+        self.background = connection.vendor == "sqlite"
+
+    def submit(self, sql: str, rows: list[tuple]) -> None:
+        self.wait()
+        if not self.background:
             with connection.cursor() as cursor:
-                cursor.executemany(self.sql, [(declaratie_id, *row) for row in rows])
+                cursor.executemany(sql, rows)
+            return
+        connection.ensure_connection()
+        raw = connection.connection
+        qmark = sql.replace("%s", "?")
+        self.thread = threading.Thread(target=self._write, args=(raw, qmark, rows), daemon=True)
+        self.thread.start()
+
+    def _write(self, raw, sql: str, rows: list[tuple]) -> None:
+        try:
+            raw.executemany(sql, rows)
+        except BaseException as exc:  # noqa: BLE001 - raised again by wait() in the caller
+            self.error = exc
+
+    def before_query(self, execute, sql, params, many, context):
+        """A ``connection.execute_wrapper``: no query of this thread overlaps a write."""
+        self.wait()
+        return execute(sql, params, many, context)
+
+    def wait(self, raise_error: bool = True) -> None:
+        """Until the batch in flight is written; its error, if any, is raised here."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        error, self.error = self.error, None
+        if error is not None and raise_error:
+            with connection.wrap_database_errors:
+                raise error

@@ -301,6 +301,15 @@ ZORGREGIO_MAX_MESSAGE_BYTES = env(
     "with a reason before parsing.",
     group="Messages",
 )
+ZORGREGIO_PARSE_PROCESS_MIN_BYTES = env(
+    "ZORGREGIO_PARSE_PROCESS_MIN_BYTES",
+    4 * 1024**2,
+    cast=int,
+    help="Message files of at least this size (default 4 MiB) are parsed in a forked child "
+    "process while the checks and inserts run, using a second core; 0 parses every file in "
+    "process. Only where the platform can fork.",
+    group="Messages",
+)
 
 LOGGING = {
     "version": 1,

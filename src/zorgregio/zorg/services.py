@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from functools import lru_cache
 
@@ -15,7 +14,14 @@ from .models import Client
 def pseudonym(bsn: str) -> str:
     """The keyed pseudonym (HMAC-SHA256) that links all records of one BSN."""
     key = settings.ZORGREGIO_PSEUDONYM_KEY.encode()
-    return hmac.new(key, bsn.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, bsn.encode(), "sha256").hex()
+
+
+def pseudonyms(bsns) -> dict[str, str]:
+    """:func:`pseudonym` of many BSNs at once: ``{bsn: pseudonym}``."""
+    key = settings.ZORGREGIO_PSEUDONYM_KEY.encode()
+    digest = hmac.digest
+    return {bsn: digest(key, bsn.encode(), "sha256").hex() for bsn in bsns}
 
 
 @lru_cache(maxsize=4)

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from zorgregio.aanbieders.tests.factories import ProviderFactory
+from zorgregio.berichten import pipeline, services
 from zorgregio.berichten.models import FileStatus, MessageFile
 from zorgregio.berichten.services import ingest_paths
 from zorgregio.berichten.tests import builders as B
@@ -22,6 +23,21 @@ NO_SHARED = "the official iWmo/iJw examples and XSDs (../shared/standards) are n
 needs_shared = pytest.mark.skipif(
     not (EXAMPLES.is_dir() and XSD_DIR) and not os.environ.get("CI"), reason=NO_SHARED
 )
+
+
+@pytest.fixture(autouse=True, params=["in process", "parser process"])
+def parse_mode(request, settings, monkeypatch):
+    """Every test here runs twice, which must not differ: with the parse in this process, and
+    with the parse in a forked parser process (``ZORGREGIO_PARSE_PROCESS_MIN_BYTES``) and
+    batches of two lines, so lines travel in several batches and are checked while the
+    previous batch is being written."""
+    if request.param == "in process":
+        settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 0
+    else:
+        settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 1
+        monkeypatch.setattr(services, "LINE_BATCH", 2)
+        monkeypatch.setattr(pipeline, "LINE_BATCH", 2)
+    return request.param
 
 
 def write(tmp_path, name, data: bytes) -> Path:
@@ -424,3 +440,47 @@ def test_an_import_brings_the_monitor_up_to_date(tmp_path, assigned):
     spent = ClientMonth.objects.filter(month=dt.date(2026, 4, 1))
     assert sum(spent.values_list("amount_cents", flat=True)) == 4 * 1250
     assert MonitorState.objects.get().refreshed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_crashing_parser_process_refuses_the_file_and_applies_nothing(
+    tmp_path, assigned, parse_mode, monkeypatch
+):
+    from django.utils.translation import gettext
+
+    from zorgregio.berichten import parsers
+
+    def broken(*args):
+        raise RuntimeError("a bug in the parser")
+
+    monkeypatch.setattr(parsers, "_prestaties", broken)
+    result = ingest(
+        tmp_path, "323.xml", B.msg_323("ijw", "0200", AGB, "D1", [B.Line("R1", "1001")])
+    )
+    assert result.status == FileStatus.REJECTED
+    assert result.reasons == [gettext("Processing failed unexpectedly; nothing was applied.")]
+    assert not Declaratie.objects.exists() and not DeclaratieRegel.objects.exists()
+
+
+@pytest.mark.django_db
+def test_no_parser_process_is_left_behind(tmp_path, assigned, parse_mode):
+    import multiprocessing
+
+    _codes(tmp_path, [B.Line("R1", "1001")], nummer="D1")
+    # Refused before its lines are read (TR333): the parser process is stopped, not orphaned.
+    data = B.msg_323("ijw", "0200", AGB, "D1", [B.Line("R2", "1001")], ident="other")
+    assert ingest(tmp_path, "again.xml", data).status == FileStatus.REJECTED
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.django_db
+def test_a_failing_write_refuses_the_whole_declaration(tmp_path, assigned, monkeypatch):
+    def broken_insert(checker, declaratie_id, rows):
+        checker.writer.submit("INSERT INTO no_such_table VALUES (%s)", [(1,)])
+
+    monkeypatch.setattr(services._LineChecker, "insert", broken_insert)
+    lines = [B.Line(f"R{i}", "1001", start=f"2026-0{i}-01", end=f"2026-0{i}-28") for i in (1, 2, 3)]
+    data = B.msg_323("ijw", "0200", AGB, "D1", lines, period=("2026-01-01", "2026-04-30"))
+    result = ingest(tmp_path, "323.xml", data)
+    assert result.status == FileStatus.REJECTED
+    assert not Declaratie.objects.exists() and not DeclaratieRegel.objects.exists()
