@@ -14,6 +14,7 @@ server side), ``duckdb`` (the same figures computed by DuckDB on the same data, 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import os
@@ -572,8 +573,9 @@ def duck() -> None:
 
 
 def verify() -> None:
-    """The precomputed counts (CareCount, PaidCount, ProviderYear, scaling flags) against the
-    same figures counted over the fact tables, for many scopes and periods: all must agree."""
+    """The precomputed counts (CareCount, PaidCount, ProviderYear, scaling flags) and the year
+    tables against the same figures counted over the fact tables per month, for many scopes and
+    periods, and clients with realisatie for every year and quarter: all must agree."""
     from unittest import mock
 
     from zorgregio.monitor import figures as f
@@ -600,22 +602,41 @@ def verify() -> None:
             f.scaling(sel),
         )
 
+    def counted() -> contextlib.ExitStack:
+        """Every precomputed table bypassed, whole years counted over the months too."""
+        stack = contextlib.ExitStack()
+        stack.enter_context(mock.patch.object(f, "_care_scope", lambda s: None))
+        stack.enter_context(mock.patch.object(f, "_clients_per_municipality", lambda s: None))
+        stack.enter_context(mock.patch.object(f.ProviderYear.objects, "exists", lambda: False))
+        stack.enter_context(mock.patch.object(f, "_whole_year", lambda p: False))
+        return stack
+
     checked = different = 0
     for scope in scopes:
         for period in periods:
             sel = Selection(period=period, **scope)
             ours = figures(sel)
-            with (
-                mock.patch.object(f, "_care_scope", lambda s: None),
-                mock.patch.object(f, "_clients_per_municipality", lambda s: None),
-                mock.patch.object(f.ProviderYear.objects, "exists", lambda: False),
-            ):
+            with counted():
                 live = figures(sel)
             checked += 1
             if ours != live:
                 different += 1
                 print(f"  DIFFERENT {scope} {period.code}")
     print(f"precomputed against counted: {checked} views, {different} different")
+    # clients with realisatie (PaidCount) for every year and quarter of every scope
+    checked = different = 0
+    quarters = [quarter_period(y, q) for y in YEARS for q in range(1, 5)]
+    for scope in scopes:
+        for period in [year_period(y) for y in YEARS] + quarters:
+            sel = Selection(period=period, **scope)
+            ours = f.paid_clients(sel)
+            with counted():
+                live = f.paid_clients(sel)
+            checked += 1
+            if ours != live:
+                different += 1
+                print(f"  DIFFERENT clients with realisatie {scope} {period.code}")
+    print(f"clients with realisatie, precomputed against counted: {checked}, {different} different")
 
 
 def counts() -> None:

@@ -260,11 +260,13 @@ class ProviderYear(models.Model):
 
 
 class PaidCount(models.Model):
-    """Clients whose net realisatie in a calendar year is above zero, per municipality
-    (``region_id`` empty) or region (``municipality_id`` empty), for all laws (``law`` empty),
-    one law, or one product group and law. No row: zero clients."""
+    """Clients whose net realisatie in a calendar year or quarter (``start_date`` to
+    ``end_date``) is above zero, per municipality (``region_id`` empty) or region
+    (``municipality_id`` empty), for all laws (``law`` empty), one law, or one product group and
+    law. No row for a year or quarter: zero clients."""
 
-    year_start = models.DateField()
+    start_date = models.DateField()
+    end_date = models.DateField()
     municipality_id = models.BigIntegerField(null=True)
     region_id = models.BigIntegerField(null=True)
     law = models.CharField(max_length=4, blank=True, default="")
@@ -272,7 +274,7 @@ class PaidCount(models.Model):
     clients = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["year_start", "municipality_id"])]
+        indexes = [models.Index(fields=["start_date", "end_date", "municipality_id"])]
 
     def __str__(self) -> str:
-        return f"PaidCount {self.year_start}: {self.clients}"
+        return f"PaidCount {self.start_date} - {self.end_date}: {self.clients}"
