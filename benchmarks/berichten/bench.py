@@ -141,6 +141,18 @@ def _copy_db(source: Path, target: Path) -> None:
     dst.close()
 
 
+def cpu_reference() -> float:
+    """Seconds for a fixed pure-Python workload: the host's speed at the moment of measuring.
+
+    The CPU time this machine gives varies by a factor of up to two between runs (shared host);
+    results are only comparable together with this number."""
+    t0 = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += hash((i, "x")) & 7
+    return round(time.perf_counter() - t0, 2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--toewijzingen", type=int, default=20000)
@@ -196,6 +208,7 @@ def main() -> None:
         if done == int(done) and done > len(finished):
             finished.append(time.perf_counter())
 
+    reference_before = cpu_reference()
     t0 = time.perf_counter()
     results = ingest_paths(paths, refresh_monitor=False, on_progress=progress)
     took = time.perf_counter() - t0
@@ -204,6 +217,7 @@ def main() -> None:
     per_file = [round(b - a, 2) for a, b in zip([t0, *finished], finished, strict=False)]
 
     load = os.getloadavg()[0]
+    reference_after = cpu_reference()
     t0 = time.perf_counter()
     for path in paths:
         for _event, el in etree.iterparse(str(path), events=("end",)):
@@ -231,6 +245,7 @@ def main() -> None:
         "peak_rss_mb_child_processes": round(rss_parser / 1024),
         "parse_process_min_bytes": settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES,
         "xsd_validation": bool(settings.ZORGREGIO_XSD_DIR),
+        "cpu_reference_seconds_before_after": [reference_before, reference_after],
     }
     print(json.dumps(out, indent=1), flush=True)
     if not args.refresh:
