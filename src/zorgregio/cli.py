@@ -10,9 +10,15 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zorgregio.conf.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["zorgregio", *sys.argv[1:]])
+    try:
+        execute_from_command_line(["zorgregio", *sys.argv[1:]])
+    except ImproperlyConfigured as exc:
+        # A missing or wrong setting is the operator's to fix: say which, without a traceback.
+        print(f"zorgregio: {exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
