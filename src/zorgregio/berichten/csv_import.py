@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from zorgregio.common.money import parse_euros
 from zorgregio.common.validators import is_valid_bsn
 
+from .archive import writer as stored_writer
 from .models import FileStatus, MessageFile
 from .records import (
     ClientRecord,
@@ -427,7 +428,7 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
             message_file.save()
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(".part")
-            with tmp.open("wb") as handle:
+            with stored_writer(tmp.open("wb")) as handle:  # encrypted at rest (BSNs)
                 handle.write(data)
             shutil.move(tmp, target)
     except MessageError as exc:

@@ -24,6 +24,7 @@ from lxml import etree
 
 from zorgregio.common.validators import is_valid_bsn
 
+from .archive import ArchiveError, open_stored
 from .records import (
     MESSAGE_TYPES,
     RETURN_TYPES,
@@ -313,13 +314,16 @@ def open_message(path: Path, *, on_bytes=None) -> Message:
     Raises :class:`MessageError` for anything that refuses the whole file (also while the items
     are iterated: XSD errors and malformed XML further on).
     """
-    fh = open(path, "rb")  # noqa: SIM115 - closed by the generator
+    fh = open_stored(path)  # closed by the generator
     try:
         standard, message_type = sniff(fh.read(HEAD_BYTES))
+        fh.seek(0)
+    except ArchiveError as exc:
+        fh.close()
+        raise MessageError(str(exc)) from exc
     except MessageError:
         fh.close()
         raise
-    fh.seek(0)
     schema = schema_for(standard, message_type)
     ns = f"http://www.istandaarden.nl/{standard}/3_2/{'wmo' if standard == 'iwmo' else 'jw'}" + (
         f"{message_type}/schema"
@@ -376,6 +380,8 @@ def _events(context, fh, on_bytes, root_tag: str) -> Iterator:
             on_bytes(fh.tell())
     except etree.XMLSyntaxError as exc:
         raise _lxml_error(exc) from exc
+    except ArchiveError as exc:  # the stored file itself is damaged
+        raise MessageError(str(exc)) from exc
     finally:
         fh.close()
 

@@ -47,6 +47,7 @@ from zorgregio.zorg.models import (
 from zorgregio.zorg.services import encrypt_bsn, pseudonym, pseudonyms
 
 from . import checks
+from .archive import writer as stored_writer
 from .checks import TW, debit_key
 from .models import FileStatus, MessageFile
 from .parsers import MessageError
@@ -158,18 +159,23 @@ def _copy(fh, size: int | None) -> tuple[str, Path, int] | str:
     archive = _archive_dir()
     digest = hashlib.sha256()
     total = 0
-    with tempfile.NamedTemporaryFile(dir=archive, delete=False, suffix=".part") as tmp:
-        try:
+    tmp = tempfile.NamedTemporaryFile(dir=archive, delete=False, suffix=".part")  # noqa: SIM115
+    try:
+        with stored_writer(tmp) as out:  # encrypted at rest: the file carries BSNs
             while chunk := fh.read(CHUNK):
                 total += len(chunk)
                 if total > MAX_FILE_BYTES:
-                    tmp.close()
-                    os.unlink(tmp.name)
-                    return _too_big(total)
+                    break
                 digest.update(chunk)
-                tmp.write(chunk)
-        finally:
-            fh.close()
+                out.write(chunk)
+    except BaseException:
+        os.unlink(tmp.name)
+        raise
+    finally:
+        fh.close()
+    if total > MAX_FILE_BYTES:
+        os.unlink(tmp.name)
+        return _too_big(total)
     sha = digest.hexdigest()
     target = _ensure_dir(archive / sha[:2]) / f"{sha}.xml"
     os.replace(tmp.name, target)

@@ -286,6 +286,15 @@ if not (ZORGREGIO_PSEUDONYM_KEY and ZORGREGIO_ENCRYPTION_KEY):
     ZORGREGIO_ENCRYPTION_KEY = (
         ZORGREGIO_ENCRYPTION_KEY or "ZGV2ZWxvcG1lbnQta2V5LWRvLW5vdC11c2UtcHJvZCE="
     )
+ZORGREGIO_ENCRYPT_ARCHIVE = env(
+    "ZORGREGIO_ENCRYPT_ARCHIVE",
+    True,
+    cast=to_bool,
+    help="Store received message and CSV files encrypted (AES-256-GCM, key derived from "
+    "ZORGREGIO_ENCRYPTION_KEY): they carry BSNs. Off only where the storage is encrypted "
+    "otherwise; files stored either way stay readable.",
+    group="Privacy",
+)
 ZORGREGIO_XSD_DIR = env(
     "ZORGREGIO_XSD_DIR",
     "",
