@@ -6,10 +6,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-# The official XSDs staged beside the checkout (../shared) are what tests and CI validate against.
-_SHARED_XSD = Path(__file__).resolve().parents[3].parent / "shared/standards/istandaarden-3.2/xsd"
-if _SHARED_XSD.is_dir():
-    os.environ.setdefault("ZORGREGIO_XSD_DIR", str(_SHARED_XSD))
+# The official iWmo/iJw 3.2 XSDs and example messages are what tests and CI validate against:
+# the folder ZORGREGIO_STANDARDS_DIR names, by default the one staged beside the checkout
+# (../shared/standards/istandaarden-3.2). .ci/run finds it for a clone made elsewhere.
+ZORGREGIO_STANDARDS_DIR = Path(
+    os.environ.get("ZORGREGIO_STANDARDS_DIR")
+    or Path(__file__).resolve().parents[3].parent / "shared/standards/istandaarden-3.2"
+)
+if (ZORGREGIO_STANDARDS_DIR / "xsd").is_dir():
+    os.environ.setdefault("ZORGREGIO_XSD_DIR", str(ZORGREGIO_STANDARDS_DIR / "xsd"))
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("ZORGREGIO_PSEUDONYM_KEY", "test-pseudonym-key")

@@ -15,9 +15,9 @@ from zorgregio.zorg.models import Client, Declaratie, DeclaratieRegel, Levering,
 
 from .conftest import AGB, BSN, BSN2
 
-# The official examples and XSDs live in ../shared beside the checkout. Outside CI the tests
-# that need them are skipped when they are absent; in CI (CI set) they must be there.
-EXAMPLES = Path(__file__).resolve().parents[5] / "shared/standards/istandaarden-3.2/examples"
+# The official examples and XSDs (the test settings' ZORGREGIO_STANDARDS_DIR). Outside CI the
+# tests that need them are skipped when they are absent; in CI (CI set) they must be there.
+EXAMPLES = Path(django_settings.ZORGREGIO_STANDARDS_DIR) / "examples"
 XSD_DIR = django_settings.ZORGREGIO_XSD_DIR
 NO_SHARED = "the official iWmo/iJw examples and XSDs (../shared/standards) are not available"
 needs_shared = pytest.mark.skipif(
