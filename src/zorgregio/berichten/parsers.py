@@ -308,22 +308,29 @@ def _header(values: dict[str, str], standard: str, message_type: str, row) -> He
     )
 
 
-def open_message(path: Path, *, on_bytes=None) -> Message:
-    """The message in ``path``: header parsed, items streamed while ``items`` is iterated.
-
-    Raises :class:`MessageError` for anything that refuses the whole file (also while the items
-    are iterated: XSD errors and malformed XML further on).
-    """
-    fh = open_stored(path)  # closed by the generator
+def open_sniffed(path: Path):
+    """The stored file at ``path`` opened at its start, with its standard and message type
+    (:func:`sniff` of its head). Raises :class:`MessageError`, the file closed again."""
+    fh = open_stored(path)
     try:
         standard, message_type = sniff(fh.read(HEAD_BYTES))
         fh.seek(0)
     except ArchiveError as exc:
         fh.close()
         raise MessageError(str(exc)) from exc
-    except MessageError:
+    except BaseException:
         fh.close()
         raise
+    return fh, standard, message_type
+
+
+def open_message(path: Path, *, on_bytes=None) -> Message:
+    """The message in ``path``: header parsed, items streamed while ``items`` is iterated.
+
+    Raises :class:`MessageError` for anything that refuses the whole file (also while the items
+    are iterated: XSD errors and malformed XML further on).
+    """
+    fh, standard, message_type = open_sniffed(path)  # fh is closed by the generator
     schema = schema_for(standard, message_type)
     ns = f"http://www.istandaarden.nl/{standard}/3_2/{'wmo' if standard == 'iwmo' else 'jw'}" + (
         f"{message_type}/schema"

@@ -31,7 +31,6 @@ from django.db import connections
 from django.utils.translation import gettext as _
 
 from . import parsers
-from .archive import ArchiveError, open_stored
 from .parsers import MessageError
 from .records import DeclaratieRecord, Message, PrestatieRecord
 
@@ -63,11 +62,8 @@ def open_message(path: Path, *, on_bytes=None) -> Message:
     minimum = settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES
     if not minimum or not hasattr(os, "fork") or path.stat().st_size < minimum:
         return parsers.open_message(path, on_bytes=on_bytes)
-    try:
-        with open_stored(path) as fh:
-            standard, message_type = parsers.sniff(fh.read(parsers.HEAD_BYTES))
-    except ArchiveError as exc:
-        raise MessageError(str(exc)) from exc
+    fh, standard, message_type = parsers.open_sniffed(path)
+    fh.close()
     # Everything the parser reads from the database or disk once is loaded before the fork.
     parsers.schema_for(standard, message_type)
     parsers.warm_codes(standard)
