@@ -368,8 +368,10 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
     ``afgekeurd`` with the reasons. Lines the TR checks reject are stored as rejected, exactly as
     from a 323 message; their explanations are in the reasons.
     """
+    from zorgregio.zorg.hooks import note_changes
+
     from .parsers import MessageError
-    from .services import ApplyContext, apply_records
+    from .services import ApplyContext, apply_records, changed_months
 
     path = Path(path)
     name = path.name
@@ -382,19 +384,10 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
     sha = hashlib.sha256(data).hexdigest()
     existing = MessageFile.objects.filter(sha256=sha).first()
     if existing is not None:
-        when = timezone.localtime(existing.received_at).strftime("%d-%m-%Y %H:%M")
-        return CsvImportResult(
-            name,
-            FileStatus.REJECTED,
-            [
-                _(
-                    "This file was already received on %(when)s as %(name)s; it is not processed "
-                    "again."
-                )
-                % {"when": when, "name": existing.name}
-            ],  # fmt: skip
-            existing,
-        )
+        from .services import duplicate_result
+
+        seen = duplicate_result(name, existing, actor)
+        return CsvImportResult(name, FileStatus.REJECTED, seen.reasons, seen.message_file)
     try:
         messages = parse_csv(data, kind)
     except ValidationError as exc:
@@ -419,6 +412,7 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
                 items += summary.items
                 rejected += summary.rejected
                 remarks.extend(summary.remarks)
+                note_changes(changed_months(summary))
             message_file.identificatie = f"CSV {kind}"[:40]
             message_file.status = FileStatus.PROCESSED
             message_file.errors = remarks[:200]
@@ -437,9 +431,9 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
     from zorgregio.audit.services import audit_log
 
     audit_log(actor=actor, action=AuditAction.IMPORT, obj=message_file, message=f"CSV {kind}")
-    from .services import refresh_monitor_for
+    from zorgregio.zorg.hooks import care_data_changed
 
-    refresh_monitor_for([message_file.pk])
+    remarks += care_data_changed()
     rows = sum(
         len(m.items[0].lines) if m.header.message_type == "323" else len(m.items) for m in messages
     )
