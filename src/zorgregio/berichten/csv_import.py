@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import shutil
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -25,10 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zorgregio.common.money import parse_euros
-from zorgregio.common.validators import is_valid_bsn
+from zorgregio.common.validators import is_valid_bsn, parse_integer
 
 from .archive import writer as stored_writer
 from .models import FileStatus, MessageFile
+from .parsers import MAX_AMOUNT
 from .records import (
     ClientRecord,
     DeclaratieRecord,
@@ -102,7 +104,7 @@ class _Row:
 
     def digits(self, column: str, length: int, required: bool = True) -> str:
         value = self.text(column, required)
-        if value and (not value.isdigit() or len(value) != length):
+        if value and not re.fullmatch(f"[0-9]{{{length}}}", value):
             self.fail(column, _("%(value)s is not %(n)s digits.") % {"value": value, "n": length})
         return value
 
@@ -121,13 +123,16 @@ class _Row:
         return None
 
     def integer(self, column: str, required: bool = True) -> int | None:
+        """A whole number of 0 or more in the digits 0-9, at most 99999999 (the standard's
+        limit of a volume)."""
         value = self.text(column, required)
         if not value:
             return None
-        if not value.isdigit():
-            self.fail(column, _("%(value)s is not a whole number of 0 or more.") % {"value": value})
+        try:
+            return parse_integer(value, minimum=0, maximum=MAX_AMOUNT)
+        except ValueError as exc:
+            self.fail(column, str(exc))
             return None
-        return int(value)
 
     def euros(self, column: str, required: bool = True) -> int | None:
         value = self.text(column, required)
@@ -135,11 +140,17 @@ class _Row:
             return None
         try:
             cents = parse_euros(value)
-        except ValidationError:
-            self.fail(column, _("%(value)s is not an amount in euros.") % {"value": value})
+        except ValidationError as exc:
+            self.fail(column, exc.messages[0])
             return None
         if cents < 0:
             self.fail(column, _("the amount cannot be negative; use debet_credit C."))
+        elif cents > MAX_AMOUNT:
+            self.fail(
+                column,
+                _("%(value)s is more than the largest amount of one line (EUR 999.999,99).")
+                % {"value": value},
+            )
         return cents
 
     def choice(self, column: str, allowed, required: bool = True) -> str:
@@ -209,9 +220,9 @@ def _common(row: _Row, municipalities: dict, providers: dict) -> tuple[str, str,
     cbs = row.digits("gemeente", 4)
     agb = row.digits("aanbieder", 8)
     law = row.choice("wet", _LAWS)
-    if len(cbs) == 4 and cbs.isdigit() and cbs not in municipalities:
+    if re.fullmatch("[0-9]{4}", cbs) and cbs not in municipalities:
         row.fail("gemeente", _("municipality %(code)s is not part of this region.") % {"code": cbs})
-    if len(agb) == 8 and agb.isdigit() and agb not in providers:
+    if re.fullmatch("[0-9]{8}", agb) and agb not in providers:
         row.fail("aanbieder", _("no provider with AGB code %(code)s is known.") % {"code": agb})
     return cbs, agb, _LAWS.get(law, "")
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log
 from zorgregio.common.money import format_eurocents, parse_euros
+from zorgregio.common.validators import parse_integer
 from zorgregio.producten.models import ProductGroup
 from zorgregio.regio.models import Municipality
 
@@ -763,9 +764,7 @@ def budget_import_csv(*, actor, data: bytes | str, allowed_municipalities) -> in
             )
             continue
         try:
-            year = int(row["jaar"])
-            if not 2000 <= year <= 2100:
-                raise ValueError
+            year = parse_integer(row["jaar"] or "", minimum=2000, maximum=2100)
         except ValueError:
             errors.append(
                 _("Row %(row)s, jaar: %(value)s is not a valid year.")
