@@ -47,7 +47,16 @@ RUN_ALSO_WITH_DEBUG = ("berichten", "monitor", "zorg", "demo")
 
 def pytest_generate_tests(metafunc):
     parts = metafunc.definition.path.parts
-    if "tests" in parts and any(app in parts for app in RUN_ALSO_WITH_DEBUG):
+    uses_database = metafunc.definition.get_closest_marker("django_db") is not None or any(
+        name in metafunc.fixturenames for name in ("db", "transactional_db", "live_server")
+    )
+    once = metafunc.definition.get_closest_marker("debug_once") is not None
+    if (
+        uses_database
+        and not once
+        and "tests" in parts
+        and any(app in parts for app in RUN_ALSO_WITH_DEBUG)
+    ):
         metafunc.parametrize("django_debug", [False, True], ids=["", "debug"], indirect=True)
 
 

@@ -24,6 +24,12 @@ from django.db.models import QuerySet
 
 from .models import Role
 
+# Roles by what they may do (views take these as ``allowed_roles``).
+CLIENT_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.PROVIDER)  # client-level screens
+MESSAGE_ROLES = CLIENT_ROLES  # the message archive and declarations
+UPLOAD_ROLES = (Role.REGIONAL, Role.MUNICIPALITY)  # upload messages, download a 325
+BUDGET_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.ADMIN)  # the budgets screen
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -46,13 +52,23 @@ class Scope:
         """May change the region's catalogue, tariffs and contract register."""
         return self.role in (Role.REGIONAL, Role.ADMIN)
 
-    def municipalities(self, qs: QuerySet) -> QuerySet:
-        """Municipalities this role works for (in detail)."""
+    @property
+    def is_provider(self) -> bool:
+        return self.role == Role.PROVIDER
+
+    def region_municipalities(self, qs: QuerySet) -> QuerySet:
+        """The municipalities of this role's region: what "the region" covers (its aggregate,
+        its catalogue rows). An administrator without a region: every municipality."""
         if not self.role:
             return qs.none()
-        if self.role == Role.ADMIN:
-            return qs
-        qs = qs.filter(region_id=self.region_id)
+        if self.region_id is None:
+            return qs if self.role == Role.ADMIN else qs.none()
+        return qs.filter(region_id=self.region_id)
+
+    def municipalities(self, qs: QuerySet) -> QuerySet:
+        """Municipalities this role works for (in detail): municipality staff its own, the
+        others the whole region."""
+        qs = self.region_municipalities(qs)
         if self.role == Role.MUNICIPALITY:
             qs = qs.filter(pk__in=self.municipality_ids)
         return qs
@@ -63,6 +79,71 @@ class Scope:
         if self.role == Role.PROVIDER:
             return qs.filter(pk=self.provider_id)
         return qs
+
+    def region_providers(self, qs: QuerySet) -> QuerySet:
+        """Providers listed for the region (the home page's count): those working in its
+        region; a provider user: only itself."""
+        qs = self.providers(qs)
+        if self.role != Role.PROVIDER and self.region_id is not None:
+            qs = qs.filter(regions=self.region_id)
+        return qs
+
+    def detail_for(self, municipality_ids, provider_id: int | None = None) -> bool:
+        """May this role see unsuppressed figures for these municipalities (and provider)?
+
+        Regional team: yes, within its region. Municipality staff: only when every
+        municipality of the scope is its own. Provider users: only for their own provider.
+        Council and administrators: never."""
+        if not self.client_data:
+            return False
+        if self.role == Role.REGIONAL:
+            return True
+        if self.role == Role.MUNICIPALITY:
+            return bool(municipality_ids) and set(municipality_ids) <= set(self.municipality_ids)
+        if self.role == Role.PROVIDER:
+            return provider_id is not None and provider_id == self.provider_id
+        return False
+
+    @property
+    def sees_competitors(self) -> bool:
+        """Other providers' figures by name (revenue, market share) are commercially
+        confidential: a provider user sees its own and the region's aggregates only."""
+        return bool(self.role) and self.role != Role.PROVIDER
+
+    @property
+    def sees_provider_figures(self) -> bool:
+        """The monitor per provider: the regional team, and municipality staff for their own
+        municipalities (a provider user sees its own through :meth:`detail_for`)."""
+        return self.role in (Role.REGIONAL, Role.MUNICIPALITY)
+
+    @property
+    def imports_messages(self) -> bool:
+        """May upload message files (the regional team, municipality staff)."""
+        return self.role in UPLOAD_ROLES
+
+    def message_files(self, qs: QuerySet, user) -> QuerySet:
+        """Message files: by municipality and provider; a file refused before it named a
+        municipality only to who uploaded it (and the regional team, for uploads from its
+        region and from the command line)."""
+        from django.db.models import Q
+
+        if self.role not in MESSAGE_ROLES:
+            return qs.none()
+        scoped = self.filter(qs, municipality="municipality", provider="provider").values("pk")
+        condition = Q(pk__in=scoped) | Q(uploaded_by=user, municipality__isnull=True)
+        if self.role == Role.REGIONAL:
+            condition |= Q(municipality__isnull=True) & (
+                Q(uploaded_by__isnull=True) | Q(uploaded_by__region_id=self.region_id)
+            )
+        return qs.filter(condition)
+
+    def import_batches(self, qs: QuerySet, user) -> QuerySet:
+        """Uploads: one's own; the regional team also those of users of its region."""
+        if self.role == Role.REGIONAL:
+            return qs.filter(created_by__region_id=self.region_id)
+        if self.role in UPLOAD_ROLES:
+            return qs.filter(created_by=user)
+        return qs.none()
 
     def filter(
         self,

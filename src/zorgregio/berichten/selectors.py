@@ -2,39 +2,28 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from zorgregio.accounts.models import Role
-from zorgregio.accounts.scoping import scope_for
+from zorgregio.accounts.scoping import UPLOAD_ROLES, scope_for
 from zorgregio.zorg.models import Declaratie, DeclaratieRegel
 
 from .models import ImportBatch, MessageFile
 
-UPLOAD_ROLES = (Role.REGIONAL, Role.MUNICIPALITY)
+__all__ = ["UPLOAD_ROLES", "declaratie_lines", "declaraties", "import_batches", "message_files"]
 
 
 def message_files(user) -> QuerySet[MessageFile]:
-    """Files this user may see: by municipality/provider, plus the files they uploaded; the
-    regional team also sees refused files that name no municipality."""
-    scope = scope_for(user)
-    if not scope.has_role or scope.role not in (Role.REGIONAL, Role.MUNICIPALITY, Role.PROVIDER):
-        return MessageFile.objects.none()
-    scoped = scope.filter(
-        MessageFile.objects.all(), municipality="municipality", provider="provider"
-    ).values("pk")
-    condition = Q(pk__in=scoped) | Q(uploaded_by=user)
-    if scope.role == Role.REGIONAL:
-        condition |= Q(municipality__isnull=True)
-    return MessageFile.objects.filter(condition).select_related("municipality", "provider")
+    """Files this user may see (the scope decides: by municipality and provider, and files
+    refused before they named a municipality to who uploaded them)."""
+    return (
+        scope_for(user)
+        .message_files(MessageFile.objects.all(), user)
+        .select_related("municipality", "provider")
+    )
 
 
 def import_batches(user) -> QuerySet[ImportBatch]:
-    scope = scope_for(user)
-    if scope.role == Role.REGIONAL:
-        return ImportBatch.objects.all()
-    if scope.role == Role.MUNICIPALITY:
-        return ImportBatch.objects.filter(created_by=user)
-    return ImportBatch.objects.none()
+    return scope_for(user).import_batches(ImportBatch.objects.all(), user)
 
 
 def declaraties(user) -> QuerySet[Declaratie]:

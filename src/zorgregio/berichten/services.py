@@ -697,7 +697,7 @@ class ApplyContext:
             return
         except ImportError:
             pass
-        from zorgregio.contracten.models import Admission
+        from zorgregio.contracten.models import Admission, AdmissionStatus
         from zorgregio.producten.models import Product
 
         by_group: dict[int, list[int]] = {}
@@ -706,7 +706,7 @@ class ApplyContext:
                 by_group.setdefault(gid, []).append(pid)
         self._admissions = {}
         for prov, prod, group, mun, first, last in Admission.objects.filter(
-            status__in=["actief", "clientenstop"]
+            status__in=[AdmissionStatus.ACTIVE, AdmissionStatus.CLIENT_STOP]
         ).values_list(
             "provider_id", "product_id", "product_group_id", "municipality_id",
             "valid_from", "valid_until",

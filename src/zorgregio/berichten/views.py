@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
-from zorgregio.accounts.models import Role
 from zorgregio.accounts.permissions import RoleRequiredMixin
+from zorgregio.accounts.scoping import MESSAGE_ROLES, UPLOAD_ROLES
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log
 from zorgregio.web.uploads import too_large_message
@@ -23,8 +23,6 @@ from .checks import explain
 from .forms import UploadForm
 from .models import BatchStatus, FileStatus, ImportBatch
 from .tasks import run_import
-
-MESSAGE_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.PROVIDER)
 
 
 class IndexView(RoleRequiredMixin, TemplateView):
@@ -45,7 +43,7 @@ class IndexView(RoleRequiredMixin, TemplateView):
         context.update(
             page=page,
             status=status,
-            can_upload=self.scope.role in selectors.UPLOAD_ROLES,
+            can_upload=self.scope.imports_messages,
             batches=selectors.import_batches(self.request.user)[:5],
         )
         return context
@@ -77,7 +75,7 @@ class UploadView(RoleRequiredMixin, View):
     while the request runs (nothing lies on disk unencrypted after it); the background worker
     processes them."""
 
-    allowed_roles = selectors.UPLOAD_ROLES
+    allowed_roles = UPLOAD_ROLES
     template_name = "berichten/upload.html"
 
     def get(self, request):
@@ -106,7 +104,7 @@ class UploadView(RoleRequiredMixin, View):
 class BatchView(RoleRequiredMixin, TemplateView):
     """Progress of an upload; refreshes itself until the background work is done."""
 
-    allowed_roles = selectors.UPLOAD_ROLES
+    allowed_roles = UPLOAD_ROLES
     template_name = "berichten/batch.html"
 
     def get_context_data(self, **kwargs):
@@ -159,7 +157,7 @@ class DeclaratieView(RoleRequiredMixin, TemplateView):
 class Answer325View(RoleRequiredMixin, View):
     """The 325 answer message as a download (contains BSNs: audited as an export)."""
 
-    allowed_roles = (Role.REGIONAL, Role.MUNICIPALITY)
+    allowed_roles = UPLOAD_ROLES
 
     def get(self, request, pk):
         declaratie = selectors.declaraties(request.user).filter(pk=pk).first()

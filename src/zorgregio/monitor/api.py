@@ -24,7 +24,7 @@ from zorgregio.regio.models import Law
 
 from . import dashboard
 from .models import Budget
-from .privacy import Cell, detail_allowed
+from .privacy import Cell
 from .selection import Selection, parse_period, year_period
 from .services import current_state
 from .views import region_municipalities
@@ -55,8 +55,10 @@ class MonthSerializer(serializers.Serializer):
 
 
 class ProviderShareSerializer(serializers.Serializer):
-    rank = serializers.IntegerField()
-    provider_id = serializers.IntegerField()
+    rank = serializers.IntegerField(allow_null=True)
+    provider_id = serializers.IntegerField(
+        allow_null=True, help_text="null for the row of other providers together"
+    )
     name = serializers.CharField()
     realisatie = CellSerializer()
     share = CellSerializer()
@@ -98,6 +100,24 @@ PARAMETERS = [
 ]
 
 
+def _only_published(selection: Selection, *, whole_region: bool) -> None:
+    """Without detail, only the published cells are answered (the protection against
+    subtraction covers those): one municipality or the whole region, a law or product group,
+    a year, quarter or month (a product group per year or quarter)."""
+    if len(selection.municipality_ids) > 1 and not whole_region:
+        raise ValidationError(
+            {"gemeente": [_("Without detail rights: one municipality or the whole region.")]}
+        )
+    if selection.product_id:
+        raise ValidationError({"product": [_("Figures per product need detail rights.")]})
+    if selection.provider_id:
+        raise PermissionDenied(_("You may only see your own provider in detail."))
+    if selection.period.kind == "range":
+        raise ValidationError({"periode": [_("A custom period needs detail rights.")]})
+    if selection.group_id and selection.period.kind == "month":
+        raise ValidationError({"periode": [_("A product group is shown per quarter or year.")]})
+
+
 class FiguresViewSet(viewsets.ViewSet):
     """Every figure of the KPI definitions for one scope and period."""
 
@@ -114,13 +134,15 @@ class FiguresViewSet(viewsets.ViewSet):
         )
         if error:
             raise ValidationError({"periode": error})
-        municipalities = region_municipalities(scope, request.user)
+        region = region_municipalities(scope)
+        municipalities = list(region)
         if params.get("gemeente"):
             codes = [c.strip() for c in params["gemeente"].split(",") if c.strip()]
-            chosen = list(municipalities.filter(cbs_code__in=codes))
+            chosen = list(region.filter(cbs_code__in=codes))
             if len(chosen) != len(set(codes)):
                 raise NotFound(_("Unknown municipality."))
-            if scope.role == "gemeente" and not {m.pk for m in chosen} <= scope.municipality_ids:
+            allowed = set(scope.municipalities(region).values_list("pk", flat=True))
+            if not {m.pk for m in chosen} <= allowed:
                 raise PermissionDenied(_("You may only see your own municipality in detail."))
             municipalities = chosen
         law = params.get("wet") or None
@@ -133,7 +155,9 @@ class FiguresViewSet(viewsets.ViewSet):
                 raise ValidationError({"productgroep": _("Unknown product group.")})
             group_id = group.pk
         provider_id = int_param(params, "aanbieder")
-        if scope.role == "aanbieder" and provider_id not in (None, scope.provider_id):
+        if provider_id is not None and not (
+            scope.sees_provider_figures or scope.detail_for([], provider_id)
+        ):
             raise PermissionDenied(_("You may only see your own provider in detail."))
         selection = Selection(
             municipality_ids=tuple(m.pk for m in municipalities),
@@ -143,8 +167,12 @@ class FiguresViewSet(viewsets.ViewSet):
             product_id=int_param(params, "product"),
             provider_id=provider_id,
         )
-        detail = detail_allowed(scope, selection.municipality_ids, provider_id)
-        board = dashboard.cached_build(selection, detail=detail, state=state)
+        detail = scope.detail_for(selection.municipality_ids, provider_id)
+        if not detail:
+            _only_published(selection, whole_region=len(municipalities) == len(region))
+        board = dashboard.cached_build(
+            selection, detail=detail, state=state, viewer=dashboard.Viewer.of(scope)
+        )
         return Response(
             {
                 "period_start": period.start,
@@ -208,10 +236,7 @@ class BudgetViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         from zorgregio.regio.models import Municipality
 
-        scope = scope_for(self.request.user)
-        visible = region_municipalities(scope, self.request.user)
-        if scope.role == "gemeente":
-            visible = scope.municipalities(Municipality.objects.all())
+        visible = scope_for(self.request.user).municipalities(Municipality.objects.all())
         return Budget.objects.filter(municipality__in=visible).select_related(
             "municipality", "product_group"
         )

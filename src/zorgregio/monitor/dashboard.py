@@ -11,11 +11,16 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zorgregio.accounts.models import Role
+
 from . import figures as f
+from . import protection
 from .privacy import Cell, Suppressor, change
-from .selection import Selection
+from .protection import HiddenCells
+from .selection import Selection, month_end, shift_years
 
 DEFINITIONS = {
     "clients_on": _("Clients with a levering that covers the reference date."),
@@ -155,6 +160,89 @@ def _core(sel: Selection, s: Suppressor, inhabitants: int | None) -> dict[str, C
     return cells
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks, as far as suppression cares: what part of the region they know in detail
+    (municipality staff their municipalities, a provider user its own clients), and whether
+    they may see other providers by name."""
+
+    municipality_ids: tuple[int, ...] = ()
+    provider_id: int | None = None
+    sees_competitors: bool = True
+
+    @classmethod
+    def of(cls, scope) -> Viewer:
+        if scope.is_provider:
+            return cls(provider_id=scope.provider_id, sees_competitors=False)
+        if scope.role == Role.MUNICIPALITY:
+            return cls(municipality_ids=tuple(sorted(scope.municipality_ids)))
+        return cls()
+
+
+AGGREGATES_ONLY = Viewer()
+
+
+class Guard:
+    """The protection pattern (:mod:`.protection`) applied to the cells of a board for a
+    viewer without detail: a cell of the pattern, or one that is not a published cell at all,
+    is hidden."""
+
+    def __init__(self, sel: Selection, *, detail: bool, viewer: Viewer, version: int):
+        self.active = not detail
+        if not self.active:
+            return
+        from zorgregio.regio.models import Municipality
+
+        ids = sel.municipality_ids
+        self.place = ids[0] if len(ids) == 1 else None
+        law = sel.law or ""
+        if sel.group_id and not law:  # a group has one law: its cells are filed under it
+            from zorgregio.producten.models import ProductGroup
+
+            law = ProductGroup.objects.filter(pk=sel.group_id).values_list("law", flat=True).first()
+        self.category = (law or "", sel.group_id)
+        region = Municipality.objects.filter(pk__in=ids[:1]).values_list("region_id", flat=True)
+        year = sel.period.end.year
+        self.cells = HiddenCells(
+            region.first(),
+            range(year - 5, year + 1),
+            municipality_ids=viewer.municipality_ids,
+            provider_id=viewer.provider_id,
+            version=version,
+        )
+
+    def hides(self, measure: str, start: dt.date, end: dt.date, place=None, category=None):
+        if not self.active:
+            return False
+        place = self.place if place is None else place
+        law, group = category or self.category
+        time = protection.time_of(start, end)
+        if time is None or time not in protection.times_for(
+            protection.MEASURES[measure], (law, group)
+        ):
+            return True  # not a published cell
+        return self.cells.hidden(measure, place, law, group, start, end)
+
+    def apply(self, cell: Cell | None, measure: str, start, end, **where) -> Cell | None:
+        if cell is None or cell.no_data or cell.suppressed or not self.active:
+            return cell
+        if self.hides(measure, start, end, **where):
+            cell.suppressed = True
+            cell.protecting = True
+        return cell
+
+
+def _guard_core(guard: Guard, cells: dict[str, Cell], period) -> None:
+    for keys, measure in (
+        (("clients_in", "clients_per_1000"), "in"),
+        (("instroom",), "instroom"),
+        (("uitstroom", "duration"), "uitstroom"),
+        (("realisatie", "cost_per_client", "cost_per_inhabitant"), "paid"),
+    ):
+        for key in keys:
+            guard.apply(cells.get(key), measure, period.start, period.end)
+
+
 def build(
     sel: Selection,
     *,
@@ -162,10 +250,18 @@ def build(
     complete_until: dt.date | None,
     with_series: bool = True,
     today: dt.date | None = None,
+    viewer: Viewer = AGGREGATES_ONLY,
+    version: int = 0,
 ) -> Dashboard:
     with f.remembering_scopes():
         return _build(
-            sel, detail=detail, complete_until=complete_until, with_series=with_series, today=today
+            sel,
+            detail=detail,
+            complete_until=complete_until,
+            with_series=with_series,
+            today=today,
+            viewer=viewer,
+            version=version,
         )
 
 
@@ -176,22 +272,37 @@ def _build(
     complete_until: dt.date | None,
     with_series: bool,
     today: dt.date | None,
+    viewer: Viewer,
+    version: int,
 ) -> Dashboard:
     s = Suppressor(detail)
+    guard = Guard(sel, detail=detail, viewer=viewer, version=version)
     day = f.reference_day(sel, today)
+    if not detail:
+        # Clients on a day are published for the last day of each month.
+        day = (day + dt.timedelta(days=1)).replace(day=1) - dt.timedelta(days=1)
     board = Dashboard(selection=sel, detail=detail, has_data=f.has_data(sel), reference_day=day)
     year = sel.period.start.year
     people = f.inhabitants(sel, year)
     current = _core(sel, s, people)
     previous_sel = sel.with_period(sel.period.previous_year())
     previous = _core(previous_sel, s, f.inhabitants(previous_sel, year - 1))
+    _guard_core(guard, current, sel.period)
+    _guard_core(guard, previous, previous_sel.period)
     if not board.has_data:
         for cell in current.values():
             cell.no_data = True
-    current["clients_on"] = s.count(f.clients_on(sel, day), no_data=not board.has_data)
+    current["clients_on"] = guard.apply(
+        s.count(f.clients_on(sel, day), no_data=not board.has_data), "on", day, day
+    )
     scale = f.scaling(sel)
-    current["opschaling"] = s.count(scale["up"], no_data=not board.has_data)
-    current["afschaling"] = s.count(scale["down"], no_data=not board.has_data)
+    p = sel.period
+    current["opschaling"] = guard.apply(
+        s.count(scale["up"], no_data=not board.has_data), "up", p.start, p.end
+    )
+    current["afschaling"] = guard.apply(
+        s.count(scale["down"], no_data=not board.has_data), "down", p.start, p.end
+    )
 
     ytd_sel = f.year_to_date(sel)
     ytd = {
@@ -200,59 +311,82 @@ def _build(
     }
     budget = f.budget(sel, sel.period.end.year)
     current["budget"] = s.plain(budget, "amount")
-    current["budget_use"] = s.over(
-        ytd["amount"] / budget if budget and ytd["amount"] is not None else None,
-        ytd["clients"],
-        "percent",
-    )
-    forecast = f.forecast(sel, complete_until)
-    board.forecast = forecast
-    current["forecast"] = s.over(forecast.forecast, ytd["clients"], "amount")
-    board.forecast_cells = {
-        "realised": s.over(forecast.realised, ytd["clients"], "amount"),
-        "low": s.over(forecast.low, ytd["clients"], "amount"),
-        "high": s.over(forecast.high, ytd["clients"], "amount"),
-        "max_error": s.over(forecast.max_error, ytd["clients"], "percent"),
-        "mean_error": s.over(forecast.mean_error, ytd["clients"], "percent"),
-        "budget_forecast": s.over(
-            forecast.forecast / budget if budget and forecast.forecast else None,
+    year_start = dt.date(p.end.year, 1, 1)
+    current["budget_use"] = guard.apply(
+        s.over(
+            ytd["amount"] / budget if budget and ytd["amount"] is not None else None,
             ytd["clients"],
             "percent",
         ),
-    }
+        "paid",
+        year_start,
+        p.end,
+    )
+    forecast = f.forecast(sel, complete_until)
+    board.forecast = forecast
+    # The forecast is the realisatie to the cut-off month (this year and, for the seasonal
+    # method, last year) and last year's total: hidden when any of them is.
+    forecast_hidden = forecast.cutoff is not None and any(
+        guard.hides("paid", dt.date(y, 1, 1), end)
+        for y, end in (
+            (p.end.year, month_end(forecast.cutoff)),
+            (p.end.year - 1, month_end(shift_years(forecast.cutoff, -1))),
+            (p.end.year - 1, dt.date(p.end.year - 1, 12, 31)),
+        )
+    )
 
-    board.backtest = [
-        {
+    def forecast_cell(value, kind):
+        cell = s.over(value, ytd["clients"], kind)
+        if forecast_hidden and not cell.no_data and not cell.suppressed:
+            cell.suppressed = cell.protecting = True
+        return cell
+
+    current["forecast"] = forecast_cell(forecast.forecast, "amount")
+    board.backtest = []
+    for b in forecast.backtest:
+        cut = month_end(forecast.cutoff.replace(year=b["year"]))
+        hidden_year = any(
+            guard.hides("paid", start, end)
+            for start, end in (
+                (dt.date(b["year"], 1, 1), cut),
+                (dt.date(b["year"] - 1, 1, 1), month_end(cut.replace(year=b["year"] - 1))),
+                (dt.date(b["year"] - 1, 1, 1), dt.date(b["year"] - 1, 12, 31)),
+                (dt.date(b["year"], 1, 1), dt.date(b["year"], 12, 31)),
+            )
+        )
+        row = {
             "year": b["year"],
             "forecast": s.over(b["forecast"], ytd["clients"], "amount"),
             "actual": s.over(b["actual"], ytd["clients"], "amount"),
             "error": s.over(b["error"], ytd["clients"], "percent"),
         }
-        for b in forecast.backtest
-    ]
+        if hidden_year:
+            for cell in (row["forecast"], row["actual"], row["error"]):
+                if not cell.no_data and not cell.suppressed:
+                    cell.suppressed = cell.protecting = True
+        forecast_hidden = forecast_hidden or hidden_year
+        board.backtest.append(row)
+    board.forecast_cells = {
+        "realised": forecast_cell(forecast.realised, "amount"),
+        "low": forecast_cell(forecast.low, "amount"),
+        "high": forecast_cell(forecast.high, "amount"),
+        "max_error": forecast_cell(forecast.max_error, "percent"),
+        "mean_error": forecast_cell(forecast.mean_error, "percent"),
+        "budget_forecast": forecast_cell(
+            forecast.forecast / budget if budget and forecast.forecast else None, "percent"
+        ),
+    }
 
     market = f.market(sel)
     base = current["realisatie"].base
-    current["top3"] = s.over(market["top3"], base, "percent")
-    current["top10"] = s.over(market["top10"], base, "percent")
-    current["hhi"] = s.over(market["hhi"], base, "index")
-    from zorgregio.aanbieders.models import Provider
-
-    names = dict(
-        Provider.objects.filter(pk__in=[r["provider_id"] for r in market["rows"]]).values_list(
-            "pk", "name"
+    for key in ("top3", "top10", "hhi"):
+        current[key] = guard.apply(
+            s.over(market[key], base, "index" if key == "hhi" else "percent"),
+            "paid",
+            p.start,
+            p.end,
         )
-    )
-    board.market = [
-        {
-            "rank": index,
-            "provider_id": r["provider_id"],
-            "name": names.get(r["provider_id"], "?"),
-            "amount": s.over(r["amount"], r["clients"], "amount"),
-            "share": s.over(r["share"], r["clients"], "percent"),
-        }
-        for index, r in enumerate(market["rows"], start=1)
-    ]
+    board.market = _market_rows(market, s, detail=detail, viewer=viewer)
     without = list(f.providers_without_clients(sel, day))
     board.providers_without_clients = without
     current["providers_without_clients"] = s.plain(len(without))
@@ -265,8 +399,8 @@ def _build(
         current["turning_18"] = Cell(None, "count", no_data=True)
         current["turning_18_wmo"] = Cell(None, "count", no_data=True)
     else:
-        current["turning_18"] = s.count(youths["youths"])
-        current["turning_18_wmo"] = s.count(youths["to_wmo"])
+        current["turning_18"] = guard.apply(s.count(youths["youths"]), "t18", p.start, p.end)
+        current["turning_18_wmo"] = guard.apply(s.count(youths["to_wmo"]), "t18wmo", p.start, p.end)
 
     for key in LABELS:
         cell = current[key]
@@ -278,20 +412,91 @@ def _build(
 
     if with_series:
         for month in f.monthly_series(sel):
+            first, last = month["month"], month_end(month["month"])
             board.months.append(
                 {
                     "month": month["month"],
-                    "clients": s.count(month["clients"]),
-                    "instroom": s.count(month["instroom"]),
-                    "uitstroom": s.count(month["uitstroom"]),
-                    "amount": s.over(month["amount"], month["amount_clients"], "amount"),
+                    "clients": guard.apply(s.count(month["clients"]), "in", first, last),
+                    "instroom": guard.apply(s.count(month["instroom"]), "instroom", first, last),
+                    "uitstroom": guard.apply(s.count(month["uitstroom"]), "uitstroom", first, last),
+                    "amount": guard.apply(
+                        s.over(month["amount"], month["amount_clients"], "amount"),
+                        "paid",
+                        first,
+                        last,
+                    ),
                 }
             )
         board.budget_months = _budget_months(sel, s, budget, forecast, ytd["clients"])
+        for row in board.budget_months:
+            guard.apply(row["cumulative"], "paid", year_start, month_end(row["month"]))
     return board
 
 
-def cached_build(sel: Selection, *, detail: bool, state) -> Dashboard:
+def _market_rows(market: dict, s: Suppressor, *, detail: bool, viewer: Viewer) -> list[dict]:
+    """Realisatie and share per provider. With detail: every provider as it is. A provider
+    user sees its own row only (other providers' figures are commercially confidential).
+    Without detail: only providers with enough clients, their share rounded to whole percents
+    and no amounts (the scope's total is shown, so exact shares would give the amounts), the
+    others together as one row when they are at least two with enough clients together."""
+    from zorgregio.aanbieders.models import Provider
+
+    rows = market["rows"]
+    if not viewer.sees_competitors:
+        rows = [r for r in rows if r["provider_id"] == viewer.provider_id]
+    names = dict(
+        Provider.objects.filter(pk__in=[r["provider_id"] for r in rows]).values_list("pk", "name")
+    )
+    out = []
+    if detail or not viewer.sees_competitors:
+        own_detail = detail or bool(rows)
+        suppressor = Suppressor(own_detail)
+        for index, r in enumerate(rows, start=1):
+            rank = index if viewer.sees_competitors else None
+            out.append(
+                {
+                    "rank": rank,
+                    "provider_id": r["provider_id"],
+                    "name": names.get(r["provider_id"], "?"),
+                    "amount": suppressor.over(r["amount"], r["clients"], "amount"),
+                    "share": suppressor.over(r["share"], r["clients"], "percent"),
+                }
+            )
+        return out
+    limit = s.limit
+    shown = [r for r in rows if r["clients"] >= limit]
+    rest = [r for r in rows if r["clients"] < limit]
+    # The rest must be at least two providers with enough clients together, or be empty.
+    while rest and (len(rest) < 2 or sum(r["clients"] for r in rest) < limit) and shown:
+        rest.append(shown.pop())
+    for index, r in enumerate(shown, start=1):
+        out.append(
+            {
+                "rank": index,
+                "provider_id": r["provider_id"],
+                "name": names.get(r["provider_id"], "?"),
+                "amount": Cell(None, "amount", suppressed=True, protecting=True, limit=limit),
+                "share": Cell(round(r["share"], 2), "percent", limit=limit),
+            }
+        )
+    if rest:
+        out.append(
+            {
+                "rank": None,
+                "provider_id": None,
+                "name": gettext("Other providers (%(n)s)") % {"n": len(rest)},
+                "amount": Cell(None, "amount", suppressed=True, protecting=True, limit=limit),
+                "share": Cell(round(sum(r["share"] for r in rest), 2), "percent", limit=limit)
+                if sum(r["clients"] for r in rest) >= limit
+                else Cell(None, "percent", suppressed=True, limit=limit),
+            }
+        )
+    return out
+
+
+def cached_build(
+    sel: Selection, *, detail: bool, state, viewer: Viewer = AGGREGATES_ONLY
+) -> Dashboard:
     """``build`` through Django's cache, keyed by the selection, the suppression and the
     version of the fact tables: every refresh after an import makes new keys, so a cached view
     is never older than the data (the day of ``today`` is part of the key too)."""
@@ -304,6 +509,7 @@ def cached_build(sel: Selection, *, detail: bool, state) -> Dashboard:
                 (
                     sel,
                     detail,
+                    viewer,
                     state.version,
                     state.refreshed_at,
                     state.complete_until,
@@ -314,7 +520,13 @@ def cached_build(sel: Selection, *, detail: bool, state) -> Dashboard:
     )
     board = cache.get(key)
     if board is None:
-        board = build(sel, detail=detail, complete_until=state.complete_until)
+        board = build(
+            sel,
+            detail=detail,
+            complete_until=state.complete_until,
+            viewer=viewer,
+            version=state.version,
+        )
         cache.set(key, board, timeout=3600)
     return board
 
@@ -344,20 +556,24 @@ def _budget_months(
     return rows
 
 
-def municipality_table(sel: Selection, scope, municipalities) -> list[dict]:
-    """Per municipality: clients and realisatie, suppressed unless the caller has detail."""
-    from .privacy import detail_allowed
-
+def municipality_table(sel: Selection, scope, municipalities, *, version: int = 0) -> list[dict]:
+    """Per municipality: clients and realisatie, suppressed (and protected) unless the caller
+    has detail for that municipality."""
     data = f.by_municipality(sel)
+    viewer = Viewer.of(scope)
+    p = sel.period
     rows = []
+    guard = None
     for municipality in municipalities:
-        s = Suppressor(detail_allowed(scope, [municipality.pk]))
+        detail = scope.detail_for([municipality.pk])
+        s = Suppressor(detail)
+        if not detail and guard is None:
+            guard = Guard(sel, detail=False, viewer=viewer, version=version)
         item = data.get(municipality.pk, {"clients": 0, "amount": None, "amount_clients": 0})
-        rows.append(
-            {
-                "municipality": municipality,
-                "clients": s.count(item["clients"]),
-                "amount": s.over(item["amount"], item["amount_clients"], "amount"),
-            }
-        )
+        clients = s.count(item["clients"])
+        amount = s.over(item["amount"], item["amount_clients"], "amount")
+        if not detail:
+            guard.apply(clients, "in", p.start, p.end, place=municipality.pk)
+            guard.apply(amount, "paid", p.start, p.end, place=municipality.pk)
+        rows.append({"municipality": municipality, "clients": clients, "amount": amount})
     return rows

@@ -342,13 +342,15 @@ def _whole_year(period: MonitorPeriod) -> bool:
 
 
 def _paid_period(period: MonitorPeriod) -> tuple[dt.date, dt.date] | None:
-    """The calendar year or quarter whose months the period touches (money figures take whole
-    months), or None when those months are not one year or quarter."""
+    """The calendar year, quarter or month whose months the period touches (money figures take
+    whole months), or None when those months are not one year, quarter or month."""
     first, last = period.start.replace(day=1), period.end.replace(day=1)
     if first.month == 1 and last == dt.date(first.year, 12, 1):
         return first, dt.date(first.year, 12, 31)
     if first.month % 3 == 1 and last == add_months(first, 2):
         return first, month_end(last)
+    if first == last:
+        return first, month_end(first)
     return None
 
 

@@ -278,3 +278,30 @@ class PaidCount(models.Model):
 
     def __str__(self) -> str:
         return f"PaidCount {self.start_date} - {self.end_date}: {self.clients}"
+
+
+class HiddenCell(models.Model):
+    """A published cell hidden from the roles that see aggregates only: a small cell or one
+    hidden with it so that subtraction cannot reveal it (:mod:`.protection`). Rebuilt at every
+    refresh; pages, exports and the API look cells up here."""
+
+    measure = models.CharField(max_length=12)
+    region_id = models.BigIntegerField()
+    municipality_id = models.BigIntegerField(null=True)  # empty: the region
+    law = models.CharField(max_length=4, blank=True, default="")
+    group_id = models.BigIntegerField(null=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    viewer = models.CharField(
+        max_length=20,
+        blank=True,
+        default="",
+        help_text="Empty: every viewer of aggregates. m<id>: staff of that municipality, who "
+        "know it in detail (the rest of the region is protected for them).",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["region_id", "viewer", "start_date"])]
+
+    def __str__(self) -> str:
+        return f"HiddenCell {self.measure} {self.start_date} - {self.end_date}"

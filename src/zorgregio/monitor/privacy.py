@@ -1,9 +1,10 @@
 """Small-cell suppression (kpis.md, "Privacy in figures") and the display of one figure.
 
-Every figure shown on a page, in an export or by the API is a :class:`Cell`. Counts of clients
-below the threshold become "< 5"; amounts, averages and ratios computed over fewer clients than
-the threshold are hidden. Only callers with ``detail=False`` are suppressed; who gets detail is
-decided in :func:`detail_allowed`.
+Every figure shown on a page, in an export or by the API is a :class:`Cell`. Counts of 1 to 4
+clients become "< 5"; amounts, averages and ratios computed over fewer clients than the
+threshold are hidden. Only callers with ``detail=False`` are suppressed; who gets detail is
+decided by the scope. Cells hidden so that subtraction cannot reveal a small one
+(:mod:`.protection`) read "hidden".
 """
 
 from __future__ import annotations
@@ -21,19 +22,9 @@ def threshold() -> int:
 
 
 def detail_allowed(scope, municipality_ids, provider_id=None) -> bool:
-    """May this role see unsuppressed figures for these municipalities (and provider)?
-
-    Regional team: yes. Municipality staff: only when every municipality of the scope is its own.
-    Provider users: only for their own provider. Council and administrators: never."""
-    if not scope.client_data:
-        return False
-    if scope.role == "regio":
-        return True
-    if scope.role == "gemeente":
-        return bool(municipality_ids) and set(municipality_ids) <= set(scope.municipality_ids)
-    if scope.role == "aanbieder":
-        return provider_id is not None and provider_id == scope.provider_id
-    return False
+    """May this role see unsuppressed figures for these municipalities (and provider)? The
+    scope decides (:meth:`~zorgregio.accounts.scoping.Scope.detail_for`)."""
+    return scope.detail_for(municipality_ids, provider_id)
 
 
 def _number(value, decimals=0) -> str:
@@ -49,6 +40,7 @@ class Cell:
     no_data: bool = False
     limit: int = 5
     base: int | None = None  # clients the value is computed over
+    protecting: bool = False  # hidden so that subtraction cannot reveal a small cell
 
     @property
     def shown(self):
@@ -62,6 +54,8 @@ class Cell:
         if self.no_data or (self.value is None and not self.suppressed):
             return _("no data")
         if self.suppressed:
+            if self.protecting:
+                return _("hidden")
             if self.kind == "count":
                 return f"< {self.limit}"
             return _("hidden (< %(n)s clients)") % {"n": self.limit}
@@ -87,7 +81,8 @@ class Suppressor:
         self.limit = threshold() if limit is None else limit
 
     def count(self, value: int | None, no_data: bool = False) -> Cell:
-        hidden = not self.detail and not no_data and value is not None and value < self.limit
+        """A count of clients: hidden from 1 to the threshold; 0 discloses nobody."""
+        hidden = not self.detail and not no_data and value is not None and 0 < value < self.limit
         return Cell(value, "count", suppressed=hidden, no_data=no_data, limit=self.limit)
 
     def over(self, value, base: int | None, kind: str, no_data: bool = False) -> Cell:

@@ -23,6 +23,7 @@ from zorgregio.common.money import format_eurocents, parse_euros
 from zorgregio.common.validators import parse_integer
 from zorgregio.producten.models import ProductGroup
 from zorgregio.regio.models import Municipality
+from zorgregio.zorg.models import DeclaratieStatus, LineStatus
 
 from .models import Budget, MonitorState
 
@@ -37,6 +38,7 @@ FACT_TABLES = (
     "monitor_paidcount",
     "monitor_careperiod",
     "monitor_carecount",
+    "monitor_hiddencell",
 )
 OPEN_END = 9_999_999  # day number standing in for an open end in window arithmetic
 
@@ -269,7 +271,7 @@ def _rebuild_care_counts() -> None:
         last = min(end.toordinal(), last_day) if end else last_day
         if first > last:
             continue
-        variants = [("", None), (law, None)] + ([(law, group)] if group is not None else [])
+        variants = [("", None), (law, None), (law, group if group is not None else 0)]
         for scope in (("municipality_id", municipality), ("region_id", region_of[municipality])):
             for variant in variants:
                 spans[(*scope, *variant)][client].append((first, last))
@@ -342,7 +344,7 @@ def _rebuild_spending(months: set[dt.date] | None) -> None:
     the index then grows at its end instead of at random pages, which on PostgreSQL made the
     insert of 690,000 client-months about a tenth quicker (the sort itself is cheap)."""
     where = ""
-    params: list = ["C", "afgekeurd", "afgekeurd"]
+    params: list = ["C", LineStatus.REJECTED, DeclaratieStatus.REJECTED]
     if months:
         marks = ", ".join(["%s"] * len(months))
         where = f" AND r.month IN ({marks})"
@@ -417,27 +419,12 @@ def _rebuild_years(months: set[dt.date] | None) -> None:
     _rebuild_paid_counts(years)
 
 
-def sql_quarter(expr: str) -> str:
-    """SQL for a quarter number of a date expression: year * 4 + quarter - 1.
-
-    For a query run with parameters (as every raw query here is: pass ``[]`` when there are
-    none): a literal ``%`` is written ``%%``, which the driver and Django's debug cursor (that
-    formats the query with ``sql % params`` for its log) both read as one ``%``."""
-    if connection.vendor == "postgresql":
-        return (
-            f"(CAST(EXTRACT(YEAR FROM {expr}) AS INTEGER) * 4"
-            f" + (CAST(EXTRACT(MONTH FROM {expr}) AS INTEGER) - 1) / 3)"
-        )
-    return (
-        f"(CAST(strftime('%%Y', {expr}) AS INTEGER) * 4"
-        f" + (CAST(strftime('%%m', {expr}) AS INTEGER) - 1) / 3)"
-    )
-
-
 def _paid_scopes(municipality: int, region: int, law: str, group: int | None) -> list[tuple]:
     """The ``PaidCount`` scopes a cell (municipality, law, group) belongs to: its municipality
     and its region, each for all laws, its law, and its group with its law."""
-    variants = [("", None), (law, None)] + ([(law, group)] if group is not None else [])
+    # Care without a product group (an unknown product) is its own cell, group 0: never shown,
+    # but the small-cell protection must know it (a law is its groups plus this cell).
+    variants = [("", None), (law, None), (law, group if group is not None else 0)]
     return [
         (column, scope_id, *variant)
         for column, scope_id in (("municipality_id", municipality), ("region_id", region))
@@ -446,10 +433,11 @@ def _paid_scopes(municipality: int, region: int, law: str, group: int | None) ->
 
 
 def _rebuild_paid_counts(years: list[dt.date] | None) -> None:
-    """``PaidCount``: clients whose net realisatie in a calendar year or quarter is above zero,
-    per municipality or region, all laws / one law / one group and law (``figures.paid_clients``).
+    """``PaidCount``: clients whose net realisatie in a calendar year, quarter or month is above
+    zero, per municipality or region, all laws / one law / one group and law
+    (``figures.paid_clients``; the months also give the suppression of the monthly figures).
 
-    One grouped read of ``ClientMonth`` (per quarter, client, municipality, law and group) for
+    One grouped read of ``ClientMonth`` (per month, client, municipality, law and group) for
     the given years (None: all). A client whose rows all lie in one such cell (nearly every
     client) is counted per cell and the cells are added up per scope at the end; only the few
     clients in several cells are summed per scope here, since their amounts may cancel out."""
@@ -472,13 +460,12 @@ def _rebuild_paid_counts(years: list[dt.date] | None) -> None:
         PaidCount.objects.filter(stale).delete()
     else:
         PaidCount.objects.all().delete()
-    quarter = sql_quarter("month")
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT client_id, {quarter}, municipality_id, law, group_id, SUM(amount_cents)
+            SELECT client_id, month, municipality_id, law, group_id, SUM(amount_cents)
             FROM monitor_clientmonth{where}
-            GROUP BY client_id, {quarter}, municipality_id, law, group_id
+            GROUP BY client_id, month, municipality_id, law, group_id
             ORDER BY client_id
             """,  # noqa: S608
             params,
@@ -486,28 +473,38 @@ def _rebuild_paid_counts(years: list[dt.date] | None) -> None:
         rows = cursor.fetchall()
     region_of = dict(Municipality.objects.values_list("pk", "region_id"))
 
+    # Periods as (kind, number): ("M", month index), ("Q", quarter index), ("Y", year).
+    month_index: dict = {}
+
+    def periods(month) -> tuple[tuple, tuple, tuple]:
+        found = month_index.get(month)
+        if found is None:
+            day = dt.date.fromisoformat(month) if isinstance(month, str) else month
+            index = day.year * 12 + day.month - 1
+            found = month_index[month] = (("M", index), ("Q", index // 3), ("Y", day.year))
+        return found
+
     # Single-cell clients: per (period, cell) the number of clients with net amount above zero.
-    # Periods are quarter numbers (q) and year numbers (-1 - year) so both fit one dict.
     per_cell: dict[tuple, int] = defaultdict(int)
     counts: dict[tuple, int] = defaultdict(int)  # (period, *scope): clients, from mixed ones
 
     def add_client(items: list[tuple]) -> None:
         cell = items[0][2:5]
         if all(item[2:5] == cell for item in items):
-            year_net: dict[int, int] = defaultdict(int)
-            for _client, q, _m, _law, _group, amount in items:
+            net: dict[tuple, int] = defaultdict(int)
+            for _client, month, _m, _law, _group, amount in items:
+                for period in periods(month):
+                    net[period] += amount
+            for period, amount in net.items():
                 if amount > 0:
-                    per_cell[(q, *cell)] += 1
-                year_net[-1 - q // 4] += amount
-            for year, amount in year_net.items():
-                if amount > 0:
-                    per_cell[(year, *cell)] += 1
+                    per_cell[(period, *cell)] += 1
             return
-        net: dict[tuple, int] = defaultdict(int)
-        for _client, q, municipality, law, group, amount in items:
-            for scope in _paid_scopes(municipality, region_of[municipality], law, group):
-                net[(q, *scope)] += amount
-                net[(-1 - q // 4, *scope)] += amount
+        net = defaultdict(int)
+        for _client, month, municipality, law, group, amount in items:
+            scopes = _paid_scopes(municipality, region_of[municipality], law, group)
+            for period in periods(month):
+                for scope in scopes:
+                    net[(period, *scope)] += amount
         for key, amount in net.items():
             if amount > 0:
                 counts[key] += 1
@@ -525,12 +522,15 @@ def _rebuild_paid_counts(years: list[dt.date] | None) -> None:
         for scope in _paid_scopes(municipality, region_of[municipality], law, group):
             counts[(period, *scope)] += n
 
-    def bounds(period: int) -> tuple[dt.date, dt.date]:
-        if period < 0:
-            year = -1 - period
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
-        start = dt.date(period // 4, period % 4 * 3 + 1, 1)
-        return start, month_end(add_months(start, 2))
+    def bounds(period: tuple) -> tuple[dt.date, dt.date]:
+        kind, number = period
+        if kind == "Y":
+            return dt.date(number, 1, 1), dt.date(number, 12, 31)
+        if kind == "Q":
+            start = dt.date(number // 4, number % 4 * 3 + 1, 1)
+            return start, month_end(add_months(start, 2))
+        start = dt.date(number // 12, number % 12 + 1, 1)
+        return start, month_end(start)
 
     _insert_rows(
         "monitor_paidcount",
@@ -624,12 +624,16 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
         _rebuild_care_counts()
         if months is None or months:
             _rebuild_spending(months)
+        from .privacy import threshold
+        from .protection import rebuild_hidden_cells
+
+        rebuild_hidden_cells(threshold())
         if connection.vendor == "postgresql":
             _execute(
                 "ANALYZE monitor_deliveryfact, monitor_trajectory, monitor_clientmonth, "
                 "monitor_scopemonth, monitor_providermonth, monitor_clientyear, "
                 "monitor_careperiod, monitor_carecount, monitor_provideryear, "
-                "monitor_paidcount"
+                "monitor_paidcount, monitor_hiddencell"
             )
         for start in range(0, len(covered), 500):
             CareChange.objects.filter(pk__in=covered[start : start + 500]).delete()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -17,22 +17,42 @@ from django.views.generic import TemplateView
 
 from zorgregio.aanbieders.models import Provider
 from zorgregio.accounts.permissions import RoleRequiredMixin
+from zorgregio.accounts.scoping import BUDGET_ROLES
 from zorgregio.producten.models import ProductGroup
 from zorgregio.regio.models import Law, Municipality
 
 from . import charts, dashboard
 from .models import Budget, ScopeMonth
-from .privacy import detail_allowed
 from .selection import Selection, parse_period, quarter_period, year_period
 from .services import budget_import_csv, current_state
 
 
-def region_municipalities(scope, user):
+def region_municipalities(scope):
     """All municipalities of the caller's region (what the region aggregate covers)."""
-    qs = Municipality.objects.all()
-    if scope.role != "beheerder" or user.region_id:
-        qs = qs.filter(region_id=user.region_id)
-    return qs.order_by("name")
+    return scope.region_municipalities(Municipality.objects.all()).order_by("name")
+
+
+def restrict_to_published(selection: Selection, detail: bool) -> tuple[Selection, list[str]]:
+    """Without detail, only the published cells are answered (``protection``): no custom
+    periods, no months of a product group. Returns the selection to show and why it changed."""
+    if detail:
+        return selection, []
+    period = selection.period
+    if period.kind == "range":
+        return selection.with_period(year_period(period.end.year)), [
+            _(
+                "A custom period is available only with detail rights; the year %(year)s is "
+                "shown instead."
+            )
+            % {"year": period.end.year}
+        ]
+    if selection.group_id and period.kind == "month":
+        quarter = quarter_period(period.start.year, (period.start.month - 1) // 3 + 1)
+        return selection.with_period(quarter), [
+            _("A product group is shown per quarter or year; %(quarter)s is shown instead.")
+            % {"quarter": quarter.label}
+        ]
+    return selection, []
 
 
 def data_years() -> list[int]:
@@ -49,7 +69,7 @@ class MonitorView(RoleRequiredMixin, TemplateView):
     title = gettext_lazy("Regional monitor")
 
     def municipalities(self):
-        return region_municipalities(self.scope, self.request.user)
+        return region_municipalities(self.scope)
 
     def subject(self):
         return {}
@@ -80,10 +100,18 @@ class MonitorView(RoleRequiredMixin, TemplateView):
             group_id=extra.get("group_id", group.pk if group else None),
             provider_id=extra.get("provider_id"),
         )
-        self.detail = detail_allowed(
-            self.scope, self.selection.municipality_ids, self.selection.provider_id
+        self.detail = self.scope.detail_for(
+            self.selection.municipality_ids, self.selection.provider_id
         )
-        self.board = dashboard.cached_build(self.selection, detail=self.detail, state=self.state)
+        self.selection, changed = restrict_to_published(self.selection, self.detail)
+        self.errors += changed
+        self.period = self.selection.period
+        self.board = dashboard.cached_build(
+            self.selection,
+            detail=self.detail,
+            state=self.state,
+            viewer=dashboard.Viewer.of(self.scope),
+        )
         self.municipality_list = municipalities
         if self.export == "xlsx":
             from .exports import xlsx_response
@@ -144,6 +172,7 @@ class MonitorView(RoleRequiredMixin, TemplateView):
             budget_legend=charts.legend(budget_series),
             municipality_rows=self.municipality_rows(),
             suppression=not self.detail,
+            provider_links=self.scope.sees_provider_figures,
             **kwargs,
         )
 
@@ -169,19 +198,20 @@ class RegionView(MonitorView):
     page_kind = "regio"
 
     def municipality_rows(self):
-        municipalities = self.municipality_list
-        if self.scope.role == "gemeente":
-            municipalities = [m for m in municipalities if m.pk in self.scope.municipality_ids]
-        return dashboard.municipality_table(self.selection, self.scope, municipalities)
+        shown = set(
+            self.scope.municipalities(Municipality.objects.all()).values_list("pk", flat=True)
+        )
+        municipalities = [m for m in self.municipality_list if m.pk in shown]
+        return dashboard.municipality_table(
+            self.selection, self.scope, municipalities, version=self.state.version
+        )
 
 
 class MunicipalityView(MonitorView):
     page_kind = "gemeente"
 
     def municipalities(self):
-        allowed = region_municipalities(self.scope, self.request.user)
-        if self.scope.role == "gemeente":
-            allowed = self.scope.municipalities(allowed)
+        allowed = self.scope.municipalities(Municipality.objects.all())
         self.municipality = get_object_or_404(allowed, cbs_code=self.kwargs["cbs_code"])
         return [self.municipality]
 
@@ -209,14 +239,12 @@ class GroupView(MonitorView):
         return {"group_id": self.group.pk, "law": self.group.law}
 
     def municipalities(self):
-        allowed = region_municipalities(self.scope, self.request.user)
         cbs = self.request.GET.get("gemeente")
-        if cbs:
-            if self.scope.role == "gemeente":
-                allowed = self.scope.municipalities(allowed)
-            allowed = allowed.filter(cbs_code=cbs)
-            if not allowed.exists():
-                raise Http404
+        if not cbs:
+            return region_municipalities(self.scope)
+        allowed = self.scope.municipalities(Municipality.objects.all()).filter(cbs_code=cbs)
+        if not allowed.exists():
+            raise Http404
         return allowed
 
     def heading(self) -> str:
@@ -232,7 +260,18 @@ class ProviderView(MonitorView):
     def subject(self):
         providers = Provider.objects.visible_to(self.request.user)
         self.provider = get_object_or_404(providers, pk=self.kwargs["pk"])
+        if not (self.scope.sees_provider_figures or self.scope.detail_for([], self.provider.pk)):
+            raise PermissionDenied(
+                _(
+                    "Figures per provider are shown to the regional team, to municipality staff "
+                    "(for their own municipalities) and to the provider itself."
+                )
+            )
         return {"provider_id": self.provider.pk}
+
+    def municipalities(self):
+        # Municipality staff see a provider in their own municipalities (in detail).
+        return self.scope.municipalities(Municipality.objects.all()).order_by("name")
 
     def heading(self) -> str:
         return _("Monitor of provider %(name)s") % {"name": self.provider.name}
@@ -253,8 +292,14 @@ class ReportView(MunicipalityView):
             period = quarter_period(today.year, (today.month - 1) // 3 + 1)
         municipality = self.municipalities()[0]
         selection = Selection(municipality_ids=(municipality.pk,), period=period)
-        detail = detail_allowed(self.scope, selection.municipality_ids)
-        board = dashboard.build(selection, detail=detail, complete_until=self.state.complete_until)
+        detail = self.scope.detail_for(selection.municipality_ids)
+        board = dashboard.build(
+            selection,
+            detail=detail,
+            complete_until=self.state.complete_until,
+            viewer=dashboard.Viewer.of(self.scope),
+            version=self.state.version,
+        )
         from .exports import council_report_pdf
 
         pdf = council_report_pdf(board, municipality, period, self.state)
@@ -269,7 +314,7 @@ class BudgetView(RoleRequiredMixin, TemplateView):
     """Budgets per municipality, product group and year; import them from CSV."""
 
     template_name = "monitor/budgets.html"
-    allowed_roles = ("regio", "gemeente", "beheerder")
+    allowed_roles = BUDGET_ROLES
 
     def allowed_municipalities(self):
         return self.scope.municipalities(Municipality.objects.all())

@@ -93,12 +93,7 @@ def purchase_mode_on(product: Product, municipality, day: dt.date) -> str | None
 
 def region_municipalities(user) -> QuerySet:
     """Every municipality of the user's region (all of them for an administrator)."""
-    scope = scope_for(user)
-    if not scope.has_role:
-        return Municipality.objects.none()
-    if scope.region_id is None:
-        return Municipality.objects.all() if scope.manages_region else Municipality.objects.none()
-    return Municipality.objects.filter(region_id=scope.region_id)
+    return scope_for(user).region_municipalities(Municipality.objects.all())
 
 
 def products(user, day: dt.date | None = None) -> QuerySet:

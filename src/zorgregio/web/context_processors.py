@@ -7,14 +7,14 @@ so apps can be added one at a time.
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from zorgregio.accounts.scoping import scope_for
+from zorgregio.accounts.scoping import MESSAGE_ROLES, scope_for
 
 # (url name, label, roles that see it; None is every role)
 MENU = [
     ("home", _("Home"), None),
     ("producten:index", _("Products and tariffs"), None),
     ("contracten:index", _("Contracts"), None),
-    ("berichten:index", _("Messages"), ("regio", "gemeente", "aanbieder")),
+    ("berichten:index", _("Messages"), MESSAGE_ROLES),
     ("monitor:index", _("Monitor"), None),
 ]
 

@@ -16,15 +16,13 @@ class HomeView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         municipalities = list(municipalities_with_inhabitants(user))
         region = user.region or Region.objects.filter(municipalities__in=municipalities).first()
-        providers = Provider.objects.visible_to(user)
-        if region is not None and self.scope.role != "aanbieder":
-            providers = providers.filter(regions=region)
+        providers = self.scope.region_providers(Provider.objects.all())
         return super().get_context_data(
             region=region,
             municipalities=municipalities,
             inhabitants_total=sum(m.inhabitants_count or 0 for m in municipalities),
             provider_count=providers.count(),
-            own_provider=user.provider if self.scope.role == "aanbieder" else None,
+            own_provider=user.provider if self.scope.is_provider else None,
             **kwargs,
         )
 

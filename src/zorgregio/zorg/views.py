@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from zorgregio.accounts.models import Role
 from zorgregio.accounts.permissions import RoleRequiredMixin
+from zorgregio.accounts.scoping import CLIENT_ROLES
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log
 from zorgregio.berichten.checks import explain
@@ -17,8 +17,6 @@ from zorgregio.common.validators import is_valid_bsn
 
 from . import selectors
 from .services import pseudonym
-
-CLIENT_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.PROVIDER)
 
 
 class ClientSearchView(RoleRequiredMixin, View):

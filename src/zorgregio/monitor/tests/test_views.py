@@ -53,13 +53,19 @@ def test_regional_team_sees_municipalities_in_detail(client, users, data, zutphe
 
 
 def test_council_sees_small_cells_suppressed(client, users, data):
+    """Zutphen's 2 clients are hidden; with two municipalities, region minus Apeldoorn would
+    give Zutphen, so Apeldoorn is hidden with it (complementary suppression) and the region
+    total stays."""
     client.force_login(users["raad"])
     zutphen = client.get(reverse("monitor:municipality", args=["0301"]), {"periode": "2025"})
     assert figure(zutphen, "clients_in") == "&lt; 5"
     assert "€" not in figure(zutphen, "realisatie")
     apeldoorn = client.get(reverse("monitor:municipality", args=["0200"]), {"periode": "2025"})
-    assert figure(apeldoorn, "clients_in") == "6"
-    assert figure(apeldoorn, "realisatie") == "€ 600,00"
+    assert figure(apeldoorn, "clients_in") == "verborgen"
+    assert figure(apeldoorn, "realisatie") == "verborgen"
+    region = client.get(reverse("monitor:index"), {"periode": "2025"})
+    assert figure(region, "clients_in") == "8"
+    assert figure(region, "realisatie") == "€ 800,00"
 
 
 def test_municipality_staff_own_detail_region_aggregate_other_404(client, users, data):
@@ -71,7 +77,9 @@ def test_municipality_staff_own_detail_region_aggregate_other_404(client, users,
     assert other.status_code == 404
     region = client.get(reverse("monitor:index"), {"periode": "2025"})
     assert region.status_code == 200
-    assert figure(region, "clients_in") == "8"
+    # Apeldoorn's staff know Apeldoorn (6): the region's 8 would give Zutphen's 2.
+    assert figure(region, "clients_in") == "verborgen"
+    assert figure(region, "realisatie") == "verborgen"
     assert (
         "Zutphen" not in region.content.decode().split('id="gemeenten"')[1].split("</section>")[0]
     )
