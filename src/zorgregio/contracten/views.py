@@ -53,7 +53,7 @@ from .models import (
 )
 from .states import AdmissionStates, AmendmentStates, ConsentStates
 
-REGION_ROLES = (Role.REGIONAL, Role.ADMIN)
+REGION_ROLES = (Role.REGIONAL,)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -529,7 +529,7 @@ class AmendmentListView(ContractenMixin, TemplateView):
 
 class AmendmentCreateView(ContractenMixin, TemplateView):
     template_name = "contracten/amendment_form.html"
-    allowed_roles = (Role.REGIONAL, Role.ADMIN, Role.PROVIDER)
+    allowed_roles = (Role.REGIONAL, Role.PROVIDER)
 
     def form(self, data=None):
         providers = self.providers()
@@ -606,7 +606,7 @@ class WorklistView(ContractenMixin, TemplateView):
     """Signals for contract management: expiring evidence, ceilings at 70%."""
 
     template_name = "contracten/worklist.html"
-    allowed_roles = (Role.REGIONAL, Role.ADMIN, Role.MUNICIPALITY)
+    allowed_roles = (Role.REGIONAL, Role.MUNICIPALITY)
 
     ACTIVITY_ROWS = 100
 

@@ -97,7 +97,7 @@ def region_municipalities(user) -> QuerySet:
     if not scope.has_role:
         return Municipality.objects.none()
     if scope.region_id is None:
-        return Municipality.objects.all() if scope.manages_region else Municipality.objects.none()
+        return Municipality.objects.all() if scope.spans_regions else Municipality.objects.none()
     return Municipality.objects.filter(region_id=scope.region_id)
 
 

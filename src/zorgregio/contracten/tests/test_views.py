@@ -313,3 +313,45 @@ def test_provider_reports_its_sroi_realisation(login, users, admissions, apeldoo
     assert (item.committed_cents, item.realised_cents) == (25_000_00, 12_500_50)
     event = audit_events_for(item).first()
     assert (event.before["realised_cents"], event.after["realised_cents"]) == (0, 12_500_50)
+
+
+def test_administrator_cannot_use_the_business_screens(login, users, agreement, product, apeldoorn):
+    """Issue 11.9: the technical administrator manages accounts, not the register."""
+    from zorgregio.aanbieders.tests.factories import ProviderFactory
+
+    provider = ProviderFactory()
+    client = login(users["beheerder"])
+    assert client.get(reverse("contracten:admission_new")).status_code == 403
+    response = client.post(
+        reverse("contracten:admission_new"),
+        {
+            "provider": provider.pk,
+            "product": product.pk,
+            "municipality": apeldoorn.pk,
+            "valid_from": "2026-01-01",
+        },
+    )
+    assert response.status_code == 403
+    assert client.get(reverse("contracten:amendment_new")).status_code == 403
+    assert client.post(reverse("contracten:worklist")).status_code == 403
+    assert client.post(reverse("producten:matrix"), {"valid_from": "2026-01-01"}).status_code == 403
+    assert client.get(reverse("producten:import")).status_code == 403
+    assert not Admission.objects.exists()
+
+
+def test_administrator_is_refused_by_the_services(users, agreement, product, apeldoorn):
+    from django.core.exceptions import PermissionDenied
+
+    from zorgregio.aanbieders.tests.factories import ProviderFactory
+    from zorgregio.contracten import services
+
+    with pytest.raises(PermissionDenied):
+        services.admission_create(
+            actor=users["beheerder"],
+            agreement=agreement,
+            provider=ProviderFactory(),
+            product=product,
+            municipality=apeldoorn,
+            valid_from=D(2026, 1, 1),
+        )
+    assert not Admission.objects.exists()
