@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -95,9 +96,9 @@ class ApiToken(models.Model):
 
 
 class RoleChangeStatus(models.TextChoices):
-    PENDING = "open", _("awaiting approval")
-    APPROVED = "goedgekeurd", _("approved")
-    REJECTED = "afgewezen", _("rejected")
+    PENDING = "open", pgettext_lazy("role change", "awaiting approval")
+    APPROVED = "goedgekeurd", pgettext_lazy("role change", "approved")
+    REJECTED = "afgewezen", pgettext_lazy("role change", "rejected")
 
 
 class RoleChangeRequest(models.Model):
