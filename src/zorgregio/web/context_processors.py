@@ -16,6 +16,7 @@ MENU = [
     ("contracten:index", _("Contracts"), None),
     ("berichten:index", _("Messages"), ("regio", "gemeente", "aanbieder")),
     ("monitor:index", _("Monitor"), None),
+    ("inrichting:index", _("Set-up"), ("regio",)),
 ]
 
 
