@@ -565,6 +565,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AddressKindEnum": "zorgregio.aanbieders.models.AddressKind",
+        "AdmissionStatusEnum": "zorgregio.contracten.models.AdmissionStatus",
+        "AmendmentStatusEnum": "zorgregio.contracten.models.AmendmentStatus",
+        "AmendmentChangeKindEnum": "zorgregio.contracten.models.AmendmentChangeKind",
+    },
 }
 
 CACHE_URL = env(
