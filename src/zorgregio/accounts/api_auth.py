@@ -133,7 +133,7 @@ class OIDCBearerAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         from mozilla_django_oidc.contrib.drf import OIDCAuthentication
 
-        from .oidc import RegionOIDCBackend
+        from .oidc import LoginRefused, RegionOIDCBackend
 
         inner = OIDCAuthentication(backend=RegionOIDCBackend(create_users=False))
         access_token = inner.get_access_token(request)
@@ -144,6 +144,9 @@ class OIDCBearerAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(LOCKED)
         try:
             user, token = inner.authenticate(request)
+        except LoginRefused as exc:
+            _failed(request._request, credentials)
+            raise exceptions.AuthenticationFailed(exc.reason) from exc
         except Exception as exc:  # noqa: BLE001 - any failure of the token is a refusal
             _failed(request._request, credentials)
             raise exceptions.AuthenticationFailed(

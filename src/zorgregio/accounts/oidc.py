@@ -51,8 +51,9 @@ DISCOVERED = {
 }
 
 
-class LoginRefused(SuspiciousOperation):
-    """An OIDC login that is refused, with the Dutch reason for the user."""
+class LoginRefused(Exception):  # noqa: N818 - reads as what happened
+    """An OIDC login that is refused, with the Dutch reason for the user. Not a
+    SuspiciousOperation: mozilla-django-oidc would swallow that without the reason."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -186,9 +187,20 @@ class RegionOIDCBackend(OIDCAuthenticationBackend):
             return User.objects.filter(oidc_subject__isnull=True, email__iexact=email)
         return User.objects.none()
 
-    @transaction.atomic
     def get_or_create_user(self, access_token, id_token, payload):
-        claims = self.get_userinfo(access_token, id_token, payload)
+        user = self._user_for(self.get_userinfo(access_token, id_token, payload))
+        if not user.role:
+            # Registered (and kept) for the regional team to assign a role.
+            raise LoginRefused(
+                _(
+                    "Your account is registered. You can log in once the regional team has "
+                    "assigned your role and municipalities."
+                )
+            )
+        return user
+
+    @transaction.atomic
+    def _user_for(self, claims) -> User:
         if not self.verify_claims(claims):
             raise LoginRefused(_("The identity provider sent no subject (sub)."))
         users = list(self.filter_users_by_claims(claims)[:2])
@@ -211,13 +223,6 @@ class RegionOIDCBackend(OIDCAuthenticationBackend):
             user.save(update_fields=["oidc_subject"])
         if granted is not None:
             self._apply(user, granted)
-        if not user.role:
-            raise LoginRefused(
-                _(
-                    "Your account is registered. You can log in once the regional team has "
-                    "assigned your role and municipalities."
-                )
-            )
         return user
 
     def _create(self, claims) -> User:
