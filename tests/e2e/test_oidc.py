@@ -21,10 +21,10 @@ def idp(live_server, tmp_path):
             "claims": {"zorgregio_rol": "gemeente", "gemeentecodes": ["0200"]},
         }
     }
-    with server.start(
-        tmp_path, redirect_uris=[f"{live_server.url}/oidc/callback/"], users=users
-    ) as provider:
-        with override_settings(**server.zorgregio_settings(provider), ZORGREGIO_TWO_FACTOR=True):
+    callback = f"{live_server.url}/oidc/callback/"
+    with server.start(tmp_path, redirect_uris=[callback], users=users) as provider:
+        settings = server.zorgregio_settings(provider)
+        with override_settings(**settings, ZORGREGIO_TWO_FACTOR=True):
             yield provider
 
 
