@@ -145,15 +145,26 @@ def _agreement(ctx, values):
     return next(iter(agreements.values()))
 
 
-def _provider(values):
+def _lookup(ctx, kind: str, load):
+    """The rows of one file name the same providers, products and municipalities again and
+    again: each is read once per import."""
+    table = ctx.cache.setdefault(kind, None)
+    if table is None:
+        table = ctx.cache[kind] = load()
+    return table
+
+
+def _provider(ctx, values):
     from zorgregio.aanbieders.models import Provider
 
     kvk = ascii_digits(values, "aanbieder_kvk", 8, _("KvK number"))
     agb = ascii_digits(values, "aanbieder_agb", 8, _("AGB code"))
     if not kvk and not agb:
         raise RowError("aanbieder_kvk", _("give the provider's KvK number or AGB code."))
-    provider = Provider.objects.filter(**({"kvk_number": kvk} if kvk else {"agb_code": agb}))
-    provider = provider.first()
+    providers = _lookup(ctx, "providers", lambda: list(Provider.objects.all()))
+    provider = next(
+        (p for p in providers if (p.kvk_number == kvk if kvk else p.agb_code == agb)), None
+    )
     if provider is None:
         column, value = ("aanbieder_kvk", kvk) if kvk else ("aanbieder_agb", agb)
         raise RowError(column, _("no provider has %s; import the providers first.") % value)
@@ -173,14 +184,17 @@ def _product(ctx, values, law, day):
     if bool(code) == bool(group_code):
         raise RowError("productcode", _("give either a product code or a product group code."))
     if group_code:
-        group = ProductGroup.objects.filter(code=group_code).first()
+        groups = _lookup(ctx, "groups", lambda: {g.code: g for g in ProductGroup.objects.all()})
+        group = groups.get(group_code)
         if group is None:
             raise RowError("productgroep_code", _("there is no product group %s.") % group_code)
         return None, group
-    qs = Product.objects.filter(productcode=code)
-    if law:
-        qs = qs.filter(law=law)
-    candidates = [p for p in qs if p.period.contains(day)]
+    products = _lookup(ctx, "products", lambda: list(Product.objects.select_related("group")))
+    candidates = [
+        p
+        for p in products
+        if p.productcode == code and (not law or p.law == law) and p.period.contains(day)
+    ]
     if not candidates:
         raise RowError(
             "productcode",
@@ -196,7 +210,7 @@ def _admission_row(ctx, number: int, values: dict):
     from zorgregio.regio.models import Municipality
 
     agreement = _agreement(ctx, values)
-    provider = _provider(values)
+    provider = _provider(ctx, values)
     law = values.get("wet", "").strip().lower()
     if law and law not in Law.values:
         raise RowError("wet", _("%s is not a law (wmo or jw).") % law)
@@ -204,7 +218,12 @@ def _admission_row(ctx, number: int, values: dict):
     end = parse_date(values, "geldig_tot", required=False)
     product, group = _product(ctx, values, law, start)
     code = ascii_digits(values, "gemeentecode", 4, _("CBS municipality code"))
-    municipality = Municipality.objects.filter(cbs_code=code, region=ctx.region).first()
+    municipalities = _lookup(
+        ctx,
+        "municipalities",
+        lambda: {m.cbs_code: m for m in Municipality.objects.filter(region=ctx.region)},
+    )
+    municipality = municipalities.get(code)
     if municipality is None:
         raise RowError(
             "gemeentecode",
@@ -253,6 +272,7 @@ def _admission_row(ctx, number: int, values: dict):
         return unchanged(number, text)
     if status == AdmissionStatus.ENDED and end is None:
         raise RowError("geldig_tot", _("an ended admission needs its last day."))
+    status_from = parse_date(values, "status_vanaf", required=False)
     admission = services.admission_create(
         actor=ctx.actor,
         agreement=agreement,
@@ -265,20 +285,13 @@ def _admission_row(ctx, number: int, values: dict):
         active=status != AdmissionStatus.CONCEPT,
         reason=REASON,
     )
-    if status == AdmissionStatus.CLIENT_STOP:
+    if status in (AdmissionStatus.CLIENT_STOP, AdmissionStatus.ENDED):
+        default = start if status == AdmissionStatus.CLIENT_STOP else end + DAY
         services.admission_transition(
             actor=ctx.actor,
             admission=admission,
             to_status=status,
-            effective_on=start,
-            reason=REASON,
-        )
-    elif status == AdmissionStatus.ENDED:
-        services.admission_transition(
-            actor=ctx.actor,
-            admission=admission,
-            to_status=status,
-            effective_on=end + DAY,
+            effective_on=status_from or default,
             reason=REASON,
         )
     return new(number, text)
@@ -328,6 +341,15 @@ register(
                 False,
                 gettext_lazy("concept, actief (default), clientenstop or beeindigd."),
                 "actief",
+            ),
+            Column(
+                "status_vanaf",
+                False,
+                gettext_lazy(
+                    "From when a client stop or ending applies (default: the first day, for "
+                    "an ending the day after the last)."
+                ),
+                "",
             ),
         ),
         apply_row=_admission_row,
