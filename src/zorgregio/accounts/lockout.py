@@ -22,3 +22,19 @@ def lockout_response(request, original_response=None, credentials=None):
             status=429,
         )
     return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def client_address(request) -> str:
+    """The client's address for the per-address lock-out. Behind ``ZORGREGIO_PROXY_COUNT``
+    reverse proxies it is the entry that many places from the right of X-Forwarded-For (the one
+    the outermost trusted proxy saw); otherwise every user would share the proxy's address and
+    one attacker would lock everybody out."""
+    from django.conf import settings
+
+    proxies = settings.ZORGREGIO_PROXY_COUNT
+    remote = request.META.get("REMOTE_ADDR", "")
+    if proxies <= 0:
+        return remote
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [part for part in chain if part]
+    return chain[-proxies] if len(chain) >= proxies else remote

@@ -343,7 +343,7 @@ AXES_COOLOFF_TIME = (
 AXES_LOCKOUT_PARAMETERS = "zorgregio.accounts.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zorgregio.accounts.lockout.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env(
+ZORGREGIO_PROXY_COUNT = env(
     "ZORGREGIO_PROXY_COUNT",
     0,
     cast=int,
@@ -351,6 +351,7 @@ AXES_IPWARE_PROXY_COUNT = env(
     "is then read from X-Forwarded-For. 0: the connection's own address.",
     group="Login",
 )
+AXES_CLIENT_IP_CALLABLE = "zorgregio.accounts.lockout.client_address"
 AXES_VERBOSE = False
 
 ZORGREGIO_TWO_FACTOR = env(

@@ -153,3 +153,30 @@ def test_basic_auth_is_refused_for_client_data_roles_with_two_factor(client, use
     response = client.get("/api/v1/gemeenten/", HTTP_AUTHORIZATION=_basic("apeldoorn", PASSWORD))
     assert response.status_code == 401
     assert "API-token" in response.json()["detail"]
+
+
+@override_settings(ZORGREGIO_PROXY_COUNT=1)
+def test_behind_a_proxy_the_forwarded_address_is_locked_not_the_proxy(client, users):
+    proxy = "10.0.0.254"
+    for n in range(LIMIT):
+        client.post(
+            reverse("login"),
+            {"username": f"gok{n}", "password": "fout"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+    other = client.post(
+        reverse("login"),
+        {"username": "raad", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    assert other.status_code == 302  # another client behind the same proxy logs in
+    client.logout()
+    attacker = client.post(
+        reverse("login"),
+        {"username": "raad", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert attacker.status_code == 429
