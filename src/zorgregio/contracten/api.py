@@ -252,14 +252,9 @@ class AdmissionViewSet(WritesByRegionMixin, mixins.CreateModelMixin, viewsets.Re
 
     @extend_schema(request=AdmissionInputSerializer, responses={201: AdmissionSerializer})
     def create(self, request, *args, **kwargs):
-        data = AdmissionInputSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        agreement = fields.pop("agreement", None) or _current_agreement(request.user)
-        admission = call_service(
-            services.admission_create, actor=request.user, agreement=agreement, **fields
+        return _create_under_agreement(
+            request, AdmissionInputSerializer, services.admission_create, AdmissionSerializer
         )
-        return Response(AdmissionSerializer(admission).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionInputSerializer, responses=AdmissionSerializer)
     @action(detail=True, methods=["post"], url_path="status")
@@ -275,6 +270,17 @@ class AdmissionViewSet(WritesByRegionMixin, mixins.CreateModelMixin, viewsets.Re
             **data.validated_data,
         )
         return Response(AdmissionSerializer(admission).data)
+
+
+def _create_under_agreement(request, input_serializer, service, output_serializer):
+    """Validate the input, call ``service`` under the agreement named (default: the current
+    one) and answer 201 with the new object."""
+    data = input_serializer(data=request.data, context={"request": request})
+    data.is_valid(raise_exception=True)
+    fields = dict(data.validated_data)
+    agreement = fields.pop("agreement", None) or _current_agreement(request.user)
+    obj = call_service(service, actor=request.user, agreement=agreement, **fields)
+    return Response(output_serializer(obj).data, status=status.HTTP_201_CREATED)
 
 
 def _current_agreement(user):
@@ -305,14 +311,9 @@ class AmendmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=AmendmentInputSerializer, responses={201: AmendmentSerializer})
     def create(self, request, *args, **kwargs):
-        data = AmendmentInputSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        agreement = fields.pop("agreement", None) or _current_agreement(request.user)
-        amendment = call_service(
-            services.amendment_propose, actor=request.user, agreement=agreement, **fields
+        return _create_under_agreement(
+            request, AmendmentInputSerializer, services.amendment_propose, AmendmentSerializer
         )
-        return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionInputSerializer, responses=AmendmentSerializer)
     @action(detail=True, methods=["post"], url_path="besluit")

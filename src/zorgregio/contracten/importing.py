@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zorgregio.common.tables import Column, RowError, parse_date
+from zorgregio.inrichting import lookups
 from zorgregio.inrichting.registry import (
     SetupImport,
     ascii_digits,
@@ -145,15 +146,6 @@ def _agreement(ctx, values):
     return next(iter(agreements.values()))
 
 
-def _lookup(ctx, kind: str, load):
-    """The rows of one file name the same providers, products and municipalities again and
-    again: each is read once per import."""
-    table = ctx.cache.setdefault(kind, None)
-    if table is None:
-        table = ctx.cache[kind] = load()
-    return table
-
-
 def _provider(ctx, values):
     from zorgregio.aanbieders.models import Provider
 
@@ -161,7 +153,7 @@ def _provider(ctx, values):
     agb = ascii_digits(values, "aanbieder_agb", 8, _("AGB code"))
     if not kvk and not agb:
         raise RowError("aanbieder_kvk", _("give the provider's KvK number or AGB code."))
-    providers = _lookup(ctx, "providers", lambda: list(Provider.objects.all()))
+    providers = lookups.cached(ctx, "providers", lambda: list(Provider.objects.all()))
     provider = next(
         (p for p in providers if (p.kvk_number == kvk if kvk else p.agb_code == agb)), None
     )
@@ -176,60 +168,31 @@ def _provider(ctx, values):
     return provider
 
 
-def _product(ctx, values, law, day):
-    from zorgregio.producten.models import Product, ProductGroup
+def _product(ctx, values, day):
+    from zorgregio.producten.models import ProductGroup
 
     code = values.get("productcode", "").strip().upper()
     group_code = values.get("productgroep_code", "").strip()
     if bool(code) == bool(group_code):
         raise RowError("productcode", _("give either a product code or a product group code."))
     if group_code:
-        groups = _lookup(ctx, "groups", lambda: {g.code: g for g in ProductGroup.objects.all()})
+        groups = lookups.cached(
+            ctx, "groups", lambda: {g.code: g for g in ProductGroup.objects.all()}
+        )
         group = groups.get(group_code)
         if group is None:
             raise RowError("productgroep_code", _("there is no product group %s.") % group_code)
         return None, group
-    products = _lookup(ctx, "products", lambda: list(Product.objects.select_related("group")))
-    candidates = [
-        p
-        for p in products
-        if p.productcode == code and (not law or p.law == law) and p.period.contains(day)
-    ]
-    if not candidates:
-        raise RowError(
-            "productcode",
-            _("there is no product %(code)s on %(day)s.")
-            % {"code": code, "day": day.strftime("%d-%m-%Y")},
-        )
-    if len(candidates) > 1:
-        raise RowError("wet", _("product %s exists under both laws: give the law.") % code)
-    return candidates[0], None
+    return lookups.product(ctx, values, day), None
 
 
 def _admission_row(ctx, number: int, values: dict):
-    from zorgregio.regio.models import Municipality
-
     agreement = _agreement(ctx, values)
     provider = _provider(ctx, values)
-    law = values.get("wet", "").strip().lower()
-    if law and law not in Law.values:
-        raise RowError("wet", _("%s is not a law (wmo or jw).") % law)
     start = parse_date(values, "geldig_van")
     end = parse_date(values, "geldig_tot", required=False)
-    product, group = _product(ctx, values, law, start)
-    code = ascii_digits(values, "gemeentecode", 4, _("CBS municipality code"))
-    municipalities = _lookup(
-        ctx,
-        "municipalities",
-        lambda: {m.cbs_code: m for m in Municipality.objects.filter(region=ctx.region)},
-    )
-    municipality = municipalities.get(code)
-    if municipality is None:
-        raise RowError(
-            "gemeentecode",
-            _("%(code)s is not a municipality of %(region)s.")
-            % {"code": code or "''", "region": ctx.region},
-        )
+    product, group = _product(ctx, values, start)
+    municipality = lookups.municipality(ctx, values)
     raw_status = values.get("status", "").strip().lower() or "actief"
     if raw_status not in STATUSES:
         raise RowError(

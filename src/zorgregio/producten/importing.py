@@ -298,7 +298,8 @@ def _set_up_registrations() -> None:
     from django.utils.translation import gettext_lazy
 
     from zorgregio.common.tables import Column, RowResult
-    from zorgregio.inrichting.registry import SetupImport, ascii_digits, register
+    from zorgregio.inrichting import lookups
+    from zorgregio.inrichting.registry import SetupImport, register
 
     def legacy(function):
         """Products and tariffs keep their own all-or-nothing import; the report is adapted."""
@@ -365,32 +366,9 @@ def _set_up_registrations() -> None:
 
         from .models import PurchaseMode
 
-        law = values.get("wet", "").strip().lower()
-        if law and law not in Law.values:
-            raise RowError("wet", _("%s is not a law (wmo or jw).") % law)
         day = _date(values, "geldig_van")
-        code = values.get("productcode", "").strip().upper()
-        products = [
-            p
-            for p in Product.objects.filter(productcode=code, **({"law": law} if law else {}))
-            if p.period.contains(day)
-        ]
-        if len(products) != 1:
-            raise RowError(
-                "productcode",
-                _("there is no product %(code)s on %(day)s.")
-                % {"code": code or "''", "day": day.strftime("%d-%m-%Y")}
-                if not products
-                else _("product %s exists under both laws: give the law.") % code,
-            )
-        cbs = ascii_digits(values, "gemeentecode", 4)
-        municipality = Municipality.objects.filter(cbs_code=cbs, region=ctx.region).first()
-        if municipality is None:
-            raise RowError(
-                "gemeentecode",
-                _("%(code)s is not a municipality of %(region)s.")
-                % {"code": cbs or "''", "region": ctx.region},
-            )
+        products = [lookups.product(ctx, values, day)]
+        municipality = lookups.municipality(ctx, values)
         mode = values.get("inkoop", "").strip().lower()
         if mode not in PurchaseMode.values:
             raise RowError(

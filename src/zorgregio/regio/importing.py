@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log, snapshot
 from zorgregio.common.tables import Column, RowError
+from zorgregio.inrichting import lookups
 from zorgregio.inrichting.registry import (
     SetupImport,
     ascii_digits,
@@ -25,8 +26,14 @@ from .models import Inhabitants, Municipality, Region
 
 def _cbs_list() -> dict[str, tuple[str, str]]:
     """{code: (name, province)} of the CBS list the product holds."""
-    from zorgregio.codelijsten.models import Code
+    from zorgregio.codelijsten.loader import load_codelists
+    from zorgregio.codelijsten.models import Code, CodeList
+    from zorgregio.codelijsten.selectors import clear_cache
 
+    if not Code.objects.exists():
+        # The reference data of the migration was flushed (as code_map() also handles).
+        load_codelists(CodeList, Code)
+        clear_cache()
     return {
         code.code: (code.description, code.extra.get("Provincienaam", ""))
         for code in Code.objects.filter(codelist__standard="cbs", codelist__key="GEMEENTE")
@@ -148,14 +155,8 @@ def _inhabitants_row(ctx, number: int, values: dict):
         if period is None:
             raise RowError("jaar", _("a CBS period is a year, e.g. 2024JJ00."))
         values = {**values, "gemeentecode": region_code[2:], "jaar": period[1], "bron": "CBS"}
-    code = ascii_digits(values, "gemeentecode", 4, _("CBS municipality code"))
-    municipality = Municipality.objects.filter(cbs_code=code, region=ctx.region).first()
-    if municipality is None:
-        raise RowError(
-            "gemeentecode",
-            _("%(code)s is not a municipality of %(region)s.")
-            % {"code": code or "''", "region": ctx.region},
-        )
+    municipality = lookups.municipality(ctx, values)
+    code = municipality.cbs_code
     year = ascii_digits(values, "jaar")
     if not year or not 1900 <= int(year) <= 2100:
         raise RowError("jaar", _("%s is not a year.") % (values.get("jaar") or "''"))
