@@ -180,3 +180,29 @@ def test_behind_a_proxy_the_forwarded_address_is_locked_not_the_proxy(client, us
         HTTP_X_FORWARDED_FOR="203.0.113.9",
     )
     assert attacker.status_code == 429
+
+
+def test_the_second_step_and_its_qr_code_need_a_login(client):
+    for name in ("two_factor", "two_factor_qr"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/inloggen/" in response["Location"]
+
+
+def test_an_invitation_sets_a_password_once(client, users):
+    from zorgregio.accounts.invitations import invitation_link
+
+    user = users["raad"]
+    user.set_unusable_password()
+    user.save()
+    link = invitation_link(user, "http://testserver").removeprefix("http://testserver")
+    form = client.get(link, follow=True)
+    target = form.redirect_chain[-1][0]
+    password = "Een-nieuw-wachtwoord-2026"
+    done = client.post(target, {"new_password1": password, "new_password2": password})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(password)
+    again = client.get(link, follow=True).content.decode()
+    assert "Deze uitnodigingslink is niet meer geldig" in again
+    forged = client.get("/uitnodiging/MQ/abc-123/", follow=True).content.decode()
+    assert "Deze uitnodigingslink is niet meer geldig" in forged
