@@ -206,3 +206,17 @@ def test_an_invitation_sets_a_password_once(client, users):
     assert "Deze uitnodigingslink is niet meer geldig" in again
     forged = client.get("/uitnodiging/MQ/abc-123/", follow=True).content.decode()
     assert "Deze uitnodigingslink is niet meer geldig" in forged
+
+
+def test_api_token_command_prints_a_key_once_and_revokes(client, users, capsys):
+    from django.core.management import call_command
+
+    from zorgregio.accounts.models import ApiToken
+
+    call_command("api-token", "raad", "--name", "dashboard")
+    key = capsys.readouterr().out.strip()
+    token = ApiToken.objects.get(user=users["raad"])
+    assert token.key_hash != key and key.startswith(token.prefix)
+    assert client.get("/api/v1/gemeenten/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    call_command("api-token", "raad", "--revoke", token.prefix)
+    assert client.get("/api/v1/gemeenten/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
