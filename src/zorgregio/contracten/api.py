@@ -1,7 +1,5 @@
 """Read API of the contract register: agreements, admissions (filterable) and amendments."""
 
-import datetime as dt
-
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from zorgregio.accounts.permissions import HasRole
+from zorgregio.api.params import date_param, int_param
 from zorgregio.api.services import WritesByRegionMixin, call_service
 
 from . import selectors, services
@@ -228,26 +227,31 @@ class AdmissionViewSet(WritesByRegionMixin, mixins.CreateModelMixin, viewsets.Re
     def get_queryset(self):
         params = self.request.query_params
         qs = selectors.admissions_visible_to(self.request.user)
-        try:
-            if params.get("provider"):
-                qs = qs.filter(provider_id=int(params["provider"]))
-            if params.get("product"):
-                from zorgregio.producten.models import Product
+        provider = int_param(params, "provider")
+        if provider is not None:
+            qs = qs.filter(provider_id=provider)
+        product_id = int_param(params, "product")
+        if product_id is not None:
+            from zorgregio.producten.models import Product
 
-                product = Product.objects.filter(pk=int(params["product"])).first()
-                if product is None:
-                    return qs.none()
-                qs = qs.filter(
-                    Q(product=product) | Q(product__isnull=True, product_group_id=product.group_id)
-                )
-            if params.get("municipality"):
-                qs = qs.filter(municipality__cbs_code=params["municipality"])
-            if params.get("status"):
-                qs = qs.filter(status=params["status"])
-            if params.get("date"):
-                qs = qs.valid_on(dt.date.fromisoformat(params["date"]))
-        except ValueError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+            product = Product.objects.filter(pk=product_id).first()
+            if product is None:
+                return qs.none()
+            qs = qs.filter(
+                Q(product=product) | Q(product__isnull=True, product_group_id=product.group_id)
+            )
+        if params.get("municipality"):
+            qs = qs.filter(municipality__cbs_code=params["municipality"])
+        if params.get("status"):
+            if params["status"] not in AdmissionStatus.values:
+                raise ValidationError(
+                    {"status": [_("Unknown status; use one of %(values)s.") % {
+                        "values": ", ".join(AdmissionStatus.values)}]}
+                )  # fmt: skip
+            qs = qs.filter(status=params["status"])
+        day = date_param(params, "date")
+        if day is not None:
+            qs = qs.valid_on(day)
         return qs.order_by("pk")
 
     @extend_schema(request=AdmissionInputSerializer, responses={201: AdmissionSerializer})

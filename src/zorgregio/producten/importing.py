@@ -8,6 +8,8 @@ every problem and nothing is applied.
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -119,7 +121,7 @@ def import_products(*, actor, upload, filename: str = "") -> services.ImportRepo
         try:
             law = _law(values)
             rank = values.get("intensiteit", "")
-            if rank and not rank.isdigit():
+            if rank and not re.fullmatch("[0-9]{1,3}", rank):
                 raise RowError("intensiteit", _("%s is not a whole number.") % rank)
             group_code = values.get("productgroep_code", "")
             if not group_code:
