@@ -1,8 +1,9 @@
 from faker import Faker
 
+from zorgregio.demo.files import import_file, write_csv
 from zorgregio.demo.registry import DemoContext, demo_step
 
-from .models import AddressKind, LegalForm, Provider, ProviderAddress
+from .models import LegalForm, Provider
 
 PATTERNS = [
     "{last} Zorg",
@@ -32,7 +33,7 @@ def build_providers(ctx: DemoContext) -> None:
     kvk_numbers = ctx.rng.sample(range(10_000_000, 99_999_999), count)
     agb_numbers = ctx.rng.sample(range(0, 1_000_000), count)
     names: set[str] = set()
-    providers = []
+    providers: list[tuple] = []
     while len(providers) < count:
         name = ctx.rng.choice(PATTERNS).format(
             last=faker.last_name(),
@@ -46,29 +47,28 @@ def build_providers(ctx: DemoContext) -> None:
         i = len(providers)
         slug = "".join(c for c in name.lower() if c.isalnum())[:30]
         providers.append(
-            Provider(
-                name=name,
-                kvk_number=str(kvk_numbers[i]),
-                agb_code=f"98{agb_numbers[i]:06d}",
-                legal_form=ctx.rng.choice(FORMS),
-                email=f"info@{slug}.nl",
-                website=f"https://www.{slug}.nl",
+            (
+                name,
+                str(kvk_numbers[i]),
+                f"98{agb_numbers[i]:06d}",
+                ctx.rng.choice(FORMS).value,
+                f"info@{slug}.nl",
+                f"https://www.{slug}.nl",
+                faker.street_name(),
+                str(ctx.rng.randint(1, 250)),
+                f"{ctx.rng.randint(6800, 8199)} {faker.random_uppercase_letter()}"
+                f"{faker.random_uppercase_letter()}",
+                ctx.rng.choice(cities),
             )
         )
-    Provider.objects.bulk_create(providers)
-    providers = list(Provider.objects.order_by("pk"))
-    ctx.region.providers.add(*providers)
-    ProviderAddress.objects.bulk_create(
-        ProviderAddress(
-            provider=provider,
-            kind=AddressKind.VISIT,
-            street=faker.street_name(),
-            house_number=str(ctx.rng.randint(1, 250)),
-            postcode=f"{ctx.rng.randint(6800, 8199)} {faker.random_uppercase_letter()}"
-            f"{faker.random_uppercase_letter()}",
-            city=ctx.rng.choice(cities),
-        )
-        for provider in providers
-    )
+    # The providers arrive as a region's file (e.g. an export of its tender platform).
+    path = write_csv(
+        "aanbieders.csv",
+        ["naam", "kvk_nummer", "agb_code", "rechtsvorm", "email", "website", "straat",
+         "huisnummer", "postcode", "plaats"],
+        providers,
+    )  # fmt: skip
+    import_file(ctx, "aanbieders", path)
+    providers = list(Provider.objects.filter(regions=ctx.region).order_by("pk"))
     ctx.data["providers"] = providers
     ctx.log(f"  {len(providers)} zorgaanbieders")

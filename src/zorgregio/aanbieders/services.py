@@ -67,3 +67,38 @@ def provider_update(*, actor, provider: Provider, **fields) -> Provider:
         after=snapshot(provider),
     )
     return provider
+
+
+@transaction.atomic
+def provider_set_address(
+    *,
+    actor,
+    provider: Provider,
+    kind: str,
+    street: str,
+    house_number: str,
+    postcode: str,
+    city: str,
+) -> ProviderAddress:
+    """Set the provider's address of ``kind`` (replacing the one it had)."""
+    item = ProviderAddress.objects.filter(provider=provider, kind=kind).first() or ProviderAddress(
+        provider=provider, kind=kind
+    )
+    before = snapshot(item) if item.pk else None
+    item.street, item.house_number, item.city = street, house_number, city
+    item.postcode = postcode.upper()
+    if not POSTCODE.match(item.postcode):
+        raise ValidationError(
+            {"postcode": _("Postcode %s is not a Dutch postcode (1234 AB).") % item.postcode}
+        )
+    item.full_clean()
+    item.save()
+    audit_log(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=provider,
+        message=_("Address: %s") % item,
+        before=before,
+        after=snapshot(item),
+    )
+    return item

@@ -49,8 +49,16 @@ class Scope:
 
     @property
     def manages_region(self) -> bool:
-        """May change the region's catalogue, tariffs and contract register."""
-        return self.role in (Role.REGIONAL, Role.ADMIN)
+        """May change the region's catalogue, tariffs and contract register, and set it up
+        (imports, users). Only the regional team: the administrator is a technical role that
+        manages accounts and settings, not the business (issue 11.9)."""
+        return self.role == Role.REGIONAL
+
+    @property
+    def spans_regions(self) -> bool:
+        """Sees every region's municipalities in aggregate (the administrator, who has no
+        region of its own)."""
+        return self.role == Role.ADMIN
 
     @property
     def is_provider(self) -> bool:
@@ -62,7 +70,7 @@ class Scope:
         if not self.role:
             return qs.none()
         if self.region_id is None:
-            return qs if self.role == Role.ADMIN else qs.none()
+            return qs if self.spans_regions else qs.none()
         return qs.filter(region_id=self.region_id)
 
     def municipalities(self, qs: QuerySet) -> QuerySet:

@@ -1,9 +1,9 @@
 from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
 
-from zorgregio.audit.models import AuditAction
-from zorgregio.audit.services import audit_log
-
+from . import oidc
 from .forms import LoginForm
+from .signals import login_method
 
 
 class LoginView(auth_views.LoginView):
@@ -11,16 +11,45 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        audit_log(actor=form.get_user(), action=AuditAction.LOGIN, obj=form.get_user())
-        return response
+    # Logins and failed logins are audited by the signals in accounts/signals.py, for every
+    # login path alike.
 
-    def form_invalid(self, form):
-        username = form.data.get("username", "")[:150]
-        audit_log(actor=None, action=AuditAction.LOGIN_FAILED, message=username)
-        return super().form_invalid(form)
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        return super().get_context_data(
+            oidc_enabled=oidc.enabled(), oidc_label=settings.ZORGREGIO_OIDC_LABEL, **kwargs
+        )
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Logging out of a session opened with OIDC also ends it at the identity provider."""
+
+    def post(self, request, *args, **kwargs):
+        provider_url = ""
+        if login_method(request) == "oidc":
+            provider_url = oidc.provider_logout_url(request)
+        response = super().post(request, *args, **kwargs)
+        if provider_url:
+            response["Location"] = provider_url
+        return response
+
+
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """The link of an invitation: set a password, then log in."""
+
+    template_name = "accounts/invitation.html"
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        from django.contrib import messages
+        from django.utils.translation import gettext as _
+
+        from zorgregio.audit.models import AuditAction
+        from zorgregio.audit.services import audit_log
+
+        response = super().form_valid(form)
+        audit_log(actor=form.user, action=AuditAction.UPDATE, obj=form.user, message="invitation")
+        messages.success(self.request, _("Your password is set. Log in with it."))
+        return response

@@ -4,7 +4,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from zorgregio.accounts.permissions import HasRole
@@ -28,7 +28,9 @@ urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(permission_classes=[HasRole]), name="api-schema"),
     path(
         "v1/docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[HasRole]),
+        # The split view serves its script as a file: the Content-Security-Policy allows no
+        # inline script.
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[HasRole]),
         name="api-docs",
     ),
 ]

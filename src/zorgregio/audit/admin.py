@@ -3,9 +3,30 @@ from django.contrib import admin
 from .models import AuditAction, AuditEvent
 from .services import audit_log, snapshot
 
+# The business data: in /beheer/ only the regional team changes it; the administrator, a
+# technical role, reads it at most (issue 11.9).
+BUSINESS_APPS = {"regio", "aanbieders", "producten", "contracten", "zorg", "berichten", "monitor"}
+
 
 class AuditedModelAdmin(admin.ModelAdmin):
     """A ModelAdmin whose additions, changes and deletions go to the audit trail too."""
+
+    def _business_refused(self, request) -> bool:
+        from zorgregio.accounts.scoping import scope_for
+
+        return (
+            self.model._meta.app_label in BUSINESS_APPS
+            and not scope_for(request.user).manages_region
+        )
+
+    def has_add_permission(self, request, *args):
+        return not self._business_refused(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._business_refused(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._business_refused(request) and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         before = None

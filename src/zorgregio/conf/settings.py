@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "zorgregio.monitor",
     "zorgregio.web",
     "zorgregio.api",
+    "zorgregio.inrichting",
     "zorgregio.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -125,19 +126,33 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "mozilla_django_oidc",
+    "csp",
+    "django_permissions_policy",
 ]
 
 MIDDLEWARE = [
+    "zorgregio.web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zorgregio.web.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zorgregio.web.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "zorgregio.accounts.middleware.TwoFactorMiddleware",
     "zorgregio.web.uploads.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into the Dutch lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zorgregio.conf.urls"
@@ -161,7 +176,11 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses an account or address that is locked out before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -208,20 +227,336 @@ FILE_UPLOAD_HANDLERS = [
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env(
     "SECURE_COOKIES",
-    False,
+    not DEBUG,
     cast=to_bool,
-    help="Send session and CSRF cookies over HTTPS only. Turn on behind TLS.",
+    help="Send session and CSRF cookies over HTTPS only. On unless DEBUG; turn it off only for "
+    "a plain-HTTP test installation.",
+    group="Security",
+    doc_default="on unless DEBUG",
 )
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = 60 * 60 * 8
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env(
+    "SECURE_SSL_REDIRECT",
+    False,
+    cast=to_bool,
+    help="Redirect every plain-HTTP request to HTTPS (the health endpoint excepted, for load "
+    "balancers). Turn on in production; behind a proxy that ends TLS also set "
+    "SECURE_PROXY_SSL_HEADER.",
+    group="Security",
+)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env(
+    "SECURE_HSTS_SECONDS",
+    0,
+    cast=int,
+    help="Strict-Transport-Security max-age in seconds (e.g. 31536000, a year): browsers then "
+    "only use HTTPS for this host. 0 sends no header. Start low when first enabling it.",
+    group="Security",
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    False,
+    cast=to_bool,
+    help="Add includeSubDomains to the HSTS header (only if every subdomain speaks HTTPS).",
+    group="Security",
+)
+SECURE_HSTS_PRELOAD = env(
+    "SECURE_HSTS_PRELOAD",
+    False,
+    cast=to_bool,
+    help="Add preload to the HSTS header.",
+    group="Security",
+)
+
+
+def _proxy_header(value: str) -> tuple[str, str] | None:
+    if not value:
+        return None
+    header, _sep, expected = value.partition(",")
+    if not expected.strip():
+        raise ValueError("use HEADER,value, e.g. HTTP_X_FORWARDED_PROTO,https")
+    return header.strip(), expected.strip()
+
+
+SECURE_PROXY_SSL_HEADER = env(
+    "SECURE_PROXY_SSL_HEADER",
+    None,
+    cast=_proxy_header,
+    help="Behind a proxy that ends TLS: the request header and value that mark an HTTPS "
+    "request, e.g. `HTTP_X_FORWARDED_PROTO,https`. Set it only when the proxy always sets "
+    "(or removes) that header.",
+    group="Security",
+)
+# Content-Security-Policy: the app loads nothing from elsewhere and has no inline script or
+# style, so everything is 'self' (django-csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Permissions-Policy: no camera, microphone, location, payment ... (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+# --- Login: lock-out, two-factor, OpenID Connect ----------------------------------------------
+AXES_FAILURE_LIMIT = env(
+    "ZORGREGIO_LOGIN_FAILURE_LIMIT",
+    5,
+    cast=int,
+    help="Failed logins (form, HTTP Basic or API token) after which the account and, "
+    "separately, the address are locked out.",
+    group="Login",
+)
+AXES_COOLOFF_TIME = (
+    env(
+        "ZORGREGIO_LOGIN_LOCKOUT_MINUTES",
+        15,
+        cast=int,
+        help="Minutes a lock-out lasts; the regional team or an administrator can lift it "
+        "earlier with `zorgregio axes_reset_username USERNAME`.",
+        group="Login",
+    )
+    / 60
+)
+# Per account and, separately, per address.
+AXES_LOCKOUT_PARAMETERS = "zorgregio.accounts.lockout.lockout_parameters"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "zorgregio.accounts.lockout.lockout_response"
+ZORGREGIO_PROXY_COUNT = env(
+    "ZORGREGIO_PROXY_COUNT",
+    0,
+    cast=int,
+    help="Number of reverse proxies in front of the app; the client address for the lock-out "
+    "is then read from X-Forwarded-For. 0: the connection's own address.",
+    group="Login",
+)
+AXES_CLIENT_IP_CALLABLE = "zorgregio.accounts.lockout.client_address"
+AXES_VERBOSE = False
+
+ZORGREGIO_TWO_FACTOR = env(
+    "ZORGREGIO_TWO_FACTOR",
+    not DEBUG,
+    cast=to_bool,
+    help="Require a second factor (TOTP, an authenticator app) after a password login for the "
+    "roles that see client data (regional team, municipality staff, providers). On unless "
+    "DEBUG. OIDC logins rely on the identity provider's own factors; API clients use tokens.",
+    group="Login",
+    doc_default="on unless DEBUG",
+)
+OTP_TOTP_ISSUER = "zorgregio"
+
+ZORGREGIO_INVITATION_DAYS = env(
+    "ZORGREGIO_INVITATION_DAYS",
+    7,
+    cast=int,
+    help="Days an invitation link to set a password stays valid.",
+    group="Login",
+)
+PASSWORD_RESET_TIMEOUT = ZORGREGIO_INVITATION_DAYS * 24 * 60 * 60
+
+OIDC_RP_CLIENT_ID = env(
+    "OIDC_RP_CLIENT_ID",
+    "",
+    help="OpenID Connect: the client id zorgregio has at the municipalities' identity "
+    "provider. Empty: no OIDC login (username and password only).",
+    group="OpenID Connect",
+)
+OIDC_RP_CLIENT_SECRET = env(
+    "OIDC_RP_CLIENT_SECRET",
+    "",
+    help="OpenID Connect: the client secret that goes with the client id.",
+    group="OpenID Connect",
+)
+OIDC_OP_ISSUER = env(
+    "OIDC_OP_ISSUER",
+    "",
+    help="OpenID Connect: the provider's issuer URL; the endpoints below default to what its "
+    "`/.well-known/openid-configuration` names, fetched once at start-up.",
+    group="OpenID Connect",
+)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "",
+    help="OpenID Connect: authorization endpoint (default from the issuer's discovery).",
+    group="OpenID Connect",
+)
+OIDC_OP_TOKEN_ENDPOINT = env(
+    "OIDC_OP_TOKEN_ENDPOINT",
+    "",
+    help="OpenID Connect: token endpoint (default from discovery).",
+    group="OpenID Connect",
+)
+OIDC_OP_USER_ENDPOINT = env(
+    "OIDC_OP_USER_ENDPOINT",
+    "",
+    help="OpenID Connect: userinfo endpoint (default from discovery).",
+    group="OpenID Connect",
+)
+OIDC_OP_JWKS_ENDPOINT = env(
+    "OIDC_OP_JWKS_ENDPOINT",
+    "",
+    help="OpenID Connect: JWKS endpoint with the keys that sign ID tokens (default from "
+    "discovery).",
+    group="OpenID Connect",
+)
+OIDC_OP_LOGOUT_ENDPOINT = env(
+    "OIDC_OP_LOGOUT_ENDPOINT",
+    "",
+    help="OpenID Connect: end-session endpoint; logging out of zorgregio then also ends the "
+    "session at the provider (default from discovery).",
+    group="OpenID Connect",
+)
+OIDC_RP_SIGN_ALGO = env(
+    "OIDC_RP_SIGN_ALGO",
+    "RS256",
+    help="OpenID Connect: algorithm of the ID token's signature (RS256, ES256, ...).",
+    group="OpenID Connect",
+)
+OIDC_RP_SCOPES = env(
+    "OIDC_RP_SCOPES",
+    "openid email profile",
+    help="OpenID Connect: scopes asked for; add the one that carries the role claims.",
+    group="OpenID Connect",
+)
+ZORGREGIO_OIDC_LABEL = env(
+    "ZORGREGIO_OIDC_LABEL",
+    "",
+    help="Text of the OIDC login button, e.g. `Inloggen met uw gemeente-account`.",
+    group="OpenID Connect",
+)
+ZORGREGIO_OIDC_ROLE_CLAIM = env(
+    "ZORGREGIO_OIDC_ROLE_CLAIM",
+    "",
+    help="Claim that carries the zorgregio role (e.g. `zorgregio_rol` with the value "
+    "`gemeente`). Empty: roles are not taken from claims; a new user waits until the regional "
+    "team assigns a role.",
+    group="OpenID Connect",
+)
+ZORGREGIO_OIDC_ROLES = env(
+    "ZORGREGIO_OIDC_ROLES",
+    ["gemeente", "raad"],
+    cast=to_list,
+    help="Roles a claim may give (comma-separated). A claim for any other role is refused: "
+    "a municipality's identity provider cannot make someone regional team or administrator.",
+    group="OpenID Connect",
+)
+ZORGREGIO_OIDC_MUNICIPALITIES_CLAIM = env(
+    "ZORGREGIO_OIDC_MUNICIPALITIES_CLAIM",
+    "",
+    help="Claim with the CBS codes of the municipalities the user works for (a list, or a "
+    "comma-separated string), e.g. `gemeentecodes`.",
+    group="OpenID Connect",
+)
+ZORGREGIO_OIDC_REGION = env(
+    "ZORGREGIO_OIDC_REGION",
+    "",
+    help="Short name (slug) of the region OIDC users belong to; empty: the only region.",
+    group="OpenID Connect",
+)
+# The OIDC backend and views are always installed and do nothing until a client id is set.
+AUTHENTICATION_BACKENDS.append("zorgregio.accounts.oidc.RegionOIDCBackend")
+OIDC_STORE_ID_TOKEN = True  # for the logout at the provider
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen/"
+if OIDC_OP_ISSUER:
+    # The logout form posts to zorgregio, which redirects to the provider's end-session page.
+    from urllib.parse import urlsplit
+
+    _issuer = urlsplit(OIDC_OP_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_issuer.scheme}://{_issuer.netloc}"
+    )
+
+# --- E-mail (invitations) ---------------------------------------------------------------------
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+    help="How e-mail (invitations) is sent: SMTP in production; the console in DEBUG.",
+    group="E-mail",
+    doc_default="SMTP, the console in DEBUG",
+)
+EMAIL_HOST = env(
+    "EMAIL_HOST",
+    "localhost",
+    help="Host name of the SMTP server that sends e-mail.",
+    group="E-mail",
+)
+EMAIL_PORT = env(
+    "EMAIL_PORT",
+    25,
+    cast=int,
+    help="Port of the SMTP server (25, 587 with STARTTLS).",
+    group="E-mail",
+)
+EMAIL_HOST_USER = env(
+    "EMAIL_HOST_USER", "", help="User name at the SMTP server, if it asks for one.", group="E-mail"
+)
+EMAIL_HOST_PASSWORD = env(
+    "EMAIL_HOST_PASSWORD",
+    "",
+    help="Password at the SMTP server, if it asks for one.",
+    group="E-mail",
+)
+EMAIL_USE_TLS = env(
+    "EMAIL_USE_TLS",
+    False,
+    cast=to_bool,
+    help="Talk to the SMTP server with STARTTLS.",
+    group="E-mail",
+)
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL",
+    "zorgregio <noreply@localhost>",
+    help="Sender address of the invitations zorgregio sends.",
+    group="E-mail",
+)
+ZORGREGIO_SITE_URL = env(
+    "ZORGREGIO_SITE_URL",
+    "",
+    help="Public address of this installation (`https://zorgregio.example.nl`), used in the "
+    "links of invitations sent from the command line; on screens the request's own address.",
+    group="E-mail",
+)
 
 REST_FRAMEWORK = {
+    # The token first: an API call without valid credentials gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "zorgregio.accounts.api_auth.TokenAuthentication",
+        "zorgregio.accounts.api_auth.OIDCBearerAuthentication",
+        "zorgregio.accounts.api_auth.BasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["zorgregio.accounts.permissions.HasRole"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -230,7 +565,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "zorgregio API",
-    "DESCRIPTION": "Read API of zorgregio: regions, providers, products, contracts and figures.",
+    "DESCRIPTION": "API of zorgregio: regions, providers, products, contracts and figures; "
+    "the regional team (or its systems, with an API token) also writes the contract register.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
@@ -238,6 +574,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AddressKindEnum": "zorgregio.aanbieders.models.AddressKind",
+        "AdmissionStatusEnum": "zorgregio.contracten.models.AdmissionStatus",
+        "AmendmentStatusEnum": "zorgregio.contracten.models.AmendmentStatus",
+        "AmendmentChangeKindEnum": "zorgregio.contracten.models.AmendmentChangeKind",
+    },
 }
 
 CACHE_URL = env(
@@ -338,10 +680,28 @@ ZORGREGIO_PARSE_PROCESS_MIN_BYTES = env(
     group="Messages",
 )
 
+LOG_FORMAT = env(
+    "LOG_FORMAT",
+    "text",
+    help="`text` for people, `json` for a log collector: one JSON object a line with time, "
+    "level, logger, message and the request's method, path, status, duration and user id.",
+)
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # django-axes logs every failed login at INFO; the audit trail has them already.
+    "loggers": {"axes": {"level": "WARNING"}},
     "root": {
         "handlers": ["console"],
         "level": env(

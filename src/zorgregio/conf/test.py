@@ -19,6 +19,9 @@ if (ZORGREGIO_STANDARDS_DIR / "xsd").is_dir():
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("ZORGREGIO_PSEUDONYM_KEY", "test-pseudonym-key")
 os.environ.setdefault("ZORGREGIO_ENCRYPTION_KEY", "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0=")
+# The second factor is switched on by the tests of the second factor itself (override_settings);
+# the rest of the suite logs users in directly.
+os.environ.setdefault("ZORGREGIO_TWO_FACTOR", "false")
 
 from .settings import *  # noqa: E402,F403
 

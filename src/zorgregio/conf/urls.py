@@ -14,5 +14,6 @@ urlpatterns = [
     path("zorg/", include("zorgregio.zorg.urls")),
     path("berichten/", include("zorgregio.berichten.urls")),
     path("monitor/", include("zorgregio.monitor.urls")),
+    path("inrichting/", include("zorgregio.inrichting.urls")),
     path("", include("zorgregio.web.urls")),
 ]

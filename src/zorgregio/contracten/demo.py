@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log, snapshot
+from zorgregio.demo.files import import_file, write_csv
 from zorgregio.demo.registry import DemoContext, demo_step
 
 from . import services
@@ -33,6 +34,7 @@ from .models import (
     ConsentStatus,
     Evidence,
     EvidenceKind,
+    FrameworkAgreement,
     MunicipalityContractOptions,
     ProviderDossier,
     SpendingCeiling,
@@ -48,6 +50,11 @@ OLD_FIRST_END = dt.date(2023, 12, 31)
 OLD_END = dt.date(2025, 12, 31)
 OLD_PRODUCTS_FROM = dt.date(2023, 1, 1)  # the previous productenboek
 OLD_ENDED = "De raamovereenkomst 2020-2025 is op 31-12-2025 van rechtswege geëindigd"
+# When the demo's client stops and endings took effect (the import's status_vanaf).
+STATUS_FROM = {
+    AdmissionStatus.CLIENT_STOP: dt.date(2026, 9, 1).isoformat(),
+    AdmissionStatus.ENDED: dt.date(2026, 7, 1).isoformat(),
+}
 SUBCONTRACTOR_NAMES = [
     "Thuishulp Samen",
     "Coaching Plus",
@@ -75,20 +82,19 @@ def _bought(products, municipalities) -> set[tuple[int, int]]:
 
 @demo_step(order=40, name="contracten")
 def build_contract_register(ctx: DemoContext) -> None:
-    from zorgregio.producten.models import Product
+    from zorgregio.producten.models import Product, ProductGroup
 
     rng = ctx.rng
     today = timezone.localdate()
-    agreement = services.agreement_create(
-        actor=None,
-        region=ctx.region,
-        name="Raamovereenkomst Wmo en Jeugdhulp 2026-2030",
-        laws=["wmo", "jw"],
-        valid_from=START,
-        valid_until=END,
-        extension_options=3,
-        extension_months=24,
-    )
+    name = "Raamovereenkomst Wmo en Jeugdhulp 2026-2030"
+    path = write_csv(
+        "raamovereenkomsten.csv",
+        ["naam", "wetten", "geldig_van", "geldig_tot", "verlengingsopties",
+         "maanden_per_verlenging"],
+        [(name, "wmo,jw", START.isoformat(), END.isoformat(), 3, 24)],
+    )  # fmt: skip
+    import_file(ctx, "raamovereenkomsten", path)
+    agreement = FrameworkAgreement.objects.get(region=ctx.region, name=name)
     ctx.data["agreement"] = agreement
     for title, versions in [
         ("Overeenkomst", 1),
@@ -130,6 +136,7 @@ def build_contract_register(ctx: DemoContext) -> None:
         return
 
     bought = _bought(products, municipalities)
+    group_codes = dict(ProductGroup.objects.values_list("pk", "code"))
     by_group: dict[int, list] = defaultdict(list)
     for product in products:
         by_group[product.group_id].append(product)
@@ -181,49 +188,28 @@ def build_contract_register(ctx: DemoContext) -> None:
                             activated_on=activated,
                         )
                     )
-    Admission.objects.bulk_create(admissions, batch_size=2000)
-    created = list(
-        Admission.objects.filter(agreement=agreement).exclude(status=AdmissionStatus.CONCEPT)
-    )
-    transitions = []
-    for admission in created:
-        transitions.append(
-            AdmissionTransition(
-                admission=admission,
-                from_status=AdmissionStatus.CONCEPT,
-                to_status=AdmissionStatus.ACTIVE,
-                effective_on=START,
-                reason="Toegelaten na de toelatingsprocedure 2025",
+    # The register arrives as the file a region exports from its tender platform.
+    path = write_csv(
+        "deelnames.csv",
+        ["raamovereenkomst", "aanbieder_kvk", "wet", "productcode", "productgroep_code",
+         "gemeentecode", "geldig_van", "geldig_tot", "status", "status_vanaf"],
+        [
+            (
+                agreement.name,
+                a.provider.kvk_number,
+                a.product.law if a.product else "",
+                a.product.productcode if a.product else "",
+                "" if a.product else group_codes[a.product_group_id],
+                a.municipality.cbs_code,
+                a.valid_from.isoformat(),
+                a.valid_until.isoformat() if a.valid_until else "",
+                a.status,
+                STATUS_FROM.get(a.status, ""),
             )
-        )
-        if admission.status == AdmissionStatus.CLIENT_STOP:
-            transitions.append(
-                AdmissionTransition(
-                    admission=admission,
-                    from_status=AdmissionStatus.ACTIVE,
-                    to_status=AdmissionStatus.CLIENT_STOP,
-                    effective_on=dt.date(2026, 9, 1),
-                    reason="Bestedingsruimte bereikt (art. 1.5)",
-                )
-            )
-        elif admission.status == AdmissionStatus.ENDED:
-            transitions.append(
-                AdmissionTransition(
-                    admission=admission,
-                    from_status=AdmissionStatus.ACTIVE,
-                    to_status=AdmissionStatus.ENDED,
-                    effective_on=dt.date(2026, 7, 1),
-                    reason="Opzegging op verzoek van de aanbieder",
-                )
-            )
-    AdmissionTransition.objects.bulk_create(transitions, batch_size=2000)
-    audit_log(
-        actor=None,
-        action=AuditAction.IMPORT,
-        obj=agreement,
-        message=f"Demo: {len(admissions)} deelnames geregistreerd",
-        after=snapshot(agreement),
-    )
+            for a in admissions
+        ],
+    )  # fmt: skip
+    import_file(ctx, "deelnames", path)
 
     _amendments(ctx, agreement, demo_provider, providers, products, municipalities, bought)
     previous = _previous_agreement(ctx, providers, outsiders, municipalities, agreement)

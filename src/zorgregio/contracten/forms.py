@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zorgregio.aanbieders.models import Provider
 from zorgregio.producten.models import Product, ProductGroup
-from zorgregio.regio.models import Municipality
+from zorgregio.regio.models import Law, Municipality
 
 from .models import (
     ActivityExceptionReason,
@@ -165,6 +165,23 @@ class DecisionForm(forms.Form):
         self.fields["to_status"].choices = [
             (value, label) for value, label in AmendmentStatus.choices if value in allowed
         ]
+
+
+class AgreementForm(forms.Form):
+    """Create or edit a framework agreement (its terms and extension options)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    laws = forms.MultipleChoiceField(
+        label=_("Laws"), choices=Law.choices, widget=forms.CheckboxSelectMultiple
+    )
+    valid_from = _date(_("Valid from"))
+    valid_until = _date(_("Valid until"), required=False)
+    extension_options = forms.IntegerField(
+        label=_("Number of extension options"), min_value=0, max_value=30, initial=0
+    )
+    extension_months = forms.IntegerField(
+        label=_("Months per extension"), min_value=1, max_value=120, initial=24
+    )
 
 
 class ExtensionForm(forms.Form):

@@ -105,6 +105,59 @@ def agreement_create(
 
 
 @transaction.atomic
+def agreement_update(*, actor, agreement: FrameworkAgreement, **fields) -> FrameworkAgreement:
+    """Change the terms of an agreement (name, laws, period, extension options). The period
+    must still hold every admission; options already exercised cannot be taken away."""
+    _require_region(actor)
+    agreement = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
+    before = snapshot(agreement)
+    for name, value in fields.items():
+        setattr(agreement, name, value)
+    agreement.name = _require_text(agreement.name, "name", _("name"))
+    if agreement.valid_until is not None and agreement.valid_until < agreement.valid_from:
+        raise ValidationError(
+            {
+                "valid_until": _("The end date %(end)s lies before the start date %(start)s.")
+                % {"end": _d(agreement.valid_until), "start": _d(agreement.valid_from)}
+            }
+        )
+    used = agreement.extensions.count()
+    if agreement.extension_options < used:
+        raise ValidationError(
+            {
+                "extension_options": _("%(count)s extension options have been exercised already.")
+                % {"count": used}
+            }
+        )
+    outside = agreement.admissions.filter(valid_from__lt=agreement.valid_from)
+    if agreement.valid_until is not None:
+        outside = agreement.admissions.filter(
+            Q(valid_from__lt=agreement.valid_from)
+            | Q(valid_until__isnull=True)
+            | Q(valid_until__gt=agreement.valid_until)
+        )
+    if outside.exists():
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "%(count)s admissions lie outside the new period; change them first."
+                )
+                % {"count": outside.count()}
+            }
+        )
+    agreement.full_clean()
+    agreement.save()
+    audit_log(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=agreement,
+        before=before,
+        after=snapshot(agreement),
+    )
+    return agreement
+
+
+@transaction.atomic
 def agreement_extend(
     *, actor, agreement: FrameworkAgreement, exercised_on: dt.date, reason: str = ""
 ) -> AgreementExtension:

@@ -7,7 +7,13 @@ app_name = "contracten"
 urlpatterns = [
     path("", views.RegisterView.as_view(), name="index"),
     path("export.xlsx", views.RegisterExportView.as_view(), name="export"),
+    path("raamovereenkomst/nieuw/", views.AgreementFormView.as_view(), name="agreement_new"),
     path("raamovereenkomst/<int:pk>/", views.AgreementView.as_view(), name="agreement"),
+    path(
+        "raamovereenkomst/<int:pk>/wijzigen/",
+        views.AgreementFormView.as_view(),
+        name="agreement_edit",
+    ),
     path("aanbieder/<int:pk>/", views.ProviderContractView.as_view(), name="provider"),
     path("deelname/nieuw/", views.AdmissionCreateView.as_view(), name="admission_new"),
     path("deelname/<int:pk>/", views.AdmissionDetailView.as_view(), name="admission"),

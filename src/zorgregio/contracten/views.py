@@ -27,6 +27,7 @@ from . import selectors, services
 from .export import register_workbook
 from .forms import (
     AdmissionForm,
+    AgreementForm,
     AmendmentForm,
     BridgingForm,
     CeilingForm,
@@ -53,7 +54,7 @@ from .models import (
 )
 from .states import AdmissionStates, AmendmentStates, ConsentStates
 
-REGION_ROLES = (Role.REGIONAL, Role.ADMIN)
+REGION_ROLES = (Role.REGIONAL,)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -208,6 +209,49 @@ class AgreementView(ContractenMixin, TemplateView):
                 messages.success(request, _("The document version was added."))
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(document_form=form))
+
+
+class AgreementFormView(ContractenMixin, TemplateView):
+    """Create a framework agreement, or edit one's terms (``pk`` given); the regional team."""
+
+    template_name = "contracten/agreement_form.html"
+    allowed_roles = REGION_ROLES
+
+    def get_object(self):
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(
+            selectors.agreements_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        agreement = self.get_object()
+        if "form" not in kwargs:
+            initial = {}
+            if agreement is not None:
+                initial = {name: getattr(agreement, name) for name in AgreementForm.base_fields}
+            kwargs["form"] = AgreementForm(initial=initial)
+        return super().get_context_data(agreement=agreement, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        agreement = self.get_object()
+        form = AgreementForm(request.POST)
+        if form.is_valid():
+            try:
+                if agreement is None:
+                    agreement = services.agreement_create(
+                        actor=request.user, region=request.user.region, **form.cleaned_data
+                    )
+                else:
+                    services.agreement_update(
+                        actor=request.user, agreement=agreement, **form.cleaned_data
+                    )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("contracten:agreement", pk=agreement.pk)
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class ProviderContractView(ContractenMixin, TemplateView):
@@ -529,7 +573,7 @@ class AmendmentListView(ContractenMixin, TemplateView):
 
 class AmendmentCreateView(ContractenMixin, TemplateView):
     template_name = "contracten/amendment_form.html"
-    allowed_roles = (Role.REGIONAL, Role.ADMIN, Role.PROVIDER)
+    allowed_roles = (Role.REGIONAL, Role.PROVIDER)
 
     def form(self, data=None):
         providers = self.providers()
@@ -606,7 +650,7 @@ class WorklistView(ContractenMixin, TemplateView):
     """Signals for contract management: expiring evidence, ceilings at 70%."""
 
     template_name = "contracten/worklist.html"
-    allowed_roles = (Role.REGIONAL, Role.ADMIN, Role.MUNICIPALITY)
+    allowed_roles = (Role.REGIONAL, Role.MUNICIPALITY)
 
     ACTIVITY_ROWS = 100
 

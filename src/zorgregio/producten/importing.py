@@ -8,9 +8,6 @@ every problem and nothing is applied.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import re
 
 from django.core.exceptions import ValidationError
@@ -20,6 +17,16 @@ from django.utils.translation import gettext as _
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log
 from zorgregio.common.money import parse_euros
+from zorgregio.common.tables import (
+    MAX_ROWS,  # noqa: F401 - part of this module's interface
+    RowError,
+    check_header,
+    parse_date,
+    read_table,
+    records,
+    row_message,
+    validation_messages,
+)
 from zorgregio.regio.models import Law, Municipality
 
 from . import services
@@ -50,102 +57,12 @@ TARIFF_COLUMNS = {
     "geldig_tot": False,
     "reden": False,
 }
-MAX_ROWS = 20_000
-
-
-class RowError(Exception):
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
-        self.column = column
-        self.message = message
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def read_table(upload, filename: str = "") -> list[list[str]]:
-    """All rows of the first sheet (XLSX) or the CSV (``;``, ``,`` or tab separated)."""
-    name = (filename or getattr(upload, "name", "") or "").lower()
-    data = upload.read() if hasattr(upload, "read") else upload
-    try:
-        if name.endswith(".xlsx"):
-            from openpyxl import load_workbook
-
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = book.worksheets[0]
-            rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            book.close()
-        else:
-            text = data.decode("utf-8-sig")
-            first = text.splitlines()[0] if text else ""
-            delimiter = max(";,\t", key=first.count)
-            rows = [
-                [c.strip() for c in row]
-                for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-            ]
-    except (UnicodeDecodeError, ValueError, OSError, KeyError, IndexError) as exc:
-        raise ValidationError(
-            _("The file cannot be read: upload a CSV (UTF-8) or XLSX file.")
-        ) from exc
-    except Exception as exc:  # openpyxl raises zipfile/XML errors on files that are not XLSX
-        raise ValidationError(
-            _("The file cannot be read: upload a CSV (UTF-8) or XLSX file.")
-        ) from exc
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
-        raise ValidationError(_("The file is empty."))
-    if len(rows) > MAX_ROWS + 1:
-        raise ValidationError(_("The file has more than %s rows.") % MAX_ROWS)
-    return rows
-
-
-def _header(rows: list[list[str]], columns: dict[str, bool]) -> tuple[list[str], list[str]]:
-    header = [h.strip().lower() for h in rows[0]]
-    errors = []
-    for position, name in enumerate(header, start=1):
-        if name and name not in columns:
-            errors.append(
-                _("Row 1, column %(pos)s: %(name)s is not a known column (expected: %(known)s).")
-                % {"pos": position, "name": name, "known": ", ".join(columns)}
-            )
-    for name, required in columns.items():
-        if required and name not in header:
-            errors.append(_("Row 1: the required column %s is missing.") % name)
-    if len({h for h in header if h}) != len([h for h in header if h]):
-        errors.append(_("Row 1: a column name appears more than once."))
-    return header, errors
-
-
-def _records(rows, header):
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(row):
-            continue
-        values = dict(zip(header, row + [""] * (len(header) - len(row)), strict=False))
-        yield number, values
-
-
-def _date(values, column, required=True) -> dt.date | None:
-    raw = values.get(column, "")
-    if not raw:
-        if required:
-            raise RowError(column, _("a date is required."))
-        return None
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(raw[:10] if fmt == "%Y-%m-%d" else raw, fmt).date()
-        except ValueError:
-            continue
-    raise RowError(column, _("%s is not a date (use YYYY-MM-DD or DD-MM-YYYY).") % raw)
+# The table reading is shared by every import (zorgregio.common.tables).
+_header = check_header
+_records = records
+_date = parse_date
+_row_message = row_message
+_validation_messages = validation_messages
 
 
 def _law(values) -> str:
@@ -374,3 +291,129 @@ def import_tariffs(*, actor, upload, filename: str = "") -> services.ImportRepor
         after={"tariffs": [t.pk for t in created]},
     )
     return report
+
+
+# --- set-up imports (zorgregio.inrichting): products, tariffs and the purchase matrix --------
+
+
+def _set_up_registrations() -> None:
+    from django.utils.translation import gettext_lazy
+
+    from zorgregio.common.tables import Column, RowResult
+    from zorgregio.inrichting import lookups
+    from zorgregio.inrichting.registry import SetupImport, register
+
+    def legacy(function):
+        """Products and tariffs keep their own all-or-nothing import; the report is adapted."""
+
+        def run_table(ctx, data, filename, report, check_only):
+            with transaction.atomic():
+                result = function(actor=ctx.actor, upload=data, filename=filename)
+                if check_only:
+                    transaction.set_rollback(True)
+            report.errors = list(result.errors)
+            if result.ok:
+                report.rows = [
+                    RowResult(row=n, outcome="new", text=_("imported"))
+                    for n in range(2, result.created + 2)
+                ]
+            return report
+
+        return run_table
+
+    see = gettext_lazy("See docs/producten.md.")
+    examples = {
+        "wet": "wmo",
+        "productgroep_code": "wmo-begeleiding",
+        "productgroep": "Begeleiding individueel",
+        "productcategorie": "02",
+        "productcode": "02A16",
+        "naam": "Basis",
+        "eenheid": "04",
+        "frequenties": "2",
+        "intensiteit": "2",
+        "geldig_van": "2026-01-01",
+        "gemeente": "",
+        "tarief": "68,40",
+    }
+    register(
+        SetupImport(
+            slug="producten",
+            title=gettext_lazy("Products"),
+            order=30,
+            columns=tuple(
+                Column(name, required, see, examples.get(name, ""))
+                for name, required in PRODUCT_COLUMNS.items()
+            ),
+            run_table=legacy(import_products),
+            needs_region=False,
+        )
+    )
+    register(
+        SetupImport(
+            slug="tarieven",
+            title=gettext_lazy("Tariffs"),
+            order=40,
+            columns=tuple(
+                Column(name, required, see, examples.get(name, ""))
+                for name, required in TARIFF_COLUMNS.items()
+            ),
+            run_table=legacy(import_tariffs),
+            needs_region=False,
+        )
+    )
+
+    def matrix_row(ctx, number, values):
+        from zorgregio.inrichting.registry import changed, new, unchanged
+
+        from .models import PurchaseMode
+
+        day = _date(values, "geldig_van")
+        products = [lookups.product(ctx, values, day)]
+        municipality = lookups.municipality(ctx, values)
+        mode = values.get("inkoop", "").strip().lower()
+        if mode not in PurchaseMode.values:
+            raise RowError(
+                "inkoop", _("%s is not a purchase mode (regionaal, lokaal or niet).") % mode
+            )
+        key = (products[0].pk, municipality.pk, day)
+        if key in ctx.seen:
+            raise RowError("productcode", _("the same cell is already in row %s.") % ctx.seen[key])
+        ctx.seen[key] = number
+        from .models import PurchaseMatrixEntry
+
+        had = PurchaseMatrixEntry.objects.filter(
+            product=products[0], municipality=municipality
+        ).exists()
+        count = services.purchase_matrix_set(
+            actor=ctx.actor, valid_from=day, changes={(products[0], municipality): mode}
+        )
+        text = f"{products[0].label} · {municipality} · {mode} {day:%d-%m-%Y}"
+        if not count:
+            return unchanged(number, text)
+        return changed(number, text) if had else new(number, text)
+
+    register(
+        SetupImport(
+            slug="inkoopmatrix",
+            title=gettext_lazy("Purchase matrix"),
+            order=50,
+            columns=(
+                Column("wet", False, gettext_lazy("wmo or jw, where needed."), "wmo"),
+                Column("productcode", True, gettext_lazy("Product code."), "02A16"),
+                Column("gemeentecode", True, gettext_lazy("CBS municipality code."), "0363"),
+                Column(
+                    "inkoop",
+                    True,
+                    gettext_lazy("regionaal, lokaal or niet (not bought)."),
+                    "regionaal",
+                ),
+                Column("geldig_van", True, gettext_lazy("From this day."), "2026-01-01"),
+            ),
+            apply_row=matrix_row,
+            fields={"valid_from": "geldig_van"},
+        )
+    )
+
+
+_set_up_registrations()

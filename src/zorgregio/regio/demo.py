@@ -3,10 +3,11 @@ from pathlib import Path
 
 from zorgregio.demo.registry import DemoContext, demo_step
 
-from .models import Inhabitants, Municipality, Region
+from .models import Municipality, Region
 
 DATA = Path(__file__).resolve().parent.parent / "demo" / "data"
 REGION_NAME = "Zorgregio Midden-IJssel/Oost-Veluwe"
+REGION_SLUG = "midden-ijssel-oost-veluwe"
 
 # Rounded inhabitants on 1 January 2024 (order of magnitude of CBS); demo only.
 INHABITANTS_2024 = {
@@ -24,25 +25,26 @@ YEARS = range(2021, 2027)
 
 @demo_step(order=10, name="regio")
 def build_region(ctx: DemoContext) -> None:
-    region = Region.objects.create(name=REGION_NAME, slug="midden-ijssel-oost-veluwe")
+    """The region's municipalities (CBS codes) and inhabitants, as the files a region brings."""
+    from zorgregio.demo.files import import_file, write_csv
+
     with (DATA / "regions.csv").open(encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle) if row["region"] == REGION_NAME]
-    for row in rows:
-        municipality = Municipality.objects.create(
-            region=region,
-            cbs_code=row["gemeente_code"],
-            name=row["gemeente"],
-            province=row["provincie"],
-        )
-        base = INHABITANTS_2024[municipality.cbs_code]
-        Inhabitants.objects.bulk_create(
-            Inhabitants(
-                municipality=municipality,
-                year=year,
-                count=round(base * (1 + 0.004 * (year - 2024))),
-                source="demo, afgerond",
-            )
+    municipalities = write_csv(
+        "gemeenten.csv",
+        ["regio", "regio_code", "gemeentecode"],
+        [(REGION_NAME, REGION_SLUG, row["gemeente_code"]) for row in rows],
+    )
+    import_file(ctx, "gemeenten", municipalities)
+    ctx.region = Region.objects.get(slug=REGION_SLUG)
+    inhabitants = write_csv(
+        "inwoners.csv",
+        ["gemeentecode", "jaar", "inwoners", "bron"],
+        [
+            (code, year, round(base * (1 + 0.004 * (year - 2024))), "demo, afgerond")
+            for code, base in INHABITANTS_2024.items()
             for year in YEARS
-        )
-    ctx.region = region
-    ctx.log(f"  {len(rows)} gemeenten")
+        ],
+    )
+    import_file(ctx, "inwoners", inhabitants)
+    ctx.log(f"  {Municipality.objects.filter(region=ctx.region).count()} gemeenten")

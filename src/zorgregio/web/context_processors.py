@@ -16,6 +16,7 @@ MENU = [
     ("contracten:index", _("Contracts"), None),
     ("berichten:index", _("Messages"), MESSAGE_ROLES),
     ("monitor:index", _("Monitor"), None),
+    ("inrichting:index", _("Set-up"), ("regio",)),
 ]
 
 

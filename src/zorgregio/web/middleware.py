@@ -16,3 +16,49 @@ class DutchFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every page, download and API answer that does not say
+    otherwise: they may carry client data, and no browser or proxy cache may keep them.
+    Static files never get here (WhiteNoise answers them first, with their own caching)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class RequestLogMiddleware:
+    """One log line per request (logger ``zorgregio.request``) with method, path, status,
+    duration and user id as fields, for the JSON log format. The query string is left out:
+    it may carry a search term."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import logging
+        import time
+
+        started = time.monotonic()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        logging.getLogger("zorgregio.request").info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                "user_id": getattr(user, "pk", None),
+            },
+        )
+        return response

@@ -30,7 +30,9 @@ def test_wrong_password_gives_a_dutch_message_and_is_audited(client, users):
     assert response.status_code == 200
     assert "De gebruikersnaam of het wachtwoord is onjuist" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, message="apeldoorn").exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.LOGIN_FAILED, message__startswith="apeldoorn "
+    ).exists()
 
 
 def test_user_without_role_cannot_log_in(client, region):

@@ -59,7 +59,14 @@ def test_administrator_has_no_client_data(users, other_region_municipality):
     scope = scope_for(users["beheerder"])
     assert visible_names(users["beheerder"]) == ["Apeldoorn", "Tiel", "Zutphen"]
     assert not scope.client_data
-    assert scope.manages_region
+    # A technical role: it manages accounts and settings, not the register (issue 11.9).
+    assert not scope.manages_region
+    assert scope.spans_regions
+
+
+def test_only_the_regional_team_manages_the_region(users):
+    managing = [role for role, user in users.items() if scope_for(user).manages_region]
+    assert managing == ["regio"]
 
 
 def test_user_without_role_sees_nothing(region, apeldoorn):

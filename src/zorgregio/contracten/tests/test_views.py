@@ -313,3 +313,118 @@ def test_provider_reports_its_sroi_realisation(login, users, admissions, apeldoo
     assert (item.committed_cents, item.realised_cents) == (25_000_00, 12_500_50)
     event = audit_events_for(item).first()
     assert (event.before["realised_cents"], event.after["realised_cents"]) == (0, 12_500_50)
+
+
+def test_administrator_cannot_use_the_business_screens(login, users, agreement, product, apeldoorn):
+    """Issue 11.9: the technical administrator manages accounts, not the register."""
+    from zorgregio.aanbieders.tests.factories import ProviderFactory
+
+    provider = ProviderFactory()
+    client = login(users["beheerder"])
+    assert client.get(reverse("contracten:admission_new")).status_code == 403
+    response = client.post(
+        reverse("contracten:admission_new"),
+        {
+            "provider": provider.pk,
+            "product": product.pk,
+            "municipality": apeldoorn.pk,
+            "valid_from": "2026-01-01",
+        },
+    )
+    assert response.status_code == 403
+    assert client.get(reverse("contracten:amendment_new")).status_code == 403
+    assert client.post(reverse("contracten:worklist")).status_code == 403
+    assert client.post(reverse("producten:matrix"), {"valid_from": "2026-01-01"}).status_code == 403
+    assert client.get(reverse("producten:import")).status_code == 403
+    assert not Admission.objects.exists()
+
+
+def test_administrator_is_refused_by_the_services(users, agreement, product, apeldoorn):
+    from django.core.exceptions import PermissionDenied
+
+    from zorgregio.aanbieders.tests.factories import ProviderFactory
+    from zorgregio.contracten import services
+
+    with pytest.raises(PermissionDenied):
+        services.admission_create(
+            actor=users["beheerder"],
+            agreement=agreement,
+            provider=ProviderFactory(),
+            product=product,
+            municipality=apeldoorn,
+            valid_from=D(2026, 1, 1),
+        )
+    assert not Admission.objects.exists()
+
+
+def test_region_creates_edits_and_extends_an_agreement(login, users, region):
+    from zorgregio.contracten.models import FrameworkAgreement
+
+    client = login(users["regio"])
+    assert client.get(reverse("contracten:agreement_new")).status_code == 200
+    response = client.post(
+        reverse("contracten:agreement_new"),
+        {
+            "name": "Raamovereenkomst 2027",
+            "laws": ["wmo", "jw"],
+            "valid_from": "2027-01-01",
+            "valid_until": "2030-12-31",
+            "extension_options": "2",
+            "extension_months": "12",
+        },
+    )
+    agreement = FrameworkAgreement.objects.get(name="Raamovereenkomst 2027")
+    assert response.status_code == 302 and agreement.region == region
+    bad = client.post(
+        reverse("contracten:agreement_edit", args=[agreement.pk]),
+        {
+            "name": "Raamovereenkomst 2027",
+            "laws": ["wmo"],
+            "valid_from": "2027-01-01",
+            "valid_until": "2026-12-31",
+            "extension_options": "2",
+            "extension_months": "12",
+        },
+    )
+    assert "De einddatum 31-12-2026 ligt vóór de begindatum 1-1-2027." in bad.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.valid_until == D(2030, 12, 31) and agreement.laws == ["wmo", "jw"]
+    client.post(
+        reverse("contracten:agreement", args=[agreement.pk]),
+        {"action": "extend", "exercised_on": "2030-06-01", "reason": "Goed bevallen"},
+    )
+    agreement.refresh_from_db()
+    assert agreement.valid_until == D(2031, 12, 31)
+    # The options already exercised cannot be taken away.
+    fewer = client.post(
+        reverse("contracten:agreement_edit", args=[agreement.pk]),
+        {
+            "name": "Raamovereenkomst 2027",
+            "laws": ["wmo", "jw"],
+            "valid_from": "2027-01-01",
+            "valid_until": "2031-12-31",
+            "extension_options": "0",
+            "extension_months": "12",
+        },
+    )
+    assert "Er zijn al 1 verlengingsopties gebruikt." in fewer.content.decode()
+
+
+@pytest.mark.parametrize("role", ["gemeente", "aanbieder", "raad", "beheerder"])
+def test_only_the_regional_team_creates_or_edits_agreements(login, users, agreement, role):
+    client = login(users[role])
+    assert client.get(reverse("contracten:agreement_new")).status_code == 403
+    data = {
+        "name": "X",
+        "laws": ["wmo"],
+        "valid_from": "2027-01-01",
+        "extension_options": "0",
+        "extension_months": "12",
+    }
+    assert client.post(reverse("contracten:agreement_new"), data).status_code == 403
+    assert (
+        client.post(reverse("contracten:agreement_edit", args=[agreement.pk]), data).status_code
+        == 403
+    )
+    agreement.refresh_from_db()
+    assert agreement.name != "X"
