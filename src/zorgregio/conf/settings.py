@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "zorgregio.accounts",
     "zorgregio.producten",
     "zorgregio.contracten",
+    "zorgregio.toelating",
     "zorgregio.zorg",
     "zorgregio.berichten",
     "zorgregio.monitor",
@@ -318,6 +319,59 @@ ZORGREGIO_PARSE_PROCESS_MIN_BYTES = env(
     "process while the checks and inserts run, using a second core; 0 parses every file in "
     "process. Only where the platform can fork.",
     group="Messages",
+)
+
+ZORGREGIO_TOELATING_MAX_UPLOAD_BYTES = env(
+    "ZORGREGIO_TOELATING_MAX_UPLOAD_BYTES",
+    20 * 1024**2,
+    cast=int,
+    help="Largest file accepted in the admission procedure (evidence, procedure documents), "
+    "in bytes (default 20 MiB); larger files are refused with a reason.",
+    group="Admission procedure",
+)
+
+# --- E-mail ----------------------------------------------------------------------------------
+EMAIL_HOST = env(
+    "EMAIL_HOST",
+    "",
+    help="SMTP server for notifications (questions answered, evidence requested, decisions). "
+    "Empty: e-mails are written to the console instead (the demo).",
+    group="E-mail",
+)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env("EMAIL_PORT", 25, cast=int, help="Port of the SMTP server.", group="E-mail")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "", help="SMTP user name, if any.", group="E-mail")
+EMAIL_HOST_PASSWORD = env(
+    "EMAIL_HOST_PASSWORD", "", help="SMTP password, if any; keep it secret.", group="E-mail"
+)
+EMAIL_USE_TLS = env(
+    "EMAIL_USE_TLS", False, cast=to_bool, help="Use STARTTLS (usually port 587).", group="E-mail"
+)
+EMAIL_USE_SSL = env(
+    "EMAIL_USE_SSL",
+    False,
+    cast=to_bool,
+    help="Use implicit TLS (usually port 465).",
+    group="E-mail",
+)
+EMAIL_TIMEOUT = env(
+    "EMAIL_TIMEOUT", 10, cast=int, help="Seconds to wait for the SMTP server.", group="E-mail"
+)
+ZORGREGIO_SITE_URL = env(
+    "ZORGREGIO_SITE_URL",
+    "http://127.0.0.1:8000",
+    help="The address users reach zorgregio at; links in e-mails start with it.",
+    group="E-mail",
+)
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL",
+    "zorgregio <noreply@localhost>",
+    help="Sender of the notifications.",
+    group="E-mail",
 )
 
 LOGGING = {

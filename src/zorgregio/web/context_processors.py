@@ -14,6 +14,7 @@ MENU = [
     ("home", _("Home"), None),
     ("producten:index", _("Products and tariffs"), None),
     ("contracten:index", _("Contracts"), None),
+    ("toelating:index", _("Admission"), None),
     ("berichten:index", _("Messages"), ("regio", "gemeente", "aanbieder")),
     ("monitor:index", _("Monitor"), None),
 ]
