@@ -363,6 +363,10 @@ class LineResult:
     pending: list = field(default_factory=list)
 
     @property
+    def label(self) -> str:
+        return str(LineOutcome(self.outcome).label) if self.outcome else ""
+
+    @property
     def motivation(self) -> str:
         if self.outcome != LineOutcome.REFUSED:
             return ""

@@ -149,6 +149,7 @@ def requests_of(application, today: dt.date):
     for request in requests:
         request.days_left = (request.due_on - today).days
         request.overdue = request.status == RequestStatus.OPEN and request.days_left < 0
+        request.overdue_days = -request.days_left if request.overdue else 0
     return requests
 
 

@@ -488,6 +488,8 @@ class ApplicationsView(ProcedureMixin, TemplateView):
         for application in applications:
             application.overdue = any(r.due_on < today for r in application.open_requests)
             application.next_due = min((r.due_on for r in application.open_requests), default=None)
+            if application.next_due:
+                application.days_left = (application.next_due - today).days
         return super().get_context_data(
             applications=applications,
             today=today,
