@@ -400,6 +400,8 @@ class EvidenceUploadForm(forms.Form):
     def __init__(self, *args, parties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = parties
+        if not parties.exists():
+            del self.fields["party"]
 
 
 class WithdrawForm(forms.Form):

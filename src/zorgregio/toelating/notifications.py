@@ -8,7 +8,9 @@ logged and does not undo the change: the provider also sees everything in zorgre
 
 from __future__ import annotations
 
+import contextvars
 import logging
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -23,13 +25,26 @@ from .models import LineOutcome
 logger = logging.getLogger(__name__)
 
 
+_SUPPRESSED = contextvars.ContextVar("toelating_mail_suppressed", default=False)
+
+
+@contextmanager
+def suppressed():
+    """No mail for what happens inside (the demo builds history; nobody is waiting for it)."""
+    token = _SUPPRESSED.set(True)
+    try:
+        yield
+    finally:
+        _SUPPRESSED.reset(token)
+
+
 def _link(name: str, *args) -> str:
     return settings.ZORGREGIO_SITE_URL.rstrip("/") + reverse(name, args=args)
 
 
 def _send(recipients, subject_text, template: str, context: dict) -> None:
     recipients = sorted({r for r in recipients if r})
-    if not recipients:
+    if not recipients or _SUPPRESSED.get():
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = str(subject_text())

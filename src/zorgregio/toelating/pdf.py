@@ -60,7 +60,7 @@ class _Document:
         if header:
             style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde7f3")))
         table.setStyle(TableStyle(style))
-        self.story += [table, Spacer(1, 3 * mm)]
+        self.story += [Spacer(1, 2 * mm), table, Spacer(1, 3 * mm)]
 
     def build(self) -> bytes:
         from reportlab.lib.pagesizes import A4
@@ -309,3 +309,13 @@ def decision_letter_pdf(decision) -> bytes:
         )
         doc.para(_("Written on %(moment)s.") % {"moment": fmt_moment(timezone.now())})
         return doc.build()
+
+
+def text_pdf(title: str, region: str, paragraphs) -> bytes:
+    """A plain document of headed paragraphs (the demo's procedure documents)."""
+    doc = _Document(title, region)
+    for heading, text in paragraphs:
+        if heading:
+            doc.heading(heading)
+        doc.para(text)
+    return doc.build()

@@ -375,11 +375,11 @@ class LineResult:
             requirement = result.requirement
             reasons = "; ".join(result.motivations)
             parts.append(
-                _("%(code)s (%(step)s) not met: %(text)s. %(reasons)s")
+                _("%(code)s (%(step)s), '%(text)s': not met. %(reasons)s")
                 % {
                     "code": requirement.code,
                     "step": requirement.get_step_display(),
-                    "text": requirement.text.strip().rstrip("."),
+                    "text": requirement.text.strip(),
                     "reasons": reasons,
                 }
             )

@@ -805,7 +805,7 @@ class ApplicationView(ToelatingMixin, TemplateView):
             requirement=requirement,
             upload=form.cleaned_data["file"],
             issued_on=form.cleaned_data["issued_on"],
-            party=form.cleaned_data["party"],
+            party=form.cleaned_data.get("party"),
         )
         messages.success(request, _("The evidence was added."))
 
@@ -845,7 +845,7 @@ class ApplicationView(ToelatingMixin, TemplateView):
             request=evidence_request,
             upload=form.cleaned_data["file"],
             issued_on=form.cleaned_data["issued_on"],
-            party=form.cleaned_data["party"],
+            party=form.cleaned_data.get("party"),
         )
         messages.success(request, _("The evidence was supplied."))
 

@@ -14,7 +14,7 @@ MENU = [
     ("home", _("Home"), None),
     ("producten:index", _("Products and tariffs"), None),
     ("contracten:index", _("Contracts"), None),
-    ("toelating:index", _("Admission"), None),
+    ("toelating:index", _("Open House admission"), None),
     ("berichten:index", _("Messages"), ("regio", "gemeente", "aanbieder")),
     ("monitor:index", _("Monitor"), None),
 ]
