@@ -148,9 +148,29 @@ def store_bytes(data: bytes) -> Stored:
     return store([data])
 
 
-def open_file(key: str):
+class _Reader:
+    """A stored file's plain content for streaming: ``read`` and ``close`` only, so a
+    response streams it from the start instead of seeking in the encrypted chunks."""
+
+    def __init__(self, handle):
+        self._handle = handle
+
+    def read(self, size: int = -1) -> bytes:
+        return self._handle.read(size)
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def open_file(key: str) -> _Reader:
     """The plain content of a stored file as a binary file object (the caller closes it)."""
-    return open_stored(_path(key))
+    return _Reader(open_stored(_path(key)))
 
 
 def read_bytes(key: str) -> bytes:

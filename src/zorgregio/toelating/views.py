@@ -44,8 +44,11 @@ from .models import (
 from .states import ApplicationStates
 
 
-def _attachment(handle, name: str, content_type: str) -> FileResponse:
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+def _attachment(handle, name: str, content_type: str, size: int | None = None) -> FileResponse:
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    if size is not None:
+        response["Content-Length"] = str(size)
+    return response
 
 
 class ToelatingMixin(RoleRequiredMixin):
@@ -1104,7 +1107,10 @@ class DocumentDownloadView(View):
         )
         document = get_object_or_404(visible | selectors.public_documents(), pk=pk)
         return _attachment(
-            storage.open_file(document.storage_key), document.file_name, document.content_type
+            storage.open_file(document.storage_key),
+            document.file_name,
+            document.content_type,
+            document.size,
         )
 
 
@@ -1123,7 +1129,10 @@ class EvidenceDownloadView(ToelatingMixin, View):
     def get(self, request, pk):
         evidence = get_object_or_404(selectors.evidence_visible_to(request.user), pk=pk)
         return _attachment(
-            storage.open_file(evidence.storage_key), evidence.file_name, evidence.content_type
+            storage.open_file(evidence.storage_key),
+            evidence.file_name,
+            evidence.content_type,
+            evidence.size,
         )
 
 

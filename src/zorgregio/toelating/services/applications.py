@@ -575,6 +575,7 @@ def submission_problems(application: Application, now: dt.datetime | None = None
     """Everything that keeps the draft from being submitted now, in Dutch."""
     now = now_or(now)
     today = timezone.localtime(now).date()
+    application = Application.objects.select_related("procedure", "provider").get(pk=application.pk)
     problems = []
     if application.status != ApplicationStatus.DRAFT:
         return [_("This application was already submitted.")]
