@@ -87,7 +87,9 @@ class PlanningForm(forms.Form):
 class ProcedureForm(PlanningForm):
     agreement = forms.ModelChoiceField(label=_("Framework agreement"), queryset=None)
     reference = forms.SlugField(
-        label=_("Reference"), max_length=40, help_text=_("Numbers the applications, e.g. wmo-2027.")
+        label=_("Short reference"),
+        max_length=40,
+        help_text=_("Numbers the applications, e.g. wmo-2027."),
     )
     law = forms.ChoiceField(label=_("Law"), choices=Law.choices)
 

@@ -65,7 +65,7 @@ class Procedure(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=200)
     reference = models.SlugField(
-        _("reference"),
+        _("short reference"),
         max_length=40,
         unique=True,
         help_text=_("Short code that numbers the applications, e.g. wmo-2027."),
@@ -296,7 +296,7 @@ class Requirement(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    step = models.PositiveSmallIntegerField(_("step"), choices=Step.choices)
+    step = models.PositiveSmallIntegerField(_("assessment step"), choices=Step.choices)
     code = models.CharField(_("number"), max_length=20, help_text=_("E.g. UEA, G1, S1G2."))
     text = models.TextField(_("requirement"))
     guidance = models.TextField(_("explanation"), blank=True)
@@ -831,7 +831,7 @@ class Decision(TimeStampedModel):
 
 class LineOutcome(models.TextChoices):
     ADMITTED = "toegelaten", _("admitted")
-    REFUSED = "afgewezen", _("refused")
+    REFUSED = "afgewezen", _("refused admission")
 
 
 class DecisionLine(models.Model):

@@ -224,7 +224,7 @@ def decision_letter_pdf(decision) -> bytes:
         doc = _Document(_("Decision on your application"), procedure.region.name)
         doc.facts(
             [
-                (_("To"), f"{provider.name}, {_('attn.')} {application.contact_name}"),
+                (_("Addressed to"), f"{provider.name}, {_('attn.')} {application.contact_name}"),
                 (_("Date"), fmt_date(decision.decided_on)),
                 (_("Our reference"), f"{application.number}/{decision.number}"),
                 (_("Procedure"), procedure.title),
