@@ -299,7 +299,8 @@ def _thresholds(ctx, procedure, groups, start, year, made) -> None:
             product_group=individual,
             kind=ThresholdKind.INTENSITIES,
             min_intensities=2,
-            motivation="Op- en afschalen bij dezelfde aanbieder: wie complex levert, levert ook basis.",
+            motivation="Op- en afschalen bij dezelfde aanbieder: wie complex levert, levert "
+            "ook basis.",
             valid_from=start,
         )
     windows = services.threshold_add(
@@ -341,7 +342,8 @@ def _thresholds(ctx, procedure, groups, start, year, made) -> None:
             valid_from=start,
             requirement={
                 "code": "Z-HH1",
-                "text": "Werkt u met een vaste hulp per cliënt, met vervanging binnen twee werkdagen?",
+                "text": "Werkt u met een vaste hulp per cliënt, met vervanging binnen twee "
+                "werkdagen?",
                 "question_type": QuestionType.YES_NO,
                 "knockout": True,
             },
@@ -452,17 +454,44 @@ def _asker(asker) -> dict:
 
 def _questions(procedure, askers, now) -> None:
     first, second = askers
+    # (asker, about, question, confidential, reason, answer)
     asked = [
-        (first, "Inkoopdocument 4.4", "Geldt de minimale omzet van Apeldoorn voor een combinatie per lid of voor de combinatie samen?",
-         False, "", "Voor de combinatie samen: de omzet van de leden wordt opgeteld."),
-        (second, "Bijlage 1", "Moet de Gedragsverklaring Aanbesteden al bij het verzoek worden gevoegd?",
-         False, "", "Nee, die vraagt het regioteam op; u heeft dan 14 kalenderdagen."),
-        (first, "Programma van eisen 3.2", "Wij overwegen een overname van een aanbieder in Epe; telt de omzet van die aanbieder mee?",
-         True, "De voorgenomen overname is bedrijfsgevoelig en nog niet openbaar.", "Ja, vanaf de datum van de overname, met de jaarrekening als bewijs."),
-        (second, "Conceptovereenkomst art. 1.5", "Geldt de bestedingsruimte ook in het eerste jaar van toetreding?",
-         False, "", "Ja, naar rato van het aantal maanden dat u bent toegelaten."),
+        (
+            first,
+            "Inkoopdocument 4.4",
+            "Geldt de minimale omzet van Apeldoorn voor een combinatie per lid of voor de "
+            "combinatie samen?",
+            False,
+            "",
+            "Voor de combinatie samen: de omzet van de leden wordt opgeteld.",
+        ),
+        (
+            second,
+            "Bijlage 1",
+            "Moet de Gedragsverklaring Aanbesteden al bij het verzoek worden gevoegd?",
+            False,
+            "",
+            "Nee, die vraagt het regioteam op; u heeft dan 14 kalenderdagen.",
+        ),
+        (
+            first,
+            "Programma van eisen 3.2",
+            "Wij overwegen een overname van een aanbieder in Epe; telt de omzet van die "
+            "aanbieder mee?",
+            True,
+            "De voorgenomen overname is bedrijfsgevoelig en nog niet openbaar.",
+            "Ja, vanaf de datum van de overname, met de jaarrekening als bewijs.",
+        ),
+        (
+            second,
+            "Conceptovereenkomst art. 1.5",
+            "Geldt de bestedingsruimte ook in het eerste jaar van toetreding?",
+            False,
+            "",
+            "Ja, naar rato van het aantal maanden dat u bent toegelaten.",
+        ),
         (first, "", "Kunnen wij na toetreding nog een onderaannemer aanmelden?", False, "", ""),
-    ]  # fmt: skip
+    ]
     for index, (asker, reference, text, confidential, reason, answer) in enumerate(asked):
         question = services.question_ask(
             **_asker(asker),

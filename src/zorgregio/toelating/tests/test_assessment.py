@@ -1,8 +1,6 @@
 """The region's side: three steps, four eyes, evidence requests with their term, the decision
 with its letter, objections, and the final decision that writes the register."""
 
-import datetime as dt
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone

@@ -391,9 +391,7 @@ def test_a_threshold_missing_its_parameter_is_refused(procedure, zutphen, kind, 
 
 
 def test_thresholds_are_set_per_municipality_of_the_region(procedure, catalogue):
-    from zorgregio.regio.tests.factories import MunicipalityFactory
-
-    from zorgregio.regio.tests.factories import RegionFactory
+    from zorgregio.regio.tests.factories import MunicipalityFactory, RegionFactory
 
     elsewhere = MunicipalityFactory(
         cbs_code="0363",

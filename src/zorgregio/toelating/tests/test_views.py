@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zorgregio.accounts.tests.factories import UserFactory
-from zorgregio.regio.tests.factories import MunicipalityFactory, RegionFactory
 from zorgregio.contracten.models import Admission
+from zorgregio.regio.tests.factories import MunicipalityFactory, RegionFactory
 from zorgregio.toelating import rules, services
 from zorgregio.toelating.models import ApplicationStatus, Procedure, VerdictOutcome
 
