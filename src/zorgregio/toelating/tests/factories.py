@@ -70,6 +70,21 @@ class Catalogue:
 def published_procedure(region, municipalities, *, now=None, committee=2, reference="wmo-2027"):
     """A published procedure with two lots, a requirement of every type and a committee."""
     now = now or timezone.now()
+    procedure, catalogue, made = draft_procedure(region, municipalities, now=now, reference=reference)
+    members = [
+        UserFactory(regional_team=True, region=region, username=f"beoordelaar{i}")
+        for i in range(committee)
+    ]
+    if committee:
+        services.committee_set(actor=None, procedure=procedure, members=members)
+    services.procedure_publish(actor=None, procedure=procedure, now=now)
+    procedure.refresh_from_db()
+    return procedure, catalogue, made, members
+
+
+def draft_procedure(region, municipalities, *, now=None, reference="wmo-2027"):
+    """A draft procedure ready to publish (no committee yet)."""
+    now = now or timezone.now()
     catalogue = Catalogue(municipalities)
     agreement = AgreementFactory(region=region)
     procedure = services.procedure_create(
@@ -158,15 +173,7 @@ def published_procedure(region, municipalities, *, now=None, committee=2, refere
         code: services.requirement_add(actor=None, procedure=procedure, code=code, **data)
         for code, data in requirements.items()
     }
-    members = [
-        UserFactory(regional_team=True, region=region, username=f"beoordelaar{i}")
-        for i in range(committee)
-    ]
-    if committee:
-        services.committee_set(actor=None, procedure=procedure, members=members)
-    services.procedure_publish(actor=None, procedure=procedure, now=now)
-    procedure.refresh_from_db()
-    return procedure, catalogue, made, members
+    return procedure, catalogue, made
 
 
 def complete_answers(application, requirements) -> None:
