@@ -25,7 +25,7 @@ from .models import (
 )
 
 
-class LotSerializer(serializers.ModelSerializer):
+class ProcedureLotSerializer(serializers.ModelSerializer):
     product_group_code = serializers.CharField(source="product_group.code")
     product_group_name = serializers.CharField(source="product_group.name")
     product_codes = serializers.SerializerMethodField()
@@ -38,13 +38,17 @@ class LotSerializer(serializers.ModelSerializer):
         return [f"{p.productcategorie}{p.productcode}" for p in obj.products.all()]
 
 
-class WindowSerializer(serializers.ModelSerializer):
+class ApplicationWindowSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApplicationWindow
         fields = ["label", "opens_at", "closes_at"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class ProcedureDocumentSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(
+        help_text="inkoopdocument, conceptovereenkomst, programma_van_eisen, uea or overig."
+    )
+
     class Meta:
         model = ProcedureDocument
         fields = ["id", "kind", "title", "version", "file_name", "sha256", "uploaded_at"]
@@ -56,7 +60,7 @@ class EntryWindowSerializer(serializers.ModelSerializer):
         fields = ["opens_on", "closes_on", "admission_from"]
 
 
-class ThresholdSerializer(serializers.ModelSerializer):
+class AdmissionThresholdSerializer(serializers.ModelSerializer):
     municipality_cbs_code = serializers.CharField(source="municipality.cbs_code")
     product_group_code = serializers.CharField(
         source="product_group.code", default=None, allow_null=True
@@ -65,6 +69,9 @@ class ThresholdSerializer(serializers.ModelSerializer):
         source="requirement.code", default=None, allow_null=True
     )
     windows = EntryWindowSerializer(many=True)
+    kind = serializers.CharField(
+        help_text="toetredingsmomenten, gesloten, extra_eis, minimale_omzet or intensiteiten."
+    )
 
     class Meta:
         model = Threshold
@@ -83,11 +90,11 @@ class ThresholdSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProcedureSerializer(serializers.ModelSerializer):
-    lots = LotSerializer(many=True)
-    windows = WindowSerializer(many=True)
-    documents = DocumentSerializer(many=True)
-    thresholds = ThresholdSerializer(many=True)
+class AdmissionProcedureSerializer(serializers.ModelSerializer):
+    lots = ProcedureLotSerializer(many=True)
+    windows = ApplicationWindowSerializer(many=True)
+    documents = ProcedureDocumentSerializer(many=True)
+    thresholds = AdmissionThresholdSerializer(many=True)
 
     class Meta:
         model = Procedure
@@ -114,7 +121,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
 class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     """Published admission procedures (anyone); drafts too for the regional team."""
 
-    serializer_class = ProcedureSerializer
+    serializer_class = AdmissionProcedureSerializer
     permission_classes = [AllowAny]
 
     def get_queryset(self):
@@ -170,7 +177,7 @@ class PublishedAnswerViewSet(viewsets.ReadOnlyModelViewSet):
         return qs.order_by("procedure_id", "number")
 
 
-class ApplicationLineSerializer(serializers.ModelSerializer):
+class AdmissionApplicationLineSerializer(serializers.ModelSerializer):
     product_code = serializers.SerializerMethodField()
     municipality_cbs_code = serializers.CharField(source="municipality.cbs_code")
 
@@ -182,9 +189,9 @@ class ApplicationLineSerializer(serializers.ModelSerializer):
         return f"{obj.product.productcategorie}{obj.product.productcode}"
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class AdmissionApplicationSerializer(serializers.ModelSerializer):
     provider_name = serializers.CharField(source="provider.name")
-    lines = ApplicationLineSerializer(many=True)
+    lines = AdmissionApplicationLineSerializer(many=True)
 
     class Meta:
         model = Application
@@ -206,7 +213,7 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     """Applications: all of the region for the regional team, its own for a provider,
     nothing for other roles."""
 
-    serializer_class = ApplicationSerializer
+    serializer_class = AdmissionApplicationSerializer
     permission_classes = [HasRole]
 
     def get_queryset(self):
@@ -217,7 +224,7 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class DecisionLineSerializer(serializers.ModelSerializer):
+class AdmissionDecisionLineSerializer(serializers.ModelSerializer):
     product_group_code = serializers.CharField(source="product_group.code")
     municipality_cbs_code = serializers.CharField(source="municipality.cbs_code")
     product_codes = serializers.SerializerMethodField()
@@ -237,9 +244,9 @@ class DecisionLineSerializer(serializers.ModelSerializer):
         return [f"{p.productcategorie}{p.productcode}" for p in obj.products.all()]
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class AdmissionDecisionSerializer(serializers.ModelSerializer):
     application_number = serializers.CharField(source="application.number")
-    lines = DecisionLineSerializer(many=True)
+    lines = AdmissionDecisionLineSerializer(many=True)
 
     class Meta:
         model = Decision
@@ -261,7 +268,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
     """Decisions on applications, scoped like the applications."""
 
-    serializer_class = DecisionSerializer
+    serializer_class = AdmissionDecisionSerializer
     permission_classes = [HasRole]
 
     def get_queryset(self):
