@@ -15,6 +15,7 @@ import hashlib
 import os
 import secrets
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,6 +147,18 @@ def store_upload(upload) -> Stored:
 
 def store_bytes(data: bytes) -> Stored:
     return store([data])
+
+
+@contextlib.contextmanager
+def saving(content) -> Iterator[Stored]:
+    """Store ``content`` (an upload or bytes) for the rows written in the block; when the
+    block fails the file is removed again, so no file is left that no row refers to."""
+    stored = store_bytes(content) if isinstance(content, bytes) else store_upload(content)
+    try:
+        yield stored
+    except BaseException:
+        delete(stored.key)
+        raise
 
 
 class _Reader:

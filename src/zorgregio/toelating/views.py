@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from zorgregio.accounts.models import Role
@@ -52,6 +53,20 @@ def _attachment(handle, name: str, content_type: str, size: int | None = None) -
 
 
 class ToelatingMixin(RoleRequiredMixin):
+    def run_action(self, request, *target):
+        """POST with an ``action`` field calls ``do_<action>(request, *target)``; a service's
+        ValidationError becomes a message on the same page, nothing having changed."""
+        handler = getattr(self, f"do_{request.POST.get('action', '')}", None)
+        if handler is None:
+            raise Http404
+        try:
+            result = handler(request, *target)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(request.path)
+        return result or redirect(request.path)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_team"] = self.scope.runs_procedures
@@ -80,17 +95,7 @@ class ProcedureMixin(ToelatingMixin):
 
     def post(self, request, *args, **kwargs):
         self.require_team()
-        action = request.POST.get("action", "")
-        handler = getattr(self, f"do_{action}", None)
-        if handler is None:
-            raise Http404
-        try:
-            result = handler(request)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect(request.path)
-        return result or redirect(request.path)
+        return self.run_action(request)
 
     def form_action(self, form, name, run, success):
         """Validate ``form``; run the service; on an error show the page with the form."""
@@ -208,16 +213,46 @@ class ProcedureDetailView(ProcedureMixin, TemplateView):
             **kwargs,
         )
 
-    def do_planning(self, request):
-        form = forms.PlanningForm(request.POST)
-        return self.form_action(
-            form,
+    # action -> (form, its name in the context, service, message): a form of fields the
+    # service takes as they are, for this procedure.
+    FORMS = {
+        "planning": (
+            forms.PlanningForm,
             "planning_form",
-            lambda data: services.procedure_update(
-                actor=request.user, procedure=self.get_procedure(), **data
-            ),
-            _("Saved."),
+            services.procedure_update,
+            gettext_lazy("Saved."),
+        ),
+        "window": (
+            forms.WindowForm,
+            "window_form",
+            services.window_add,
+            gettext_lazy("The window was added."),
+        ),
+        "contact": (
+            forms.ContactForm,
+            "contact_form",
+            services.contact_add,
+            gettext_lazy("The contact person was added."),
+        ),
+    }
+
+    def _simple(self, request, action):
+        form_class, name, service, message = self.FORMS[action]
+        return self.form_action(
+            form_class(request.POST),
+            name,
+            lambda data: service(actor=request.user, procedure=self.get_procedure(), **data),
+            message,
         )
+
+    def do_planning(self, request):
+        return self._simple(request, "planning")
+
+    def do_window(self, request):
+        return self._simple(request, "window")
+
+    def do_contact(self, request):
+        return self._simple(request, "contact")
 
     def do_lot(self, request):
         procedure = self.get_procedure()
@@ -227,28 +262,6 @@ class ProcedureDetailView(ProcedureMixin, TemplateView):
             "lot_form",
             lambda data: services.lot_add(actor=request.user, procedure=procedure, **data),
             _("The lot was added."),
-        )
-
-    def do_window(self, request):
-        form = forms.WindowForm(request.POST)
-        return self.form_action(
-            form,
-            "window_form",
-            lambda data: services.window_add(
-                actor=request.user, procedure=self.get_procedure(), **data
-            ),
-            _("The window was added."),
-        )
-
-    def do_contact(self, request):
-        form = forms.ContactForm(request.POST)
-        return self.form_action(
-            form,
-            "contact_form",
-            lambda data: services.contact_add(
-                actor=request.user, procedure=self.get_procedure(), **data
-            ),
-            _("The contact person was added."),
         )
 
     def do_contact_remove(self, request):
@@ -702,17 +715,17 @@ class ApplicationView(ToelatingMixin, TemplateView):
         application = self.get_application()
         if not self.is_applicant():
             raise PermissionDenied(_("Only the applicant may do this."))
-        action = request.POST.get("action", "")
-        handler = getattr(self, f"do_{action}", None)
-        if handler is None:
-            raise Http404
-        try:
-            result = handler(request, application)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect(request.path)
-        return result or redirect(request.path)
+        return self.run_action(request, application)
+
+    def _evidence(self, request, application, prefix):
+        """The file, its date and its party from an upload form, or the form's errors."""
+        form = forms.EvidenceUploadForm(
+            request.POST, request.FILES, parties=application.parties.all(), prefix=prefix
+        )
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
+        data = form.cleaned_data
+        return {"upload": data["file"], "issued_on": data["issued_on"], "party": data.get("party")}
 
     def do_lines(self, request, application):
         products = {p.pk: p for lot in application.procedure.lots.all() for p in lot.products.all()}
@@ -794,21 +807,11 @@ class ApplicationView(ToelatingMixin, TemplateView):
         requirement = get_object_or_404(
             Requirement, procedure=application.procedure, pk=request.POST.get("requirement")
         )
-        form = forms.EvidenceUploadForm(
-            request.POST,
-            request.FILES,
-            parties=application.parties.all(),
-            prefix=f"e{requirement.pk}",
-        )
-        if not form.is_valid():
-            raise ValidationError([m for errors in form.errors.values() for m in errors])
         services.evidence_upload(
             actor=request.user,
             application=application,
             requirement=requirement,
-            upload=form.cleaned_data["file"],
-            issued_on=form.cleaned_data["issued_on"],
-            party=form.cleaned_data.get("party"),
+            **self._evidence(request, application, f"e{requirement.pk}"),
         )
         messages.success(request, _("The evidence was added."))
 
@@ -835,20 +838,10 @@ class ApplicationView(ToelatingMixin, TemplateView):
         evidence_request = get_object_or_404(
             application.evidence_requests, pk=request.POST.get("request")
         )
-        form = forms.EvidenceUploadForm(
-            request.POST,
-            request.FILES,
-            parties=application.parties.all(),
-            prefix=f"r{evidence_request.pk}",
-        )
-        if not form.is_valid():
-            raise ValidationError([m for errors in form.errors.values() for m in errors])
         services.evidence_supply(
             actor=request.user,
             request=evidence_request,
-            upload=form.cleaned_data["file"],
-            issued_on=form.cleaned_data["issued_on"],
-            party=form.cleaned_data.get("party"),
+            **self._evidence(request, application, f"r{evidence_request.pk}"),
         )
         messages.success(request, _("The evidence was supplied."))
 
@@ -979,18 +972,7 @@ class AssessmentView(ToelatingMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        application = self.get_application()
-        action = request.POST.get("action", "")
-        handler = getattr(self, f"do_{action}", None)
-        if handler is None:
-            raise Http404
-        try:
-            result = handler(request, application)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return redirect(request.path)
-        return result or redirect(request.path)
+        return self.run_action(request, self.get_application())
 
     def do_start(self, request, application):
         form = forms.StartAssessmentForm(

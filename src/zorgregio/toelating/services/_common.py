@@ -55,3 +55,24 @@ def user_or_none(actor):
 
 def today_or(day=None):
     return day or timezone.localdate()
+
+
+def transition(obj, states, to_status: str, *, actor, message: str = "", fields=()) -> None:
+    """Move ``obj`` to ``to_status`` if ``states`` allows it, save it (with ``fields``
+    already set on it) and audit the step."""
+    from zorgregio.audit.models import AuditAction
+    from zorgregio.audit.services import audit_log, snapshot
+
+    before = obj.status
+    states.check(before, to_status)
+    obj.status = to_status
+    stamp = ["updated_at"] if hasattr(obj, "updated_at") else []
+    obj.save(update_fields=["status", *fields, *stamp])
+    audit_log(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=obj,
+        message=message,
+        before={"status": before},
+        after={"status": to_status, **(snapshot(obj, fields) if fields else {})},
+    )

@@ -52,7 +52,14 @@ from ..rules import (
     threshold_problems,
 )
 from ..states import ApplicationStates, RequestStates
-from ._common import now_or, require_applicant, require_text, today_or, user_or_none
+from ._common import (
+    now_or,
+    require_applicant,
+    require_text,
+    today_or,
+    transition,
+    user_or_none,
+)
 
 # An application in one of these blocks a second one for the same product and municipality.
 BLOCKING = set(ApplicationStates.LIVE) - {ApplicationStatus.FINAL}
@@ -499,26 +506,21 @@ def evidence_upload(
     submission against the date of receipt."""
     require_applicant(actor, application)
     today = today_or(today)
-    stored = None
-    try:
-        with transaction.atomic():
-            application = _locked(application)
-            _require_draft(application)
-            if (
-                requirement.procedure_id != application.procedure_id
-                or not requirement.needs_evidence
-            ):
-                raise ValidationError({"requirement": _("This question asks no evidence.")})
-            if not requirement_applies(requirement, line_keys(application), today):
-                raise ValidationError(
-                    {
-                        "requirement": _("%(code)s does not apply to what you apply for.")
-                        % {"code": requirement.code}
-                    }
-                )
-            _check_party(requirement, party, application)
-            content_type = _check_evidence(requirement, upload, issued_on, today)
-            stored = storage.store_upload(upload)
+    with transaction.atomic():
+        application = _locked(application)
+        _require_draft(application)
+        if requirement.procedure_id != application.procedure_id or not requirement.needs_evidence:
+            raise ValidationError({"requirement": _("This question asks no evidence.")})
+        if not requirement_applies(requirement, line_keys(application), today):
+            raise ValidationError(
+                {
+                    "requirement": _("%(code)s does not apply to what you apply for.")
+                    % {"code": requirement.code}
+                }
+            )
+        _check_party(requirement, party, application)
+        content_type = _check_evidence(requirement, upload, issued_on, today)
+        with storage.saving(upload) as stored:
             return _evidence_row(
                 actor=actor,
                 application=application,
@@ -529,10 +531,6 @@ def evidence_upload(
                 party=party,
                 issued_on=issued_on,
             )
-    except BaseException:
-        if stored is not None:
-            storage.delete(stored.key)
-        raise
 
 
 def evidence_remove(*, actor, evidence: EvidenceFile) -> None:
@@ -671,27 +669,26 @@ def application_submit(
         problems = submission_problems(application, now)
         if problems:
             raise ValidationError(problems)
-        before = snapshot(application)
-        application.status = ApplicationStatus.SUBMITTED
         application.submitted_at = now
         application.submitted_by = user_or_none(actor)
         application.received_on = today
         application.evidence_files.filter(request__isnull=True).update(received_on=today)
-        stored = storage.store_bytes(pdf.receipt_pdf(application))
-        try:
+        with storage.saving(pdf.receipt_pdf(application)) as stored:
             application.receipt_key, application.receipt_sha256 = stored.key, stored.sha256
-            application.save()
-            audit_log(
+            transition(
+                application,
+                ApplicationStates,
+                ApplicationStatus.SUBMITTED,
                 actor=actor,
-                action=AuditAction.TRANSITION,
-                obj=application,
                 message=_("Submitted."),
-                before=before,
-                after=snapshot(application),
+                fields=[
+                    "submitted_at",
+                    "submitted_by",
+                    "received_on",
+                    "receipt_key",
+                    "receipt_sha256",
+                ],
             )
-        except BaseException:
-            storage.delete(stored.key)
-            raise
     return application
 
 
@@ -699,21 +696,17 @@ def application_submit(
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
     require_applicant(actor, application)
     application = _locked(application)
-    ApplicationStates.check(application.status, ApplicationStatus.WITHDRAWN)
-    before = snapshot(application)
-    application.status = ApplicationStatus.WITHDRAWN
     application.withdrawn_reason = reason.strip()
-    application.save(update_fields=["status", "withdrawn_reason", "updated_at"])
+    transition(
+        application,
+        ApplicationStates,
+        ApplicationStatus.WITHDRAWN,
+        actor=actor,
+        message=_("Withdrawn."),
+        fields=["withdrawn_reason"],
+    )
     application.evidence_requests.filter(status=RequestStatus.OPEN).update(
         status=RequestStatus.LAPSED
-    )
-    audit_log(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=application,
-        message=_("Withdrawn."),
-        before=before,
-        after=snapshot(application),
     )
     return application
 
@@ -731,20 +724,18 @@ def evidence_supply(
     application = request.application
     require_applicant(actor, application)
     today = today_or(today)
-    stored = None
-    try:
-        with transaction.atomic():
-            application = _locked(application)
-            request = EvidenceRequest.objects.select_for_update().get(pk=request.pk)
-            RequestStates.check(request.status, RequestStatus.FULFILLED)
-            if today > request.due_on:
-                raise ValidationError(
-                    _("The term for this evidence ended on %(due)s; it can no longer be supplied.")
-                    % {"due": fmt_date(request.due_on)}
-                )
-            _check_party(request.requirement, party, application)
-            content_type = _check_evidence(request.requirement, upload, issued_on, today)
-            stored = storage.store_upload(upload)
+    with transaction.atomic():
+        application = _locked(application)
+        request = EvidenceRequest.objects.select_for_update().get(pk=request.pk)
+        RequestStates.check(request.status, RequestStatus.FULFILLED)
+        if today > request.due_on:
+            raise ValidationError(
+                _("The term for this evidence ended on %(due)s; it can no longer be supplied.")
+                % {"due": fmt_date(request.due_on)}
+            )
+        _check_party(request.requirement, party, application)
+        content_type = _check_evidence(request.requirement, upload, issued_on, today)
+        with storage.saving(upload) as stored:
             evidence = _evidence_row(
                 actor=actor,
                 application=application,
@@ -757,25 +748,22 @@ def evidence_supply(
                 received_on=today,
                 request=request,
             )
-            request.status = RequestStatus.FULFILLED
             request.fulfilled_on = today
-            request.save(update_fields=["status", "fulfilled_on"])
-            audit_log(
-                actor=actor, action=AuditAction.TRANSITION, obj=request, message=_("Supplied.")
+            transition(
+                request,
+                RequestStates,
+                RequestStatus.FULFILLED,
+                actor=actor,
+                message=_("Supplied."),
+                fields=["fulfilled_on"],
             )
             still_open = application.evidence_requests.filter(status=RequestStatus.OPEN).exists()
             if application.status == ApplicationStatus.EVIDENCE_REQUESTED and not still_open:
-                ApplicationStates.check(application.status, ApplicationStatus.IN_ASSESSMENT)
-                application.status = ApplicationStatus.IN_ASSESSMENT
-                application.save(update_fields=["status", "updated_at"])
-                audit_log(
+                transition(
+                    application,
+                    ApplicationStates,
+                    ApplicationStatus.IN_ASSESSMENT,
                     actor=actor,
-                    action=AuditAction.TRANSITION,
-                    obj=application,
                     message=_("All requested evidence supplied; back in assessment."),
                 )
             return evidence
-    except BaseException:
-        if stored is not None:
-            storage.delete(stored.key)
-        raise

@@ -42,7 +42,14 @@ from ..rules import (
     thresholds_on,
 )
 from ..states import ApplicationStates, DecisionStates, ObjectionStates
-from ._common import require_assessor, require_team, require_text, today_or, user_or_none
+from ._common import (
+    require_assessor,
+    require_team,
+    require_text,
+    today_or,
+    transition,
+    user_or_none,
+)
 
 logger = logging.getLogger(__name__)
 DAY = dt.timedelta(days=1)
@@ -55,18 +62,7 @@ def _locked(application: Application) -> Application:
 
 
 def _move(application: Application, to_status: str, *, actor, message: str) -> None:
-    ApplicationStates.check(application.status, to_status)
-    before = snapshot(application, ["status"])
-    application.status = to_status
-    application.save(update_fields=["status", "updated_at"])
-    audit_log(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=application,
-        message=message,
-        before=before,
-        after={"status": to_status},
-    )
+    transition(application, ApplicationStates, to_status, actor=actor, message=message)
 
 
 def _require_assessing(application: Application) -> None:
@@ -277,86 +273,80 @@ def decision_take(
     lodged. Taken by an assessor of the application, never by one assessor alone."""
     require_assessor(actor, application)
     today = today_or(today)
-    stored = None
-    try:
-        with transaction.atomic():
-            application = _locked(application)
-            _require_assessing(application)
-            ApplicationStates.check(application.status, ApplicationStatus.DECIDED)
-            motivation = require_text(motivation, "motivation", _("motivation"))
-            if start_date is None:
-                raise ValidationError({"start_date": _("Fill in the start date.")})
-            problems, summary = decision_problems(application, today, start_date)
-            if problems:
-                raise ValidationError(problems)
-            procedure = application.procedure
-            number = (application.decisions.aggregate(n=Max("number"))["n"] or 0) + 1
-            decision = Decision(
-                application=application,
-                number=number,
-                motivation=motivation,
-                decided_on=today,
-                decided_by=user_or_none(actor),
-                start_date=start_date,
-                objection_until=today + dt.timedelta(days=procedure.objection_days),
+    with transaction.atomic():
+        application = _locked(application)
+        _require_assessing(application)
+        ApplicationStates.check(application.status, ApplicationStatus.DECIDED)
+        motivation = require_text(motivation, "motivation", _("motivation"))
+        if start_date is None:
+            raise ValidationError({"start_date": _("Fill in the start date.")})
+        problems, summary = decision_problems(application, today, start_date)
+        if problems:
+            raise ValidationError(problems)
+        procedure = application.procedure
+        number = (application.decisions.aggregate(n=Max("number"))["n"] or 0) + 1
+        decision = Decision(
+            application=application,
+            number=number,
+            motivation=motivation,
+            decided_on=today,
+            decided_by=user_or_none(actor),
+            start_date=start_date,
+            objection_until=today + dt.timedelta(days=procedure.objection_days),
+        )
+        thresholds = thresholds_on(procedure, application.received_on)
+        lines = []
+        for result in summary.lines:
+            line = DecisionLine(
+                product_group=result.product_group,
+                municipality=result.municipality,
+                outcome=result.outcome,
+                motivation=result.motivation,
             )
-            thresholds = thresholds_on(procedure, application.received_on)
-            lines = []
-            for result in summary.lines:
-                line = DecisionLine(
-                    product_group=result.product_group,
-                    municipality=result.municipality,
-                    outcome=result.outcome,
-                    motivation=result.motivation,
+            if result.outcome == LineOutcome.ADMITTED:
+                entry = entry_for(
+                    procedure,
+                    (result.product_group.pk, result.municipality.pk),
+                    application.received_on,
+                    thresholds,
                 )
-                if result.outcome == LineOutcome.ADMITTED:
-                    entry = entry_for(
-                        procedure,
-                        (result.product_group.pk, result.municipality.pk),
-                        application.received_on,
-                        thresholds,
-                    )
-                    line.start_date = max(start_date, entry.start) if entry.start else start_date
-                lines.append((line, result.products))
-            decision.letter_key = "pending"
-            decision.letter_sha256 = ""
-            decision.save()
-            for line, products in lines:
-                line.decision = decision
-                line.save()
-                line.products.set(products)
-            application.evidence_requests.filter(status=RequestStatus.OPEN).update(
-                status=RequestStatus.LAPSED
-            )
-            stored = storage.store_bytes(pdf.decision_letter_pdf(decision))
+                line.start_date = max(start_date, entry.start) if entry.start else start_date
+            lines.append((line, result.products))
+        decision.letter_key = "pending"
+        decision.letter_sha256 = ""
+        decision.save()
+        for line, products in lines:
+            line.decision = decision
+            line.save()
+            line.products.set(products)
+        application.evidence_requests.filter(status=RequestStatus.OPEN).update(
+            status=RequestStatus.LAPSED
+        )
+        with storage.saving(pdf.decision_letter_pdf(decision)) as stored:
             decision.letter_key, decision.letter_sha256 = stored.key, stored.sha256
             decision.save(update_fields=["letter_key", "letter_sha256"])
-            audit_log(
-                actor=actor,
-                action=AuditAction.DECISION,
-                obj=decision,
-                message=motivation,
-                after={
-                    **snapshot(decision),
-                    "lines": [
-                        [line.product_group_id, line.municipality_id, line.outcome]
-                        for line, _p in lines
-                    ],
-                },
-            )
-            _move(
-                application,
-                ApplicationStatus.DECIDED,
-                actor=actor,
-                message=_("Decision %(number)s taken; objection possible until %(until)s.")
-                % {"number": number, "until": fmt_date(decision.objection_until)},
-            )
-            notifications.decision_taken(decision)
-            return decision
-    except BaseException:
-        if stored is not None:
-            storage.delete(stored.key)
-        raise
+        audit_log(
+            actor=actor,
+            action=AuditAction.DECISION,
+            obj=decision,
+            message=motivation,
+            after={
+                **snapshot(decision),
+                "lines": [
+                    [line.product_group_id, line.municipality_id, line.outcome]
+                    for line, _p in lines
+                ],
+            },
+        )
+        _move(
+            application,
+            ApplicationStatus.DECIDED,
+            actor=actor,
+            message=_("Decision %(number)s taken; objection possible until %(until)s.")
+            % {"number": number, "until": fmt_date(decision.objection_until)},
+        )
+        notifications.decision_taken(decision)
+        return decision
 
 
 def _finalise(decision: Decision, today: dt.date, actor=None) -> Decision:
@@ -390,17 +380,14 @@ def _finalise(decision: Decision, today: dt.date, actor=None) -> Decision:
                 reason=reason,
             )
             DecisionAdmission.objects.create(line=line, admission=admission)
-    before = snapshot(decision, ["status"])
-    decision.status = DecisionStatus.FINAL
     decision.finalised_on = today
-    decision.save(update_fields=["status", "finalised_on", "updated_at"])
-    audit_log(
+    transition(
+        decision,
+        DecisionStates,
+        DecisionStatus.FINAL,
         actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=decision,
         message=reason,
-        before=before,
-        after={"status": DecisionStatus.FINAL},
+        fields=["finalised_on"],
     )
     _move(application, ApplicationStatus.FINAL, actor=actor, message=reason)
     notifications.decision_final(decision)
@@ -480,16 +467,12 @@ def objection_lodge(
     )
     audit_log(actor=actor, action=AuditAction.CREATE, obj=objection, after=snapshot(objection))
     if decision.status == DecisionStatus.PROPOSED:
-        DecisionStates.check(decision.status, DecisionStatus.OBJECTION)
-        decision.status = DecisionStatus.OBJECTION
-        decision.save(update_fields=["status", "updated_at"])
-        audit_log(
+        transition(
+            decision,
+            DecisionStates,
+            DecisionStatus.OBJECTION,
             actor=actor,
-            action=AuditAction.TRANSITION,
-            obj=decision,
             message=_("Objection lodged; the decision does not become final for now."),
-            before={"status": DecisionStatus.PROPOSED},
-            after={"status": DecisionStatus.OBJECTION},
         )
     return objection
 
@@ -516,18 +499,15 @@ def objection_handle(
     audit_log(actor=actor, action=AuditAction.DECISION, obj=objection, after=snapshot(objection))
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if upheld:
-        DecisionStates.check(decision.status, DecisionStatus.WITHDRAWN)
         decision.objections.filter(status=ObjectionStatus.LODGED).update(
             status=ObjectionStatus.UPHELD, outcome_note=objection.outcome_note, handled_on=today
         )
-        decision.status = DecisionStatus.WITHDRAWN
-        decision.save(update_fields=["status", "updated_at"])
-        audit_log(
+        transition(
+            decision,
+            DecisionStates,
+            DecisionStatus.WITHDRAWN,
             actor=actor,
-            action=AuditAction.TRANSITION,
-            obj=decision,
             message=_("Withdrawn after an upheld objection."),
-            after={"status": DecisionStatus.WITHDRAWN},
         )
         _move(
             _locked(application),
@@ -539,15 +519,12 @@ def objection_handle(
         if today > decision.objection_until:
             _finalise(decision, today, actor=None)
         else:
-            DecisionStates.check(decision.status, DecisionStatus.PROPOSED)
-            decision.status = DecisionStatus.PROPOSED
-            decision.save(update_fields=["status", "updated_at"])
-            audit_log(
+            transition(
+                decision,
+                DecisionStates,
+                DecisionStatus.PROPOSED,
                 actor=actor,
-                action=AuditAction.TRANSITION,
-                obj=decision,
                 message=_("Objection dismissed; final after %(until)s.")
                 % {"until": fmt_date(decision.objection_until)},
-                after={"status": DecisionStatus.PROPOSED},
             )
     return objection

@@ -35,7 +35,7 @@ from ..models import (
 )
 from ..rules import fmt_date, fmt_moment
 from ..states import ProcedureStates
-from ._common import now_or, require_team, require_text, today_or, user_or_none
+from ._common import now_or, require_team, require_text, today_or, transition, user_or_none
 
 
 def _require_draft(procedure: Procedure, what: str) -> None:
@@ -240,29 +240,22 @@ def document_add(
     if procedure.is_public:
         note = require_text(note, "note", _("what changed"))
     content_type = storage.check_upload(upload, storage.DOCUMENT_TYPES)
-    stored = storage.store_upload(upload)
-    try:
-        with transaction.atomic():
-            last = procedure.documents.filter(title=title).aggregate(v=Max("version"))["v"] or 0
-            document = ProcedureDocument.objects.create(
-                procedure=procedure,
-                kind=kind,
-                title=title,
-                version=last + 1,
-                note=note.strip(),
-                uploaded_by=user_or_none(actor),
-                file_name=upload.name[:255],
-                content_type=content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                storage_key=stored.key,
-            )
-            audit_log(
-                actor=actor, action=AuditAction.CREATE, obj=document, after=snapshot(document)
-            )
-    except BaseException:
-        storage.delete(stored.key)
-        raise
+    with transaction.atomic(), storage.saving(upload) as stored:
+        last = procedure.documents.filter(title=title).aggregate(v=Max("version"))["v"] or 0
+        document = ProcedureDocument.objects.create(
+            procedure=procedure,
+            kind=kind,
+            title=title,
+            version=last + 1,
+            note=note.strip(),
+            uploaded_by=user_or_none(actor),
+            file_name=upload.name[:255],
+            content_type=content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            storage_key=stored.key,
+        )
+        audit_log(actor=actor, action=AuditAction.CREATE, obj=document, after=snapshot(document))
     return document
 
 
@@ -476,18 +469,15 @@ def procedure_publish(*, actor, procedure: Procedure, now: dt.datetime | None = 
     problems = publication_problems(procedure)
     if problems:
         raise ValidationError(problems)
-    before = snapshot(procedure)
-    procedure.status = ProcedureStatus.PUBLISHED
     procedure.published_at = now_or(now)
     procedure.published_by = user_or_none(actor)
-    procedure.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    audit_log(
+    transition(
+        procedure,
+        ProcedureStates,
+        ProcedureStatus.PUBLISHED,
         actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=procedure,
         message=_("Published."),
-        before=before,
-        after=snapshot(procedure),
+        fields=["published_at", "published_by"],
     )
     return procedure
 
@@ -496,18 +486,14 @@ def procedure_publish(*, actor, procedure: Procedure, now: dt.datetime | None = 
 def procedure_close(*, actor, procedure: Procedure, now: dt.datetime | None = None) -> Procedure:
     require_team(actor, procedure)
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
-    ProcedureStates.check(procedure.status, ProcedureStatus.CLOSED)
-    before = snapshot(procedure)
-    procedure.status = ProcedureStatus.CLOSED
     procedure.closed_at = now_or(now)
-    procedure.save(update_fields=["status", "closed_at", "updated_at"])
-    audit_log(
+    transition(
+        procedure,
+        ProcedureStates,
+        ProcedureStatus.CLOSED,
         actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=procedure,
         message=_("Closed."),
-        before=before,
-        after=snapshot(procedure),
+        fields=["closed_at"],
     )
     return procedure
 

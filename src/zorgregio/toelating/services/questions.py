@@ -135,8 +135,7 @@ def nota_publish(
             published_at=now,
             published_by=user_or_none(actor),
         )
-        stored = storage.store_bytes(pdf.nota_pdf(nota, questions))
-        try:
+        with storage.saving(pdf.nota_pdf(nota, questions)) as stored:
             nota.pdf_key, nota.pdf_sha256 = stored.key, stored.sha256
             nota.save()
             for question in questions:
@@ -153,7 +152,4 @@ def nota_publish(
             )
             for question in questions:
                 notifications.question_answered(question)
-        except BaseException:
-            storage.delete(stored.key)
-            raise
     return nota

@@ -70,7 +70,9 @@ class Catalogue:
 def published_procedure(region, municipalities, *, now=None, committee=2, reference="wmo-2027"):
     """A published procedure with two lots, a requirement of every type and a committee."""
     now = now or timezone.now()
-    procedure, catalogue, made = draft_procedure(region, municipalities, now=now, reference=reference)
+    procedure, catalogue, made = draft_procedure(
+        region, municipalities, now=now, reference=reference
+    )
     members = [
         UserFactory(regional_team=True, region=region, username=f"beoordelaar{i}")
         for i in range(committee)
@@ -224,3 +226,30 @@ def submitted_application(
         today=today,
     )
     return services.application_submit(actor=None, application=application, now=now)
+
+
+def record_step(application, assessor, step, not_met=None, skip=()):
+    """One assessor's verdicts on one step: met, except ``not_met`` ({code: motivation})."""
+    from zorgregio.toelating import rules
+    from zorgregio.toelating.models import VerdictOutcome
+
+    not_met = not_met or {}
+    verdicts = {
+        r.pk: (
+            (VerdictOutcome.NOT_MET, not_met[r.code])
+            if r.code in not_met
+            else (VerdictOutcome.MET, "")
+        )
+        for r in rules.applicable_requirements(application)
+        if r.step == step and r.code not in skip
+    }
+    return services.verdicts_record(
+        actor=assessor, application=application, step=step, verdicts=verdicts
+    )
+
+
+def assess_everything(application, assessors, not_met=None):
+    """Every assessor records all three steps."""
+    for assessor in assessors:
+        for step in (1, 2, 3):
+            record_step(application, assessor, step, not_met)

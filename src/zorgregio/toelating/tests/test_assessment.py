@@ -9,7 +9,7 @@ from zorgregio.accounts.tests.factories import UserFactory
 from zorgregio.contracten.models import Admission, AdmissionStatus
 from zorgregio.contracten.tests.factories import AdmissionFactory
 from zorgregio.producten.tests.test_exports import pdf_text
-from zorgregio.toelating import rules, selectors, services, storage
+from zorgregio.toelating import selectors, services, storage
 from zorgregio.toelating.models import (
     ApplicationStatus,
     DecisionAdmission,
@@ -20,7 +20,7 @@ from zorgregio.toelating.models import (
     VerdictOutcome,
 )
 
-from .factories import DAY, pdf_upload, submitted_application
+from .factories import DAY, assess_everything, pdf_upload, record_step, submitted_application
 
 pytestmark = pytest.mark.django_db
 MET, NOT_MET = VerdictOutcome.MET, VerdictOutcome.NOT_MET
@@ -41,24 +41,6 @@ def assessing(application, members):
     services.assessment_start(actor=members[0], application=application, assessors=members)
     application.refresh_from_db()
     return application
-
-
-def record(application, assessor, step, not_met=None, skip=()):
-    not_met = not_met or {}
-    verdicts = {
-        r.pk: ((NOT_MET, not_met[r.code]) if r.code in not_met else (MET, ""))
-        for r in rules.applicable_requirements(application)
-        if r.step == step and r.code not in skip
-    }
-    return services.verdicts_record(
-        actor=assessor, application=application, step=step, verdicts=verdicts
-    )
-
-
-def assess_all(application, assessors, not_met=None):
-    for assessor in assessors:
-        for step in (1, 2, 3):
-            record(application, assessor, step, not_met)
 
 
 def start(days=40):
@@ -90,7 +72,7 @@ def test_only_the_regional_team_assesses(application, members, users, role):
 
 def test_one_assessor_deciding_alone_is_refused(assessing, members):
     for step in (1, 2, 3):
-        record(assessing, members[0], step)
+        record_step(assessing, members[0], step)
     with pytest.raises(ValidationError) as info:
         services.decision_take(
             actor=members[0], application=assessing, motivation="Akkoord.", start_date=start()
@@ -103,19 +85,19 @@ def test_one_assessor_deciding_alone_is_refused(assessing, members):
 
 
 def test_a_regional_user_who_is_no_assessor_cannot_decide(assessing, members, region):
-    assess_all(assessing, members)
+    assess_everything(assessing, members)
     other = UserFactory(regional_team=True, region=region)
     with pytest.raises(PermissionDenied):
         services.decision_take(
             actor=other, application=assessing, motivation="Akkoord.", start_date=start()
         )
     with pytest.raises(PermissionDenied):
-        record(assessing, other, 1)
+        record_step(assessing, other, 1)
 
 
 def test_disagreement_keeps_the_decision_open(assessing, members):
-    assess_all(assessing, members[:1])
-    assess_all(assessing, members[1:], not_met={"G3": "Werkwijze te vaag."})
+    assess_everything(assessing, members[:1])
+    assess_everything(assessing, members[1:], not_met={"G3": "Werkwijze te vaag."})
     with pytest.raises(ValidationError) as info:
         services.decision_take(
             actor=members[0], application=assessing, motivation="x", start_date=start()
@@ -125,10 +107,10 @@ def test_disagreement_keeps_the_decision_open(assessing, members):
 
 def test_steps_are_recorded_in_order_and_not_met_needs_a_motivation(assessing, members):
     with pytest.raises(ValidationError) as info:
-        record(assessing, members[0], 2)
+        record_step(assessing, members[0], 2)
     assert "stap 1" in messages(info)
     with pytest.raises(ValidationError) as info:
-        record(assessing, members[0], 1, not_met={"UEA": ""})
+        record_step(assessing, members[0], 1, not_met={"UEA": ""})
     assert "UEA" in messages(info) and "motiveer" in messages(info).lower()
     assert not assessing.verdicts.exists()
 
@@ -137,7 +119,7 @@ def test_steps_are_recorded_in_order_and_not_met_needs_a_motivation(assessing, m
 
 
 def test_a_decision_without_motivation_is_refused(assessing, members):
-    assess_all(assessing, members)
+    assess_everything(assessing, members)
     with pytest.raises(ValidationError) as info:
         services.decision_take(
             actor=members[0], application=assessing, motivation="  ", start_date=start()
@@ -147,7 +129,7 @@ def test_a_decision_without_motivation_is_refused(assessing, members):
 
 
 def test_the_admissions_start_after_the_objection_period(assessing, members):
-    assess_all(assessing, members)
+    assess_everything(assessing, members)
     with pytest.raises(ValidationError) as info:
         services.decision_take(
             actor=members[0], application=assessing, motivation="Ok", start_date=start(20)
@@ -185,7 +167,7 @@ def test_refusal_per_group_and_municipality_drawn_from_the_verdicts(
     application = services.application_submit(actor=None, application=application)
     services.assessment_start(actor=members[0], application=application, assessors=members)
     reason = "Het opleidingsniveau ontbreekt."
-    assess_all(application, members, not_met={"S1G1": reason})
+    assess_everything(application, members, not_met={"S1G1": reason})
     decision = services.decision_take(
         actor=members[1], application=application, motivation="Zie per perceel.", start_date=start()
     )
@@ -206,7 +188,7 @@ def test_refusal_per_group_and_municipality_drawn_from_the_verdicts(
 
 def test_a_step_one_failure_refuses_without_the_later_steps(assessing, members):
     for assessor in members:
-        record(assessing, assessor, 1, not_met={"UEA": "Uitsluitingsgrond: faillissement."})
+        record_step(assessing, assessor, 1, not_met={"UEA": "Uitsluitingsgrond: faillissement."})
     decision = services.decision_take(
         actor=members[0], application=assessing, motivation="Uitsluitingsgrond.", start_date=start()
     )
@@ -220,7 +202,7 @@ def test_evidence_request_has_a_14_day_term_and_blocks_the_decision_until_due(
     assessing, members, requirements, users
 ):
     today = timezone.localdate()
-    assess_all(assessing, members)
+    assess_everything(assessing, members)
     request = services.evidence_request(
         actor=members[0],
         application=assessing,
@@ -253,7 +235,7 @@ def test_evidence_after_the_term_is_refused_and_overdue_allows_the_decision(
     assessing, members, requirements, users
 ):
     today = timezone.localdate()
-    assess_all(assessing, members)
+    assess_everything(assessing, members)
     request = services.evidence_request(
         actor=members[0],
         application=assessing,
@@ -297,7 +279,7 @@ def test_requested_evidence_too_old_on_receipt_is_refused(assessing, members, re
 
 @pytest.fixture
 def decided(assessing, members):
-    assess_all(assessing, members)
+    assess_everything(assessing, members)
     return services.decision_take(
         actor=members[1], application=assessing, motivation="Alles voldaan.", start_date=start()
     )

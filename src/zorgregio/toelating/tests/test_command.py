@@ -6,10 +6,10 @@ from django.core.management import CommandError, call_command
 
 from zorgregio.contracten.models import Admission
 from zorgregio.contracten.tests.factories import AdmissionFactory
-from zorgregio.toelating import rules, services
-from zorgregio.toelating.models import DecisionStatus, VerdictOutcome
+from zorgregio.toelating import services
+from zorgregio.toelating.models import DecisionStatus
 
-from .factories import DAY, submitted_application
+from .factories import DAY, assess_everything, submitted_application
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +20,7 @@ def decision(procedure, catalogue, requirements, members, provider, apeldoorn):
 
     application = submitted_application(procedure, catalogue, requirements, provider, [apeldoorn])
     services.assessment_start(actor=members[0], application=application, assessors=members)
-    for assessor in members:
-        for step in (1, 2, 3):
-            verdicts = {
-                r.pk: (VerdictOutcome.MET, "")
-                for r in rules.applicable_requirements(application)
-                if r.step == step
-            }
-            services.verdicts_record(
-                actor=assessor, application=application, step=step, verdicts=verdicts
-            )
+    assess_everything(application, members)
     return services.decision_take(
         actor=members[0],
         application=application,

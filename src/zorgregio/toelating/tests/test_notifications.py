@@ -8,10 +8,9 @@ from aiosmtpd.controller import Controller
 from django.test import override_settings
 from django.utils import timezone
 
-from zorgregio.toelating import rules, services
-from zorgregio.toelating.models import VerdictOutcome
+from zorgregio.toelating import services
 
-from .factories import DAY, submitted_application
+from .factories import DAY, assess_everything, submitted_application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,16 +69,7 @@ def test_evidence_request_decision_and_answer_reach_the_provider(
         "Stuur de GVA." in text and (timezone.localdate() + 14 * DAY).strftime("%-d-%-m-%Y") in text
     )
 
-    for assessor in members:
-        for step in (1, 2, 3):
-            verdicts = {
-                r.pk: (VerdictOutcome.MET, "")
-                for r in rules.applicable_requirements(application)
-                if r.step == step
-            }
-            services.verdicts_record(
-                actor=assessor, application=application, step=step, verdicts=verdicts
-            )
+    assess_everything(application, members)
     request = application.evidence_requests.get()
     from .factories import pdf_upload
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from zorgregio.contracten.tests.factories import AdmissionFactory
 from zorgregio.toelating import rules, services
-from zorgregio.toelating.models import LineOutcome, QuestionType, ThresholdKind, VerdictOutcome
+from zorgregio.toelating.models import LineOutcome, QuestionType, ThresholdKind
 
-from .factories import DAY, complete_answers, pdf_upload
+from .factories import DAY, assess_everything, complete_answers, pdf_upload
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -264,16 +264,7 @@ def test_an_application_outside_an_entry_window_waits_for_the_next_one(
     entry = rules.entry_for(procedure, (catalogue.hh.pk, zutphen.pk), application.received_on)
     assert entry.waits and entry.start == dt.date(year, 4, 1)
     services.assessment_start(actor=members[0], application=application, assessors=members)
-    for assessor in members:
-        for step in (1, 2, 3):
-            verdicts = {
-                r.pk: (VerdictOutcome.MET, "")
-                for r in rules.applicable_requirements(application)
-                if r.step == step
-            }
-            services.verdicts_record(
-                actor=assessor, application=application, step=step, verdicts=verdicts
-            )
+    assess_everything(application, members)
     start = TODAY() + 40 * DAY
     decision = services.decision_take(
         actor=members[0], application=application, motivation="Ok", start_date=start
@@ -289,16 +280,7 @@ def test_without_a_next_entry_window_the_decision_waits(
     application = ready(draft(procedure, provider, [(catalogue.hh1, zutphen)]), requirements)
     application = services.application_submit(actor=None, application=application)
     services.assessment_start(actor=members[0], application=application, assessors=members)
-    for assessor in members:
-        for step in (1, 2, 3):
-            verdicts = {
-                r.pk: (VerdictOutcome.MET, "")
-                for r in rules.applicable_requirements(application)
-                if r.step == step
-            }
-            services.verdicts_record(
-                actor=assessor, application=application, step=step, verdicts=verdicts
-            )
+    assess_everything(application, members)
     with pytest.raises(ValidationError) as info:
         services.decision_take(
             actor=members[0],
@@ -346,20 +328,7 @@ def test_an_extra_requirement_applies_only_to_its_municipality_and_group(
     services.answers_save(actor=None, application=application, values={extra.pk: "nee"})
     application = services.application_submit(actor=None, application=application)
     services.assessment_start(actor=members[0], application=application, assessors=members)
-    for assessor in members:
-        for step in (1, 2, 3):
-            verdicts = {
-                r.pk: (
-                    (VerdictOutcome.NOT_MET, "Geen vaste hulpen.")
-                    if r == extra
-                    else (VerdictOutcome.MET, "")
-                )
-                for r in rules.applicable_requirements(application)
-                if r.step == step
-            }
-            services.verdicts_record(
-                actor=assessor, application=application, step=step, verdicts=verdicts
-            )
+    assess_everything(application, members, not_met={"Z-HH1": "Geen vaste hulpen."})
     decision = services.decision_take(
         actor=members[0],
         application=application,

@@ -11,10 +11,10 @@ from django.utils import timezone
 from zorgregio.accounts.tests.factories import UserFactory
 from zorgregio.contracten.models import Admission
 from zorgregio.regio.tests.factories import MunicipalityFactory, RegionFactory
-from zorgregio.toelating import rules, services
-from zorgregio.toelating.models import ApplicationStatus, Procedure, VerdictOutcome
+from zorgregio.toelating import services
+from zorgregio.toelating.models import ApplicationStatus, Procedure
 
-from .factories import DAY, START, pdf_bytes, submitted_application
+from .factories import DAY, START, assess_everything, pdf_bytes, submitted_application
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +27,7 @@ def world(
     question, a Nota, and a draft procedure."""
     application = submitted_application(procedure, catalogue, requirements, provider, [apeldoorn])
     services.assessment_start(actor=members[0], application=application, assessors=members)
-    for assessor in members:
-        for step in (1, 2, 3):
-            verdicts = {
-                r.pk: (VerdictOutcome.MET, "")
-                for r in rules.applicable_requirements(application)
-                if r.step == step
-            }
-            services.verdicts_record(
-                actor=assessor, application=application, step=step, verdicts=verdicts
-            )
+    assess_everything(application, members)
     decision = services.decision_take(
         actor=members[0],
         application=application,
