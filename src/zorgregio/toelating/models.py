@@ -364,7 +364,7 @@ class Requirement(models.Model):
 
 
 class ThresholdKind(models.TextChoices):
-    ENTRY_WINDOWS = "toetredingsmomenten", _("entry windows (at most N a year)")
+    ENTRY_WINDOWS = "toetredingsmomenten", _("entry windows")
     CLOSED = "gesloten", _("closed for new entrants")
     EXTRA_REQUIREMENT = "extra_eis", _("extra suitability requirement")
     MIN_TURNOVER = "minimale_omzet", _("minimum turnover")

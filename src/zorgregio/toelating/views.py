@@ -590,6 +590,18 @@ def _matrix(application):
     return municipalities, lots
 
 
+def _entries(application, keys, today):
+    """(group id, municipality id, Entry) for the lines that wait for an entry window."""
+    received = application.received_on or today
+    thresholds = rules.thresholds_on(application.procedure, received)
+    result = []
+    for key in keys:
+        entry = rules.entry_for(application.procedure, key, received, thresholds)
+        if entry.waits:
+            result.append((*key, entry))
+    return result
+
+
 class ApplicationView(ToelatingMixin, TemplateView):
     """One application. For its provider: the draft to fill in over several visits, then the
     submitted application read-only with the receipt, evidence requests and the decision. For
@@ -635,19 +647,7 @@ class ApplicationView(ToelatingMixin, TemplateView):
                     else None,
                 }
             )
-        thresholds = rules.thresholds_on(application.procedure, application.received_on or today)
-        entries = [
-            (group, municipality, entry)
-            for (group, municipality) in keys
-            if (
-                entry := rules.entry_for(
-                    application.procedure,
-                    (group, municipality),
-                    application.received_on or today,
-                    thresholds,
-                )
-            ).waits
-        ]
+        entries = _entries(application, keys, today)
         if draft:
             municipalities, lots = _matrix(application)
             kwargs.setdefault("municipalities", municipalities)
@@ -957,6 +957,7 @@ class AssessmentView(ToelatingMixin, TemplateView):
         return super().get_context_data(
             application=application,
             procedure=procedure,
+            entries=_entries(application, rules.line_keys(application), today),
             summary=summary,
             steps=steps,
             problems=problems,

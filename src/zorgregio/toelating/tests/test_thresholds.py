@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from zorgregio.contracten.tests.factories import AdmissionFactory
@@ -245,7 +246,7 @@ def test_entry_windows_at_most_n_a_year(procedure, zutphen):
 
 
 def test_an_application_outside_an_entry_window_waits_for_the_next_one(
-    procedure, catalogue, requirements, provider, apeldoorn, zutphen, members
+    client, procedure, catalogue, requirements, provider, apeldoorn, zutphen, members
 ):
     windows = threshold(procedure, zutphen, ThresholdKind.ENTRY_WINDOWS, max_per_year=2)
     year = TODAY().year + 1
@@ -263,6 +264,10 @@ def test_an_application_outside_an_entry_window_waits_for_the_next_one(
     application = services.application_submit(actor=None, application=application)
     entry = rules.entry_for(procedure, (catalogue.hh.pk, zutphen.pk), application.received_on)
     assert entry.waits and entry.start == dt.date(year, 4, 1)
+    client.force_login(members[0])
+    for name in ("toelating:application", "toelating:assessment"):
+        body = client.get(reverse(name, args=[application.pk])).content.decode()
+        assert f"toelating vanaf 01-04-{year}" in body or f"toelating vanaf 1-4-{year}" in body
     services.assessment_start(actor=members[0], application=application, assessors=members)
     assess_everything(application, members)
     start = TODAY() + 40 * DAY
