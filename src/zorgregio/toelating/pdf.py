@@ -97,7 +97,8 @@ def _answer_text(requirement, answer) -> str:
     if answer.yes is not None:
         return _("yes") if answer.yes else _("no")
     if answer.value is not None:
-        return f"{answer.value} {requirement.unit}".strip()
+        number = format(answer.value.normalize(), "f").replace(".", ",")
+        return f"{number} {requirement.unit}".strip()
     if answer.choice:
         return answer.choice
     if answer.text:

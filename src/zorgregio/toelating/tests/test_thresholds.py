@@ -267,7 +267,7 @@ def test_an_application_outside_an_entry_window_waits_for_the_next_one(
     client.force_login(members[0])
     for name in ("toelating:application", "toelating:assessment"):
         body = client.get(reverse(name, args=[application.pk])).content.decode()
-        assert f"toelating vanaf 01-04-{year}" in body or f"toelating vanaf 1-4-{year}" in body
+        assert f"toelating vanaf 1-4-{year}" in body
     services.assessment_start(actor=members[0], application=application, assessors=members)
     assess_everything(application, members)
     start = TODAY() + 40 * DAY
