@@ -341,6 +341,7 @@ def test_submission_makes_the_application_immutable_with_a_receipt(draft, users,
     }
     receipt = pdf_text(storage.read_bytes(application.receipt_key))
     assert application.number in receipt and draft.provider.kvk_number in receipt
+    assert "5 jaar" in receipt  # the value in Dutch notation, with its unit
     sha = application.evidence_files.get().sha256
     assert sha[:16] in receipt
     for call in (
