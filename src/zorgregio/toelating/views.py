@@ -1082,13 +1082,9 @@ class DocumentDownloadView(View):
     regional team of the region."""
 
     def get(self, request, pk):
-        scope = scope_for(request.user)
-        visible = (
-            selectors.documents_visible_to(request.user)
-            if scope.has_role
-            else selectors.public_documents()
-        )
-        document = get_object_or_404(visible | selectors.public_documents(), pk=pk)
+        # Public documents for anyone (also another region's team); drafts for the team.
+        visible = selectors.public_documents() | selectors.documents_visible_to(request.user)
+        document = get_object_or_404(visible, pk=pk)
         return _attachment(
             storage.open_file(document.storage_key),
             document.file_name,
