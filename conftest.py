@@ -37,3 +37,27 @@ def users(region, apeldoorn, zutphen):
         "raad": UserFactory(username="raad", council_member=True, region=region),
         "beheerder": UserFactory(username="beheer", administrator=True, region=None),
     }
+
+
+# The ingest and the monitor run raw SQL, whose formatting differs when DEBUG is on (Django's
+# debug cursor logs ``sql % params``); ``make demo`` runs with DEBUG on. Every test of these
+# apps therefore runs twice: as in production (DEBUG off) and as in the demo (DEBUG on).
+RUN_ALSO_WITH_DEBUG = ("berichten", "monitor", "zorg", "demo")
+
+
+def pytest_generate_tests(metafunc):
+    parts = metafunc.definition.path.parts
+    if "tests" in parts and any(app in parts for app in RUN_ALSO_WITH_DEBUG):
+        metafunc.parametrize("django_debug", [False, True], ids=["", "debug"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def django_debug(request):
+    """DEBUG as the test's parameter says (off unless parametrized above)."""
+    debug = getattr(request, "param", False)
+    if not debug:
+        yield False
+        return
+    settings = request.getfixturevalue("settings")
+    settings.DEBUG = True
+    yield True

@@ -1,8 +1,6 @@
 """Browser test: upload messages, follow the progress, read the result and the declaration."""
 
 import datetime as dt
-import pathlib
-import shutil
 
 import pytest
 
@@ -55,7 +53,7 @@ def test_upload_progress_result_and_declaration(page, setup):
     page.get_by_role("heading", name="Voortgang van de import").wait_for()
     assert page.locator("progress").get_attribute("value") == "100"
     main = page.locator("main").inner_text()
-    assert "3 bestanden verwerkt, 1 afgekeurd." in main
+    assert "3 bestanden: 2 verwerkt, 1 afgekeurd." in main
     row = page.get_by_role("row").filter(has_text="kapot.xml")
     assert "afgekeurd" in row.inner_text()
     assert "geen geldige XML" in row.inner_text() or "Onbekend bericht" in row.inner_text()
@@ -84,11 +82,14 @@ def test_progress_page_while_waiting_then_done(page, setup):
 
     user, paths = setup
 
-    upload = pathlib.Path(paths[0]).parent / "upload"
-    (upload / "0000").mkdir(parents=True)
-    shutil.copy(paths[0], upload / "0000" / "toewijzing.xml")
+    from zorgregio.berichten.services import receive_paths
+
+    received = receive_paths([paths[0]], actor=user)
     batch = ImportBatch.objects.create(
-        created_by=user, upload_dir=str(upload), names=["toewijzing.xml"], total_files=1
+        created_by=user,
+        names=[r.name for r in received],
+        items=[r.as_dict() for r in received],
+        total_files=1,
     )
     login(page, user.username, PASSWORD)
     page.goto(f"{page.base_url}/berichten/imports/{batch.pk}/")
@@ -97,4 +98,4 @@ def test_progress_page_while_waiting_then_done(page, setup):
     run_import.call(batch.pk)
     page.reload()
     assert page.locator("progress").get_attribute("value") == "100"
-    assert "1 bestanden verwerkt, 0 afgekeurd." in page.locator("main").inner_text()
+    assert "1 bestand: 1 verwerkt, 0 afgekeurd." in page.locator("main").inner_text()

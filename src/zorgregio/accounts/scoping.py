@@ -134,6 +134,25 @@ class Scope:
 NO_SCOPE = Scope(role=None)
 
 
+def may_write_care_data(actor, *, municipality_id: int, region_id: int | None, provider_id: int):
+    """May ``actor`` write care data (a message, a CSV row) of this municipality and provider?
+
+    ``actor`` None is the operators' command line (``zorgregio import``), which may write
+    anything. The regional team writes for the municipalities of its region; municipality staff
+    only for their own municipalities; a provider user only its own provider's messages (in its
+    region). Councils and administrators write no care data."""
+    if actor is None:
+        return True
+    scope = scope_for(actor)
+    if scope.role == Role.REGIONAL:
+        return region_id == scope.region_id
+    if scope.role == Role.MUNICIPALITY:
+        return municipality_id in scope.municipality_ids and region_id == scope.region_id
+    if scope.role == Role.PROVIDER:
+        return provider_id == scope.provider_id and region_id == scope.region_id
+    return False
+
+
 def scope_for(user) -> Scope:
     """The scope of ``user``, cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -7,6 +7,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from zorgregio.accounts.permissions import HasRole
+
 router = DefaultRouter()
 for config in apps.get_app_configs():
     if not config.name.startswith("zorgregio."):
@@ -21,6 +23,12 @@ for config in apps.get_app_configs():
 
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The schema and its docs describe endpoints with client-level data: for users with a role
+    # only (the public open-data API has its own, public schema).
+    path("v1/schema/", SpectacularAPIView.as_view(permission_classes=[HasRole]), name="api-schema"),
+    path(
+        "v1/docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[HasRole]),
+        name="api-docs",
+    ),
 ]

@@ -15,6 +15,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("exported")
     LOGIN = "login", _("logged in")
     LOGIN_FAILED = "login_failed", _("login failed")
+    ACCESS_DENIED = "denied", _("access denied")
 
 
 class AuditEvent(models.Model):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import getpass
+import os
+import socket
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -29,6 +33,17 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
     return {name: _jsonable(getattr(obj, name)) for name in names}
 
 
+@lru_cache(maxsize=1)
+def system_actor_name() -> str:
+    """Who acts when no user does (the command line, the worker without an uploader): the
+    operating-system user and host, e.g. ``systeem (beheer@zorgregio-app-1)``."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no entry for this uid (a container)
+        user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "?"
+    return f"systeem ({user}@{socket.gethostname()})"[:150]
+
+
 def audit_log(
     *,
     actor,
@@ -41,7 +56,7 @@ def audit_log(
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=user,
-        actor_name=getattr(user, "username", "") or "systeem",
+        actor_name=getattr(user, "username", "") or system_actor_name(),
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",

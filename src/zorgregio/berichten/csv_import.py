@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import shutil
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -25,10 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zorgregio.common.money import parse_euros
-from zorgregio.common.validators import is_valid_bsn
+from zorgregio.common.validators import is_valid_bsn, parse_integer
 
 from .archive import writer as stored_writer
 from .models import FileStatus, MessageFile
+from .parsers import MAX_AMOUNT
 from .records import (
     ClientRecord,
     DeclaratieRecord,
@@ -102,7 +104,7 @@ class _Row:
 
     def digits(self, column: str, length: int, required: bool = True) -> str:
         value = self.text(column, required)
-        if value and (not value.isdigit() or len(value) != length):
+        if value and not re.fullmatch(f"[0-9]{{{length}}}", value):
             self.fail(column, _("%(value)s is not %(n)s digits.") % {"value": value, "n": length})
         return value
 
@@ -121,13 +123,16 @@ class _Row:
         return None
 
     def integer(self, column: str, required: bool = True) -> int | None:
+        """A whole number of 0 or more in the digits 0-9, at most 99999999 (the standard's
+        limit of a volume)."""
         value = self.text(column, required)
         if not value:
             return None
-        if not value.isdigit():
-            self.fail(column, _("%(value)s is not a whole number of 0 or more.") % {"value": value})
+        try:
+            return parse_integer(value, minimum=0, maximum=MAX_AMOUNT)
+        except ValueError as exc:
+            self.fail(column, str(exc))
             return None
-        return int(value)
 
     def euros(self, column: str, required: bool = True) -> int | None:
         value = self.text(column, required)
@@ -135,11 +140,17 @@ class _Row:
             return None
         try:
             cents = parse_euros(value)
-        except ValidationError:
-            self.fail(column, _("%(value)s is not an amount in euros.") % {"value": value})
+        except ValidationError as exc:
+            self.fail(column, exc.messages[0])
             return None
         if cents < 0:
             self.fail(column, _("the amount cannot be negative; use debet_credit C."))
+        elif cents > MAX_AMOUNT:
+            self.fail(
+                column,
+                _("%(value)s is more than the largest amount of one line (EUR 999.999,99).")
+                % {"value": value},
+            )
         return cents
 
     def choice(self, column: str, allowed, required: bool = True) -> str:
@@ -209,9 +220,9 @@ def _common(row: _Row, municipalities: dict, providers: dict) -> tuple[str, str,
     cbs = row.digits("gemeente", 4)
     agb = row.digits("aanbieder", 8)
     law = row.choice("wet", _LAWS)
-    if len(cbs) == 4 and cbs.isdigit() and cbs not in municipalities:
+    if re.fullmatch("[0-9]{4}", cbs) and cbs not in municipalities:
         row.fail("gemeente", _("municipality %(code)s is not part of this region.") % {"code": cbs})
-    if len(agb) == 8 and agb.isdigit() and agb not in providers:
+    if re.fullmatch("[0-9]{8}", agb) and agb not in providers:
         row.fail("aanbieder", _("no provider with AGB code %(code)s is known.") % {"code": agb})
     return cbs, agb, _LAWS.get(law, "")
 
@@ -368,8 +379,10 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
     ``afgekeurd`` with the reasons. Lines the TR checks reject are stored as rejected, exactly as
     from a 323 message; their explanations are in the reasons.
     """
+    from zorgregio.zorg.hooks import note_changes
+
     from .parsers import MessageError
-    from .services import ApplyContext, apply_records
+    from .services import ApplyContext, apply_records, changed_months
 
     path = Path(path)
     name = path.name
@@ -382,19 +395,10 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
     sha = hashlib.sha256(data).hexdigest()
     existing = MessageFile.objects.filter(sha256=sha).first()
     if existing is not None:
-        when = timezone.localtime(existing.received_at).strftime("%d-%m-%Y %H:%M")
-        return CsvImportResult(
-            name,
-            FileStatus.REJECTED,
-            [
-                _(
-                    "This file was already received on %(when)s as %(name)s; it is not processed "
-                    "again."
-                )
-                % {"when": when, "name": existing.name}
-            ],  # fmt: skip
-            existing,
-        )
+        from .services import duplicate_result
+
+        seen = duplicate_result(name, existing, actor)
+        return CsvImportResult(name, FileStatus.REJECTED, seen.reasons, seen.message_file)
     try:
         messages = parse_csv(data, kind)
     except ValidationError as exc:
@@ -419,6 +423,7 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
                 items += summary.items
                 rejected += summary.rejected
                 remarks.extend(summary.remarks)
+                note_changes(changed_months(summary))
             message_file.identificatie = f"CSV {kind}"[:40]
             message_file.status = FileStatus.PROCESSED
             message_file.errors = remarks[:200]
@@ -437,9 +442,9 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
     from zorgregio.audit.services import audit_log
 
     audit_log(actor=actor, action=AuditAction.IMPORT, obj=message_file, message=f"CSV {kind}")
-    from .services import refresh_monitor_for
+    from zorgregio.zorg.hooks import care_data_changed
 
-    refresh_monitor_for([message_file.pk])
+    remarks += care_data_changed()
     rows = sum(
         len(m.items[0].lines) if m.header.message_type == "323" else len(m.items) for m in messages
     )

@@ -76,7 +76,7 @@ def build_message_archive(ctx: DemoContext) -> None:
     results = ingest_paths([result.root], on_progress=progress, refresh_monitor=False)
     refused = [r for r in results if r.refused]
     ctx.log(
-        f"  {len(results) - len(refused)} bestanden verwerkt, {len(refused)} geweigerd "
+        f"  {len(results) - len(refused)} bestanden verwerkt, {len(refused)} afgekeurd "
         f"({time.monotonic() - started:.1f} s)"
     )
     for r in refused[:5]:

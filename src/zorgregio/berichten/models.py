@@ -69,8 +69,14 @@ class ImportBatch(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
     )
-    upload_dir = models.CharField(_("upload folder"), max_length=500)
+    upload_dir = models.CharField(_("upload folder"), max_length=500, blank=True)
     names = models.JSONField(_("file names"), default=list)
+    items = models.JSONField(
+        _("received files"),
+        default=list,
+        blank=True,
+        help_text=_("Per file of the upload: its stored message file, or why it was refused."),
+    )
     total_files = models.PositiveIntegerField(_("files"), default=0)
     done = models.FloatField(_("files done"), default=0)
     current_name = models.CharField(_("current file"), max_length=255, blank=True)

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from zorgregio.common.validators import is_valid_bsn
+from zorgregio.common.validators import is_valid_bsn, parse_integer, parse_iso_date
 
 from .archive import ArchiveError, open_stored
 from .records import (
@@ -64,6 +64,19 @@ ITEM_TAGS = {
     "319": "Antwoord",
     "323": "Prestatie",
 }
+
+
+# The XSD's limits of LDT_Volume, LDT_Bedrag, LDT_Budget (99999999) and LDT_TotaalBedrag.
+MAX_AMOUNT = 99_999_999
+MAX_TOTAL = 999_999_999_999
+_UINT = re.compile(r"[0-9]{1,12}")
+
+
+def _uint(value: str) -> int:
+    """A whole number of ASCII digits (``int()`` would take other scripts' digits too)."""
+    if not _UINT.fullmatch(value):
+        raise ValueError(value)
+    return int(value)
 
 
 class MessageError(Exception):
@@ -232,20 +245,22 @@ class _Fields:
                 self.fail(name, _("missing"))
             return None
         try:
-            return dt.date.fromisoformat(value[:10])
+            return parse_iso_date(value[:10])
         except ValueError:
             self.fail(name, _("%(value)s is not a valid date") % {"value": value})
 
-    def integer(self, name: str, required: bool = True) -> int | None:
+    def integer(self, name: str, required: bool = True, maximum: int = MAX_AMOUNT) -> int | None:
+        """A whole number of 0 or more in ASCII digits, at most ``maximum`` (the XSD's limit:
+        99999999 for volumes, amounts, tariffs and budgets)."""
         value = self.values.get(name, "")
         if not value:
             if required:
                 self.fail(name, _("missing"))
             return None
         try:
-            return int(value)
-        except ValueError:
-            self.fail(name, _("%(value)s is not a whole number") % {"value": value})
+            return parse_integer(value, minimum=0, maximum=maximum)
+        except ValueError as exc:
+            self.fail(name, str(exc))
 
     def bsn(self, name: str = "Bsn") -> str:
         value = self.text(name)
@@ -604,7 +619,7 @@ def _parse_323(events, header, codes, ns):
                 declaratiedatum=f.date("DeclaratieDagtekening"),
                 period_start=first,
                 period_end=last,
-                total_cents=f.integer("TotaalIngediendBedrag/TotaalBedrag"),
+                total_cents=f.integer("TotaalIngediendBedrag/TotaalBedrag", maximum=MAX_TOTAL),
                 total_debit_credit=f.code(
                     "TotaalIngediendBedrag/DebetCredit", codes["debet_credit"]
                 ),
@@ -635,7 +650,7 @@ def _prestaties(events, codes, ns: str = "") -> Iterator[PrestatieRecord]:
     validated = codes.get("_validated", False)
     current_client = None
     bsn = ""
-    fromiso = dt.date.fromisoformat
+    fromiso = parse_iso_date  # the slow path only: the fast one reads XSD-validated text
     prestatie_tag = f"{{{ns}}}Prestatie" if ns else None
     bsn_tag = f"{{{ns}}}Bsn"
     for event, el in events:
@@ -670,10 +685,10 @@ def _prestaties(events, codes, ns: str = "") -> Iterator[PrestatieRecord]:
                     productcode=v["ProductCode"],
                     period_start=fromiso(v["ProductPeriode/Begindatum"]),
                     period_end=fromiso(v["ProductPeriode/Einddatum"]),
-                    volume=int(v["GeleverdVolume"]),
+                    volume=_uint(v["GeleverdVolume"]),
                     unit=v["Eenheid"],
-                    tariff_cents=int(v.get("ProductTarief") or 0),
-                    amount_cents=int(v["IngediendBedrag/Bedrag"]),
+                    tariff_cents=_uint(v.get("ProductTarief") or "0"),
+                    amount_cents=_uint(v["IngediendBedrag/Bedrag"]),
                     debit_credit=v["IngediendBedrag/DebetCredit"],
                     row=row,
                 )
@@ -687,8 +702,9 @@ def _prestaties(events, codes, ns: str = "") -> Iterator[PrestatieRecord]:
             or record.debit_credit not in ("D", "C")
             or (eenheden is not None and record.unit not in eenheden)
             or (categories is not None and record.productcategorie not in categories)
-            or record.volume < 0
-            or record.amount_cents < 0
+            or not 0 <= record.volume <= MAX_AMOUNT
+            or not 0 <= record.amount_cents <= MAX_AMOUNT
+            or not 0 <= record.tariff_cents <= MAX_AMOUNT
         ):
             _prestatie_detail(_flat(el), row, codes)
         _drop(el)
@@ -711,13 +727,13 @@ def _client_bsn(client_el, bsn_tag: str) -> str | None:
     return bsn
 
 
-_NINE_DIGITS = re.compile(r"^\d{9}$")  # as common.validators.is_valid_bsn
+_NINE_DIGITS = re.compile(r"[0-9]{9}")  # as common.validators.is_valid_bsn
 
 
 def _elfproef(value: str) -> bool:
     """:func:`~zorgregio.common.validators.is_valid_bsn` unrolled for the hot path (one call
     per new client of a 323): 9 digits, weights 9..2 and -1, sum divisible by 11, not zero."""
-    if not _NINE_DIGITS.match(value):
+    if not _NINE_DIGITS.fullmatch(value):
         return False
     a, b, c, d, e, f, g, h, i = map(int, value)
     total = 9 * a + 8 * b + 7 * c + 6 * d + 5 * e + 4 * f + 3 * g + 2 * h - i
@@ -768,12 +784,10 @@ def _prestatie_detail(values, row, codes) -> None:
     f.code("ProductCategorie", codes["categorie"])
     f.text("ProductCode")
     _period(f, "ProductPeriode/Begindatum", "ProductPeriode/Einddatum")
-    if (f.integer("GeleverdVolume") or 0) < 0:
-        f.fail("GeleverdVolume", _("must not be negative"))
+    f.integer("GeleverdVolume")
     f.code("Eenheid", codes["eenheid"])
     f.integer("ProductTarief", required=False)
-    if (f.integer("IngediendBedrag/Bedrag") or 0) < 0:
-        f.fail("IngediendBedrag/Bedrag", _("must not be negative"))
+    f.integer("IngediendBedrag/Bedrag")
     f.code("IngediendBedrag/DebetCredit", codes["debet_credit"])
 
 

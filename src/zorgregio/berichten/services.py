@@ -13,6 +13,7 @@ that a TR rule refuses are not applied and are listed as remarks.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -21,16 +22,18 @@ import os
 import tempfile
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zorgregio.aanbieders.models import Provider
+from zorgregio.accounts.scoping import may_write_care_data
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log
 from zorgregio.regio.models import Municipality
@@ -127,30 +130,88 @@ def _archive_dir() -> Path:
     return _ensure_dir(Path(settings.MEDIA_ROOT) / "berichten")
 
 
-def _sources(paths: Iterable) -> Iterable[tuple[str, Callable, int | None]]:
-    """(name, opener, size) for every file: folders are walked, zip archives opened."""
+@dataclass
+class Source:
+    """One file to import: a file on disk or a member of a zip archive. ``refusal`` is set when
+    it cannot be read at all (the zip's table of contents is damaged, the path is missing)."""
+
+    name: str
+    open: Callable | None
+    size: int | None
+    refusal: str | None = None
+    member: bool = False  # a member of a zip archive
+
+
+# What reading a damaged zip member can raise: a bad CRC or header, a truncated or corrupt
+# deflate stream, an encrypted member, an unknown compression method, a size that lies.
+ZIP_MEMBER_ERRORS = (
+    zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, ValueError,
+    OSError,
+)  # fmt: skip
+
+
+def _member_reason(exc: BaseException) -> str:
+    if isinstance(exc, RuntimeError) and "encrypt" in str(exc).lower():
+        return _("The file in the zip archive is encrypted with a password; it cannot be read.")
+    if isinstance(exc, NotImplementedError):
+        return _("The file in the zip archive uses a compression method that is not supported.")
+    return _("The file in the zip archive is damaged (checksum or size does not match).")
+
+
+def _zip_sources(zip_file, stack: contextlib.ExitStack, name: str = "") -> list[Source]:
+    """The members of a zip archive (a path or a seekable file object), read through one open
+    archive (linear in the members); two members with the same name each get their own
+    result."""
+    name = name or Path(zip_file).name
+    try:
+        archive = stack.enter_context(zipfile.ZipFile(zip_file))
+        members = [info for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return [Source(name, None, None, _("The zip archive is damaged and cannot be read."))]
+    sources = []
+    seen: dict[str, int] = {}
+    for info in sorted(members, key=lambda i: i.filename):
+        seen[info.filename] = seen.get(info.filename, 0) + 1
+        member = f"{name}:{info.filename}"
+        if seen[info.filename] > 1:
+            member += f" ({seen[info.filename]})"
+        sources.append(
+            Source(member, lambda info=info: archive.open(info), info.file_size, member=True)
+        )
+    return sources
+
+
+def _sources(paths: Iterable, stack: contextlib.ExitStack) -> list[Source]:
+    """Every file to import: folders are walked, zip archives opened (kept open on ``stack``)."""
+    found: list[Source] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                yield from _sources([child])
-        elif zipfile.is_zipfile(path) and path.suffix.lower() == ".zip":
-            with zipfile.ZipFile(path) as archive:
-                for info in sorted(archive.infolist(), key=lambda i: i.filename):
-                    if info.is_dir():
-                        continue
-                    yield (
-                        f"{path.name}:{info.filename}",
-                        lambda a=path, n=info.filename: zipfile.ZipFile(a).open(n),  # noqa: SIM115
-                        info.file_size,
-                    )
+            found += _sources(sorted(p for p in path.rglob("*") if p.is_file()), stack)
+        elif path.suffix.lower() == ".zip" and path.is_file():
+            found += _zip_sources(path, stack)
         elif path.is_file():
-            yield path.name, lambda p=path: open(p, "rb"), path.stat().st_size  # noqa: SIM115
+            found.append(Source(path.name, lambda p=path: open(p, "rb"), path.stat().st_size))  # noqa: SIM115
         else:
-            yield str(path), None, None
+            found.append(Source(str(path), None, None, _("File or folder not found.")))
+    return found
 
 
-def _copy(fh, size: int | None) -> tuple[str, Path, int] | str:
+class Budget:
+    """The bytes one import may still write into the archive (None: no limit beyond the
+    per-file maximum). An upload gets a budget, so a small zip cannot expand without bound."""
+
+    def __init__(self, total: int | None = None):
+        self.left = total
+
+    def take(self, size: int) -> bool:
+        if self.left is None:
+            return True
+        self.left -= size
+        return self.left >= 0
+
+
+def _copy(fh, size: int | None, budget: Budget | None = None) -> tuple[str, Path, int] | str:
     """Copy the file into the archive while hashing it: (sha256, stored path, size), or the
     refusal reason. The archive path is the checksum, so the same content is stored once."""
     if size is not None and size > MAX_FILE_BYTES:
@@ -159,12 +220,16 @@ def _copy(fh, size: int | None) -> tuple[str, Path, int] | str:
     archive = _archive_dir()
     digest = hashlib.sha256()
     total = 0
+    over_budget = False
     tmp = tempfile.NamedTemporaryFile(dir=archive, delete=False, suffix=".part")  # noqa: SIM115
     try:
         with stored_writer(tmp) as out:  # encrypted at rest: the file carries BSNs
             while chunk := fh.read(CHUNK):
                 total += len(chunk)
                 if total > MAX_FILE_BYTES:
+                    break
+                if budget is not None and not budget.take(len(chunk)):
+                    over_budget = True
                     break
                 digest.update(chunk)
                 out.write(chunk)
@@ -173,8 +238,12 @@ def _copy(fh, size: int | None) -> tuple[str, Path, int] | str:
         raise
     finally:
         fh.close()
-    if total > MAX_FILE_BYTES:
+    if total > MAX_FILE_BYTES or over_budget:
         os.unlink(tmp.name)
+        if over_budget:
+            return _("The upload holds more than %(max)s MB of files in all; refused.") % {
+                "max": settings.ZORGREGIO_MAX_UPLOAD_BYTES // 1024**2
+            }
         return _too_big(total)
     sha = digest.hexdigest()
     target = _ensure_dir(archive / sha[:2]) / f"{sha}.xml"
@@ -192,96 +261,130 @@ def _too_big(size: int) -> str:
 # --- entry points ----------------------------------------------------------------------------
 
 
+@dataclass
+class Received:
+    """A file stored in the archive (or the reason it could not be): the first half of an
+    import. The upload screen receives in the request, the worker processes later."""
+
+    name: str
+    message_file: MessageFile | None = None
+    refusal: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "file_id": self.message_file.pk if self.message_file else None,
+            "refusal": self.refusal,
+        }
+
+
+def receive(source: Source, *, actor=None, budget: Budget | None = None) -> Received:
+    """Store one source in the archive and record it (status received). Never raises for bad
+    input: a file that cannot be read gets its Dutch reason."""
+    if source.open is None:
+        return Received(source.name, refusal=source.refusal or _("The file could not be read."))
+    try:
+        copied = _copy(source.open(), source.size, budget)
+    except ZIP_MEMBER_ERRORS as exc:
+        if source.member:
+            return Received(source.name, refusal=_member_reason(exc))
+        if not isinstance(exc, OSError):
+            raise
+        return Received(source.name, refusal=_("The file could not be read: %s") % exc)
+    if isinstance(copied, str):
+        return Received(source.name, refusal=copied)
+    sha, target, total = copied
+    message_file, _created = MessageFile.objects.get_or_create(
+        sha256=sha,
+        defaults={
+            "name": source.name[:255],
+            "size": total,
+            "stored_path": str(target),
+            "uploaded_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "status": FileStatus.RECEIVED,
+        },
+    )
+    return Received(source.name, message_file)
+
+
+def receive_uploads(uploads, *, actor) -> list[Received]:
+    """Store uploaded files (``(name, file object)`` pairs; zip archives are unpacked) in the
+    archive, within the upload budget of ``ZORGREGIO_MAX_UPLOAD_BYTES``."""
+    budget = Budget(settings.ZORGREGIO_MAX_UPLOAD_BYTES)
+    received = []
+    with contextlib.ExitStack() as stack:
+        for name, upload in uploads:
+            if name.lower().endswith(".zip"):
+                sources = _zip_sources(upload, stack, name=name)
+            else:
+                sources = [Source(name, lambda upload=upload: upload, upload.size)]
+            received += [receive(source, actor=actor, budget=budget) for source in sources]
+    return received
+
+
+def receive_paths(paths, *, actor=None, budget: Budget | None = None) -> list[Received]:
+    """Store every file of ``paths`` (files, folders, zip archives) without processing it."""
+    with contextlib.ExitStack() as stack:
+        return [receive(s, actor=actor, budget=budget) for s in _sources(paths, stack)]
+
+
 def ingest_paths(
     paths, *, actor=None, on_progress: Progress | None = None, refresh_monitor: bool = True
 ) -> list[IngestResult]:
-    """Ingest files, folders and zip archives. One result per file, in order.
+    """Ingest files, folders and zip archives. One result per file, in order; a damaged file or
+    zip member gets its own refusal whatever the others do.
 
     ``on_progress(done, total, name)`` is called while working: ``done`` counts finished files
-    and may be fractional while a large file is read. Afterwards the monitor's figures are
-    brought up to date for the months the import touched (``refresh_monitor=False`` leaves that
-    to the caller, as the demo does once at its end).
+    and may be fractional while a large file is read. Afterwards whatever builds on the care
+    data (the monitor) is brought up to date (``refresh_monitor=False`` leaves that to the
+    caller, as the demo does once at its end; the changes stay noted until then).
     """
-    sources = list(_sources(paths))
-    ctx = ApplyContext()
-    results = []
-    total = len(sources)
-    for index, (name, opener, size) in enumerate(sources):
-        if on_progress:
-            on_progress(index, total, name)
-        if opener is None:
-            results.append(
-                IngestResult(name, FileStatus.REJECTED, [_("File or folder not found.")])
-            )
-            continue
+    with contextlib.ExitStack() as stack:
+        sources = _sources(paths, stack)
+        ctx = ApplyContext()
+        results = []
+        total = len(sources)
+        for index, source in enumerate(sources):
+            if on_progress:
+                on_progress(index, total, source.name)
 
-        def fraction(read_bytes, index=index, name=name, size=size):
-            if on_progress and size:
-                on_progress(index + min(read_bytes / size, 0.99), total, name)
+            def fraction(read_bytes, index=index, name=source.name, size=source.size):
+                if on_progress and size:
+                    on_progress(index + min(read_bytes / size, 0.99), total, name)
 
-        results.append(
-            ingest_file(name, opener(), size=size, actor=actor, ctx=ctx, on_bytes=fraction)
-        )
+            received = receive(source, actor=actor)
+            results.append(process_received(received, actor=actor, ctx=ctx, on_bytes=fraction))
     if on_progress:
         on_progress(total, total, "")
     if refresh_monitor:
-        refresh_monitor_for(
-            r.message_file.pk
-            for r in results
-            if r.message_file is not None and r.status == FileStatus.PROCESSED and not r.duplicate
-        )
+        after_import(results)
     return results
 
 
-def refresh_monitor_for(file_ids) -> None:
-    """Bring the monitor up to date after files were applied: the months of their declaration
-    lines (toewijzingen and leveringen are always rebuilt by the monitor)."""
-    from zorgregio.monitor.services import refresh_after_import
+def after_import(results: list[IngestResult]) -> None:
+    """Tell whatever builds on the care data that it changed; its problems become remarks of
+    the results (the files themselves were applied and stay so)."""
+    from zorgregio.zorg.hooks import care_data_changed
 
-    ids = list(file_ids)
-    if not ids:
-        return
-    months: set = set()
-    for start in range(0, len(ids), 500):  # stay below SQLite's limit on query parameters
-        months.update(
-            DeclaratieRegel.objects.filter(declaratie__source_id__in=ids[start : start + 500])
-            .values_list("month", flat=True)
-            .distinct()
-        )
-    refresh_after_import(months)
+    problems = care_data_changed()
+    if problems:
+        for result in results:
+            if result.status == FileStatus.PROCESSED and not result.duplicate:
+                result.reasons = [*result.reasons, *problems]
+
+
+def process_received(received: Received, *, actor=None, ctx=None, on_bytes=None) -> IngestResult:
+    if received.message_file is None:
+        return IngestResult(received.name, FileStatus.REJECTED, [received.refusal])
+    return process_file(
+        received.message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=received.name
+    )
 
 
 def ingest_file(name, fh, *, size=None, actor=None, ctx=None, on_bytes=None) -> IngestResult:
-    """Store one file (a binary file object) and process it. Never raises for bad input.
-
-    A new file is recorded, applied and marked in one transaction: the unique checksum makes a
-    second import of the same content at the same moment fail over to "already received"."""
-    try:
-        copied = _copy(fh, size)
-    except OSError as exc:
-        return IngestResult(name, FileStatus.REJECTED, [_("The file could not be read: %s") % exc])
-    if isinstance(copied, str):
-        return IngestResult(name, FileStatus.REJECTED, [copied])
-    sha, target, total = copied
-    existing = MessageFile.objects.filter(sha256=sha).first()
-    if existing is not None:
-        if existing.status == FileStatus.RECEIVED:
-            return process_file(existing, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
-        return _duplicate(name, existing)
-    try:
-        with transaction.atomic():
-            message_file = MessageFile.objects.create(
-                sha256=sha,
-                name=name[:255],
-                size=total,
-                stored_path=str(target),
-                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-                status=FileStatus.PROCESSING,
-            )
-            return _process(message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
-    except IntegrityError:  # the same file arrived at the same moment: the other one counts
-        (ctx or ApplyContext()).reset()
-        return _duplicate(name, MessageFile.objects.get(sha256=sha))
+    """Store one file (a binary file object) and process it. Never raises for bad input."""
+    received = receive(Source(name, lambda: fh, size), actor=actor)
+    return process_received(received, actor=actor, ctx=ctx, on_bytes=on_bytes)
 
 
 def _schema_reason(message) -> str | None:
@@ -300,7 +403,18 @@ def _schema_reason(message) -> str | None:
     return None
 
 
-def _duplicate(name: str, message_file: MessageFile) -> IngestResult:
+def duplicate_result(name: str, message_file: MessageFile, actor) -> IngestResult:
+    """ "Already received": with the earlier file's name and date only for who may see it."""
+    from .selectors import message_files
+
+    if actor is not None and not message_files(actor).filter(pk=message_file.pk).exists():
+        return IngestResult(
+            name,
+            message_file.status,
+            [_("This file was already received; it is not processed again.")],
+            None,
+            duplicate=True,
+        )
     when = timezone.localtime(message_file.received_at).strftime("%d-%m-%Y %H:%M")
     return IngestResult(
         name,
@@ -315,28 +429,55 @@ def _duplicate(name: str, message_file: MessageFile) -> IngestResult:
 
 
 def process_file(message_file, *, actor=None, ctx=None, on_bytes=None, name=None) -> IngestResult:
-    """Process a stored, received file once: the status transition received -> processing,
-    a conditional update, is the lock."""
+    """Process a stored file that is received, or refused before (a refused file is processed
+    again when it is offered again: its cause may have been fixed). The claim (a conditional
+    update to "processing") is made in the transaction that applies the file: a concurrent
+    import of the same file waits for it and then finds it processed, and a process that dies
+    halfway leaves the file as it was."""
     name = name or message_file.name
-    claimed = MessageFile.objects.filter(pk=message_file.pk, status=FileStatus.RECEIVED).update(
-        status=FileStatus.PROCESSING
-    )
-    if not claimed:
-        message_file.refresh_from_db()
-        return IngestResult(
-            name,
-            message_file.status,
-            [_("This file is already being processed or was processed; not processed again.")],
-            message_file,
-            duplicate=True,
-        )
     with transaction.atomic():
-        return _process(message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
+        claimed = MessageFile.objects.filter(
+            pk=message_file.pk, status__in=[FileStatus.RECEIVED, FileStatus.REJECTED]
+        ).update(
+            status=FileStatus.PROCESSING,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        if claimed:
+            message_file.refresh_from_db()
+            return _process(message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
+    message_file.refresh_from_db()
+    return duplicate_result(name, message_file, actor)
+
+
+def retry_refused(*, actor=None, on_progress: Progress | None = None) -> list[IngestResult]:
+    """Process every refused file in the archive again (``zorgregio import --retry-refused``),
+    oldest first, then bring the monitor up to date."""
+    from .selectors import message_files
+
+    files = MessageFile.objects.filter(status=FileStatus.REJECTED)
+    if actor is not None:
+        files = message_files(actor).filter(status=FileStatus.REJECTED)
+    files = list(files.order_by("received_at", "pk"))
+    ctx = ApplyContext()
+    results = []
+    for index, message_file in enumerate(files):
+        if on_progress:
+            on_progress(index, len(files), message_file.name)
+        results.append(process_file(message_file, actor=actor, ctx=ctx))
+    if on_progress:
+        on_progress(len(files), len(files), "")
+    after_import(results)
+    return results
 
 
 def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
+    from zorgregio.zorg.hooks import note_changes
+
     ctx = ctx or ApplyContext()
     status, reasons, summary, message = FileStatus.PROCESSED, [], None, None
+    # A retried file starts from a clean slate: what the earlier attempt read is forgotten.
+    message_file.municipality = message_file.provider = None
+    message_file.item_count = message_file.rejected_count = 0
     try:
         message = open_message(Path(message_file.stored_path), on_bytes=on_bytes)
         header = message.header
@@ -352,6 +493,7 @@ def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
         else:
             summary = apply_records(message, actor=actor, source=message_file, ctx=ctx)
             reasons = summary.remarks
+            note_changes(changed_months(summary))
     except MessageError as exc:
         ctx.reset()
         status, reasons = FileStatus.REJECTED, [_schema_reason(message) or exc.reason]
@@ -379,6 +521,18 @@ def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
         message=f"{message_file.message_type} {status}",
     )
     return IngestResult(name, status, reasons, message_file)
+
+
+def changed_months(summary: ApplySummary) -> set:
+    """The months whose figures the applied message changes: those of its declaration lines,
+    or none in particular (toewijzingen, leveringen, requests: ``None``)."""
+    if not summary.declaraties:
+        return {None}
+    return set(
+        DeclaratieRegel.objects.filter(declaratie_id__in=summary.declaraties)
+        .values_list("month", flat=True)
+        .distinct()
+    ) or {None}
 
 
 # --- the care model --------------------------------------------------------------------------
@@ -458,6 +612,7 @@ class ApplyContext:
 
     def reset(self) -> None:
         self.municipalities: dict[str, int] | None = None
+        self.regions: dict[int, int] = {}
         self.providers: dict[str, int | None] = {}
         self.states: dict[int, ProviderState] = {}
         self.clients: dict[str, int] = {}
@@ -468,8 +623,17 @@ class ApplyContext:
     # reference data
     def municipality_id(self, cbs: str) -> int | None:
         if self.municipalities is None:
-            self.municipalities = dict(Municipality.objects.values_list("cbs_code", "id"))
+            self.municipalities = {}
+            self.regions = {}
+            for code, pk, region_id in Municipality.objects.values_list(
+                "cbs_code", "id", "region_id"
+            ):
+                self.municipalities[code] = pk
+                self.regions[pk] = region_id
         return self.municipalities.get(cbs)
+
+    def region_of(self, municipality_id: int) -> int | None:
+        return self.regions.get(municipality_id)
 
     def provider_id(self, agb: str) -> int | None:
         if agb not in self.providers:
@@ -606,6 +770,18 @@ def apply_records(
         raise MessageError(
             _("Provider with AGB code %(code)s is not known in the provider register; refused.")
             % {"code": header.provider_code}
+        )
+    if not may_write_care_data(
+        actor,
+        municipality_id=municipality_id,
+        region_id=ctx.region_of(municipality_id),
+        provider_id=provider_id,
+    ):
+        raise MessageError(
+            _(
+                "This message concerns a municipality or provider you do not work for; it is "
+                "refused and nothing was applied."
+            )
         )
     if source is not None:
         source.standard = header.standard

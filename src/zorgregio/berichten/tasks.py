@@ -1,54 +1,93 @@
-"""Background work: an upload is ingested by the task worker, with progress on its batch."""
+"""Background work: an upload is processed by the task worker, with progress on its batch.
 
-import shutil
-from pathlib import Path
+The upload screen has already stored every file of the upload in the (encrypted) archive; the
+worker processes them in order. The batch's results are written as the files are done, so the
+page tells the truth whatever happens afterwards: a file that was applied is shown as applied
+even when a later step (the monitor's refresh) or the worker itself fails.
+"""
+
+import logging
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from .models import BatchStatus, ImportBatch
 
+log = logging.getLogger(__name__)
+
 
 @task()
 def run_import(batch_id: int) -> None:
-    from .services import ingest_paths
+    from .models import FileStatus, MessageFile
+    from .services import ApplyContext, IngestResult, after_import, process_file
 
-    batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.status != BatchStatus.QUEUED:
-        return
     claimed = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
         status=BatchStatus.RUNNING
     )
     if not claimed:
         return
-    folder = Path(batch.upload_dir)
+    batch = ImportBatch.objects.get(pk=batch_id)
+    items = batch.items
+    results: list = []
     last = {"at": 0.0}
 
-    def progress(done, total, name):
+    def save(done, name="", force=False):
         now = timezone.now().timestamp()
-        if done < total and now - last["at"] < 0.5:
+        if not force and now - last["at"] < 0.5:
             return
         last["at"] = now
         ImportBatch.objects.filter(pk=batch_id).update(
-            done=done, total_files=total, current_name=name[:255]
-        )
+            done=done, total_files=len(items), current_name=name[:255],
+            results=[r.as_dict() for r in results],
+        )  # fmt: skip
 
+    ctx = ApplyContext()
+    actor = batch.created_by
     try:
-        results = ingest_paths(
-            sorted(folder.iterdir()), actor=batch.created_by, on_progress=progress
-        )
+        for index, item in enumerate(items):
+            save(index, item["name"])
+            message_file = (
+                MessageFile.objects.filter(pk=item["file_id"]).first() if item["file_id"] else None
+            )
+            if message_file is None:
+                refusal = item.get("refusal") or _("The file could not be read.")
+                results.append(IngestResult(item["name"], FileStatus.REJECTED, [refusal]))
+                continue
+
+            def fraction(read_bytes, index=index, item=item, size=message_file.size):
+                if size:
+                    save(index + min(read_bytes / size, 0.99), item["name"])
+
+            results.append(
+                process_file(
+                    message_file, actor=actor, ctx=ctx, on_bytes=fraction, name=item["name"]
+                )
+            )
+        save(len(items), force=True)
+        after_import(results)
         ImportBatch.objects.filter(pk=batch_id).update(
             status=BatchStatus.DONE,
             results=[r.as_dict() for r in results],
             done=len(results),
-            total_files=len(results),
+            total_files=len(items),
             current_name="",
             finished_at=timezone.now(),
         )
     except Exception:
+        log.exception("Import batch %s failed", batch_id)
+        rows = [r.as_dict() for r in results]
+        rows += [
+            {"name": item["name"], "status": FileStatus.RECEIVED, "duplicate": False,
+             "file_id": None, "reasons": [_("Not processed: the import stopped before this file; "
+                                           "upload it again.")]}
+            for item in items[len(results):]
+        ]  # fmt: skip
         ImportBatch.objects.filter(pk=batch_id).update(
-            status=BatchStatus.FAILED, finished_at=timezone.now()
+            status=BatchStatus.FAILED,
+            results=rows,
+            done=len(results),
+            current_name="",
+            finished_at=timezone.now(),
         )
         raise
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +15,13 @@ from zorgregio.accounts.models import Role
 from zorgregio.accounts.permissions import RoleRequiredMixin
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log
+from zorgregio.web.uploads import too_large_message
 
 from . import selectors
 from .answers import answer_325_bytes
 from .checks import explain
 from .forms import UploadForm
-from .models import BatchStatus, ImportBatch
+from .models import BatchStatus, FileStatus, ImportBatch
 from .tasks import run_import
 
 MESSAGE_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.PROVIDER)
@@ -74,6 +73,10 @@ def _safe_name(name: str) -> str:
 
 
 class UploadView(RoleRequiredMixin, View):
+    """Upload message files or zip archives. Every file is stored in the encrypted archive
+    while the request runs (nothing lies on disk unencrypted after it); the background worker
+    processes them."""
+
     allowed_roles = selectors.UPLOAD_ROLES
     template_name = "berichten/upload.html"
 
@@ -81,23 +84,20 @@ class UploadView(RoleRequiredMixin, View):
         return render(request, self.template_name, {"form": UploadForm()})
 
     def post(self, request):
+        from .services import receive_uploads
+
         form = UploadForm(request.POST, request.FILES)
+        if getattr(request, "upload_too_large", False):
+            return render(request, "413.html", {"message": too_large_message()}, status=413)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
-        base = Path(settings.MEDIA_ROOT) / "berichten" / "uploads"
-        base.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(dir=base))
-        names = []
-        for index, upload in enumerate(form.cleaned_data["files"]):
-            name = _safe_name(upload.name)
-            target = folder / f"{index:04d}" / name
-            target.parent.mkdir()
-            with open(target, "wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            names.append(name)
+        uploads = [(_safe_name(upload.name), upload) for upload in form.cleaned_data["files"]]
+        received = receive_uploads(uploads, actor=request.user)
         batch = ImportBatch.objects.create(
-            created_by=request.user, upload_dir=str(folder), names=names, total_files=len(names)
+            created_by=request.user,
+            names=[r.name for r in received],
+            items=[r.as_dict() for r in received],
+            total_files=len(received),
         )
         run_import.enqueue(batch.pk)
         return redirect("berichten:batch", pk=batch.pk)
@@ -113,9 +113,17 @@ class BatchView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         batch = get_object_or_404(selectors.import_batches(self.request.user), pk=kwargs["pk"])
         results = batch.results
-        context.update(batch=batch, results=results, refused=sum(
-            1 for r in results if r["status"] == "afgekeurd" and not r.get("duplicate")
-        ))  # fmt: skip
+        duplicates = sum(1 for r in results if r.get("duplicate"))
+        refused = sum(
+            1 for r in results if r["status"] == FileStatus.REJECTED and not r.get("duplicate")
+        )
+        processed = sum(
+            1 for r in results if r["status"] == FileStatus.PROCESSED and not r.get("duplicate")
+        )
+        context.update(
+            batch=batch, results=results, refused=refused, processed=processed,
+            duplicates=duplicates, failed=batch.status == BatchStatus.FAILED,
+        )  # fmt: skip
         context["queued"] = batch.status == BatchStatus.QUEUED
         return context
 

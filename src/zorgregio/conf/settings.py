@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zorgregio.web.uploads.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -197,6 +198,13 @@ MEDIA_ROOT = Path(
         doc_default="<base dir>/var/uploads",
     )
 )
+
+# Uploads: files larger than 2.5 MB go to a temporary file, removed when the request ends; the
+# upload handler stops a request whose files pass ZORGREGIO_MAX_UPLOAD_BYTES while it streams.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "zorgregio.web.uploads.LimitedUploadHandler",
+]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env(
@@ -309,6 +317,16 @@ ZORGREGIO_MAX_MESSAGE_BYTES = env(
     cast=int,
     help="Largest message file accepted, in bytes (default 1 GiB); larger files are refused "
     "with a reason before parsing.",
+    group="Messages",
+)
+ZORGREGIO_MAX_UPLOAD_BYTES = env(
+    "ZORGREGIO_MAX_UPLOAD_BYTES",
+    512 * 1024**2,
+    cast=int,
+    help="Largest upload through the web app, in bytes (default 512 MiB): a request that is "
+    "larger is refused while it streams in, before it fills the disk; the files of one upload, "
+    "zip archives unpacked, may not hold more than this either. The command line "
+    "(`zorgregio import`) has no such limit.",
     group="Messages",
 )
 ZORGREGIO_PARSE_PROCESS_MIN_BYTES = env(

@@ -1,17 +1,23 @@
 """Read API of the contract register: agreements, admissions (filterable) and amendments."""
 
-import datetime as dt
-
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from zorgregio.accounts.permissions import HasRole
+from zorgregio.api.params import date_param, int_param
 
 from . import selectors
-from .models import Admission, AgreementExtension, Amendment, FrameworkAgreement
+from .models import (
+    Admission,
+    AdmissionStatus,
+    AgreementExtension,
+    Amendment,
+    FrameworkAgreement,
+)
 
 
 class ExtensionSerializer(serializers.ModelSerializer):
@@ -126,26 +132,31 @@ class AdmissionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         params = self.request.query_params
         qs = selectors.admissions_visible_to(self.request.user)
-        try:
-            if params.get("provider"):
-                qs = qs.filter(provider_id=int(params["provider"]))
-            if params.get("product"):
-                from zorgregio.producten.models import Product
+        provider = int_param(params, "provider")
+        if provider is not None:
+            qs = qs.filter(provider_id=provider)
+        product_id = int_param(params, "product")
+        if product_id is not None:
+            from zorgregio.producten.models import Product
 
-                product = Product.objects.filter(pk=int(params["product"])).first()
-                if product is None:
-                    return qs.none()
-                qs = qs.filter(
-                    Q(product=product) | Q(product__isnull=True, product_group_id=product.group_id)
-                )
-            if params.get("municipality"):
-                qs = qs.filter(municipality__cbs_code=params["municipality"])
-            if params.get("status"):
-                qs = qs.filter(status=params["status"])
-            if params.get("date"):
-                qs = qs.valid_on(dt.date.fromisoformat(params["date"]))
-        except ValueError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+            product = Product.objects.filter(pk=product_id).first()
+            if product is None:
+                return qs.none()
+            qs = qs.filter(
+                Q(product=product) | Q(product__isnull=True, product_group_id=product.group_id)
+            )
+        if params.get("municipality"):
+            qs = qs.filter(municipality__cbs_code=params["municipality"])
+        if params.get("status"):
+            if params["status"] not in AdmissionStatus.values:
+                raise ValidationError(
+                    {"status": [_("Unknown status; use one of %(values)s.") % {
+                        "values": ", ".join(AdmissionStatus.values)}]}
+                )  # fmt: skip
+            qs = qs.filter(status=params["status"])
+        day = date_param(params, "date")
+        if day is not None:
+            qs = qs.valid_on(day)
         return qs.order_by("pk")
 
 

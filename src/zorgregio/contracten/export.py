@@ -7,6 +7,8 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from zorgregio.common.xlsx import append_row
+
 
 def register_workbook(admissions) -> bytes:
     workbook = Workbook(write_only=True)
@@ -23,7 +25,7 @@ def register_workbook(admissions) -> bytes:
         _("Valid until"),
         _("Status"),
     ]
-    sheet.append(headers)
+    append_row(sheet, headers)
     rows = admissions.values_list(
         "provider__name",
         "provider__kvk_number",
@@ -55,7 +57,8 @@ def register_workbook(admissions) -> bytes:
         end,
         status,
     ) in rows.iterator(chunk_size=2000):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 name,
                 kvk,
@@ -67,7 +70,7 @@ def register_workbook(admissions) -> bytes:
                 start,
                 end,
                 str(labels.get(status, status)),
-            ]
+            ],
         )
     buffer = BytesIO()
     workbook.save(buffer)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from zorgregio.accounts.permissions import HasRole
 from zorgregio.accounts.scoping import scope_for
+from zorgregio.api.params import int_param
 from zorgregio.producten.models import ProductGroup
 from zorgregio.regio.models import Law
 
@@ -97,22 +98,13 @@ PARAMETERS = [
 ]
 
 
-def _int(value, name):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ValidationError({name: _("Must be a number.")}) from exc
-
-
 class FiguresViewSet(viewsets.ViewSet):
     """Every figure of the KPI definitions for one scope and period."""
 
     permission_classes = [HasRole]
 
     @extend_schema(parameters=PARAMETERS, responses=FiguresSerializer)
-    def list(self, request):
+    def list(self, request, format=None):  # noqa: A002 - DRF's name for the .json suffix
         scope = scope_for(request.user)
         state = current_state()
         params = request.query_params
@@ -140,7 +132,7 @@ class FiguresViewSet(viewsets.ViewSet):
             if group is None:
                 raise ValidationError({"productgroep": _("Unknown product group.")})
             group_id = group.pk
-        provider_id = _int(params.get("aanbieder"), "aanbieder")
+        provider_id = int_param(params, "aanbieder")
         if scope.role == "aanbieder" and provider_id not in (None, scope.provider_id):
             raise PermissionDenied(_("You may only see your own provider in detail."))
         selection = Selection(
@@ -148,7 +140,7 @@ class FiguresViewSet(viewsets.ViewSet):
             period=period,
             law=law,
             group_id=group_id,
-            product_id=_int(params.get("product"), "product"),
+            product_id=int_param(params, "product"),
             provider_id=provider_id,
         )
         detail = detail_allowed(scope, selection.municipality_ids, provider_id)

@@ -11,6 +11,8 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zorgregio.common.xlsx import append_row
+
 from .dashboard import Dashboard
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,59 +37,62 @@ def xlsx_bytes(board: Dashboard, heading: str) -> bytes:
     sheet = book.active
     sheet.title = _("Key figures")[:31]
     bold = Font(bold=True)
-    sheet.append([heading])
+    append_row(sheet, [heading])
     sheet["A1"].font = bold
-    sheet.append([_("Period"), board.selection.period.label])
-    sheet.append([_("Reference date"), board.reference_day.isoformat()])
+    append_row(sheet, [_("Period"), board.selection.period.label])
+    append_row(sheet, [_("Reference date"), board.reference_day.isoformat()])
     if not board.detail:
-        sheet.append([_("Counts below the threshold are shown as '< N'; amounts hidden.")])
-    sheet.append([])
-    sheet.append(
-        [_("Figure"), _("Value"), _("Same period last year"), _("Change"), _("Definition")]
+        append_row(sheet, [_("Counts below the threshold are shown as '< N'; amounts hidden.")])
+    append_row(sheet, [])
+    append_row(
+        sheet, [_("Figure"), _("Value"), _("Same period last year"), _("Change"), _("Definition")]
     )
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for row in board.rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 str(row.label),
                 _value(row.cell),
                 _value(row.previous),
                 _value(row.delta),
                 str(row.definition),
-            ]
+            ],
         )
-    sheet.append([_("Amounts in euros.")])
+    append_row(sheet, [_("Amounts in euros.")])
 
     months = book.create_sheet(_("Per month")[:31])
-    months.append(
-        [_("Month"), _("Clients in care"), _("Instroom"), _("Uitstroom"), _("Realisatie")]
+    append_row(
+        months, [_("Month"), _("Clients in care"), _("Instroom"), _("Uitstroom"), _("Realisatie")]
     )
     for month in board.months:
-        months.append(
+        append_row(
+            months,
             [
                 month["month"].strftime("%Y-%m"),
                 _value(month["clients"]),
                 _value(month["instroom"]),
                 _value(month["uitstroom"]),
                 _value(month["amount"]),
-            ]
+            ],
         )
     market = book.create_sheet(_("Providers")[:31])
-    market.append([_("Rank"), _("Provider"), _("Realisatie"), _("Share")])
+    append_row(market, [_("Rank"), _("Provider"), _("Realisatie"), _("Share")])
     for row in board.market:
-        market.append(
+        append_row(
+            market,
             [
                 row["rank"],
                 row["name"],
                 _value(row["amount"]),
                 _value(row["share"]),
-            ]
+            ],
         )
     idle = book.create_sheet(_("Without clients")[:31])
-    idle.append([_("Provider without clients")])
+    append_row(idle, [_("Provider without clients")])
     for provider in board.providers_without_clients:
-        idle.append([provider.name])
+        append_row(idle, [provider.name])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log
 from zorgregio.common.money import format_eurocents, parse_euros
+from zorgregio.common.validators import parse_integer
 from zorgregio.producten.models import ProductGroup
 from zorgregio.regio.models import Municipality
 
@@ -417,15 +418,19 @@ def _rebuild_years(months: set[dt.date] | None) -> None:
 
 
 def sql_quarter(expr: str) -> str:
-    """SQL for a quarter number of a date expression: year * 4 + quarter - 1."""
+    """SQL for a quarter number of a date expression: year * 4 + quarter - 1.
+
+    For a query run with parameters (as every raw query here is: pass ``[]`` when there are
+    none): a literal ``%`` is written ``%%``, which the driver and Django's debug cursor (that
+    formats the query with ``sql % params`` for its log) both read as one ``%``."""
     if connection.vendor == "postgresql":
         return (
             f"(CAST(EXTRACT(YEAR FROM {expr}) AS INTEGER) * 4"
             f" + (CAST(EXTRACT(MONTH FROM {expr}) AS INTEGER) - 1) / 3)"
         )
     return (
-        f"(CAST(strftime('%Y', {expr}) AS INTEGER) * 4"
-        f" + (CAST(strftime('%m', {expr}) AS INTEGER) - 1) / 3)"
+        f"(CAST(strftime('%%Y', {expr}) AS INTEGER) * 4"
+        f" + (CAST(strftime('%%m', {expr}) AS INTEGER) - 1) / 3)"
     )
 
 
@@ -590,9 +595,12 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
 
     ``months``: the first days of the months whose declaration lines changed (None: all). The
     deliveries and trajectories are always rebuilt in full (they are small); the spending facts
-    only for the given months. Runs in one transaction, so pages never see a half-built state.
-    Call it after the import's own transaction has committed.
+    only for the given months. Runs in one transaction, so pages never see a half-built state;
+    the notes of changed care data (``zorg.CareChange``) this refresh covers are removed in the
+    same transaction. Call it after the import's own transaction has committed.
     """
+    from zorgregio.zorg.models import CareChange
+
     started = time.perf_counter()
     if months is not None:
         months = {m.replace(day=1) for m in months}
@@ -602,6 +610,11 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
         _execute("PRAGMA temp_store = MEMORY")
         _execute("PRAGMA cache_size = -262144")
     with transaction.atomic():
+        # One refresh at a time: a second one waits here (PostgreSQL) and then sees the notes
+        # the first one left, instead of both rebuilding the same tables at once.
+        state = _locked_state()
+        notes = list(CareChange.objects.values_list("id", "month"))
+        covered = [pk for pk, month in notes if months is None or month is None or month in months]
         if connection.vendor == "postgresql":
             # Hash aggregates and sorts in memory for this transaction only.
             _execute("SET LOCAL work_mem = '256MB'")
@@ -618,7 +631,8 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
                 "monitor_careperiod, monitor_carecount, monitor_provideryear, "
                 "monitor_paidcount"
             )
-        state = MonitorState.objects.select_for_update().first() or MonitorState()
+        for start in range(0, len(covered), 500):
+            CareChange.objects.filter(pk__in=covered[start : start + 500]).delete()
         state.refreshed_at = timezone.now()
         state.complete_until = _complete_until()
         state.version += 1
@@ -631,6 +645,50 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
         # No ANALYZE here: the tables were analysed inside the transaction above.
         _execute("VACUUM " + ", ".join(FACT_TABLES))
     return state
+
+
+def _locked_state() -> MonitorState:
+    state = MonitorState.objects.select_for_update().order_by("pk").first()
+    if state is None:
+        state, _created = MonitorState.objects.get_or_create(pk=1)
+        state = MonitorState.objects.select_for_update().get(pk=state.pk)
+    return state
+
+
+def refresh_pending() -> MonitorState | None:
+    """Refresh the months that changed care data were noted for (by any import, also one that
+    died after committing), or nothing when no change is pending. Registered as the monitor's
+    hook on changed care data (``zorg.hooks``)."""
+    from zorgregio.zorg.models import CareChange
+
+    months = set(CareChange.objects.values_list("month", flat=True).distinct())
+    if not months:
+        return None
+    return refresh_after_import({m for m in months if m is not None})
+
+
+def refresh_from(first_month: dt.date | None = None) -> MonitorState:
+    """``zorgregio refresh-monitor``: rebuild everything (``first_month`` None) or the spending
+    of ``first_month`` and every later month with declaration lines, plus what is pending."""
+    from zorgregio.zorg.models import CareChange, DeclaratieRegel
+
+    if first_month is None:
+        return refresh_after_import(None)
+    months = set(
+        DeclaratieRegel.objects.filter(month__gte=first_month.replace(day=1))
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    months |= {m for m in CareChange.objects.values_list("month", flat=True) if m is not None}
+    # months that have no lines any more but still have facts
+    from .models import ClientMonth
+
+    months |= set(
+        ClientMonth.objects.filter(month__gte=first_month.replace(day=1))
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return refresh_after_import(months)
 
 
 def current_state() -> MonitorState:
@@ -706,9 +764,7 @@ def budget_import_csv(*, actor, data: bytes | str, allowed_municipalities) -> in
             )
             continue
         try:
-            year = int(row["jaar"])
-            if not 2000 <= year <= 2100:
-                raise ValueError
+            year = parse_integer(row["jaar"] or "", minimum=2000, maximum=2100)
         except ValueError:
             errors.append(
                 _("Row %(row)s, jaar: %(value)s is not a valid year.")

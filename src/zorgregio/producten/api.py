@@ -3,13 +3,12 @@
 Each list takes an optional ``op`` (YYYY-MM-DD) to show only what is valid on that day.
 """
 
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from zorgregio.accounts.permissions import HasRole
+from zorgregio.api.params import date_param
 
 from . import selectors
 from .models import Product, PurchaseMatrixEntry, Tariff
@@ -74,18 +73,7 @@ class DayMixin:
     permission_classes = [HasRole]
 
     def day(self):
-        raw = self.request.query_params.get("op")
-        if not raw:
-            return None
-        from django.utils.dateparse import parse_date
-
-        try:
-            day = parse_date(raw)
-        except ValueError:
-            day = None
-        if day is None:
-            raise ApiValidationError({"op": _("Use a date as YYYY-MM-DD.")})
-        return day
+        return date_param(self.request.query_params, "op")
 
 
 @extend_schema_view(list=extend_schema(parameters=[DAY]))

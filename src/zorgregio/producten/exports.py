@@ -8,6 +8,7 @@ import io
 from django.utils.translation import gettext as _
 
 from zorgregio.common.money import format_eurocents
+from zorgregio.common.xlsx import append_row
 
 from .models import Product, Tariff
 
@@ -37,7 +38,8 @@ def catalogue_xlsx(products) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Products")[:31]
-    sheet.append(
+    append_row(
+        sheet,
         [
             "wet",
             "productgroep_code",
@@ -52,10 +54,10 @@ def catalogue_xlsx(products) -> bytes:
             "geldig_van",
             "geldig_tot",
             "opvolger",
-        ]
+        ],
     )
     for product in products:
-        sheet.append(_product_row(product))
+        append_row(sheet, _product_row(product))
     for column in ("K", "L"):
         for cell in sheet[column][1:]:
             cell.number_format = "yyyy-mm-dd"
@@ -84,8 +86,9 @@ def tariff_sheet_xlsx(tariffs: list[Tariff], day: dt.date) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Tariffs")[:31]
-    sheet.append([_("Tariff sheet on %s") % day.strftime("%d-%m-%Y")])
-    sheet.append(
+    append_row(sheet, [_("Tariff sheet on %s") % day.strftime("%d-%m-%Y")])
+    append_row(
+        sheet,
         [
             _("Category"),
             _("Code"),
@@ -96,10 +99,10 @@ def tariff_sheet_xlsx(tariffs: list[Tariff], day: dt.date) -> bytes:
             _("Tariff (euro)"),
             _("Valid from"),
             _("Valid until"),
-        ]
+        ],
     )
     for tariff in tariffs:
-        sheet.append(_tariff_values(tariff))
+        append_row(sheet, _tariff_values(tariff))
     for row in sheet.iter_rows(min_row=3):
         row[6].number_format = "#,##0.00"
         row[7].number_format = "dd-mm-yyyy"

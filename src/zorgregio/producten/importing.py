@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -203,7 +204,7 @@ def import_products(*, actor, upload, filename: str = "") -> services.ImportRepo
         try:
             law = _law(values)
             rank = values.get("intensiteit", "")
-            if rank and not rank.isdigit():
+            if rank and not re.fullmatch("[0-9]{1,3}", rank):
                 raise RowError("intensiteit", _("%s is not a whole number.") % rank)
             group_code = values.get("productgroep_code", "")
             if not group_code:

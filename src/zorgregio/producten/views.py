@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -147,7 +148,7 @@ class MatrixView(ProductenView):
 
     def group_id(self) -> int | None:
         raw = self.request.POST.get("groep") or self.request.GET.get("groep") or ""
-        return int(raw) if raw.isdigit() else None
+        return int(raw) if re.fullmatch("[0-9]{1,18}", raw) else None
 
     def get_context_data(self, **kwargs):
         day = kwargs.pop("day", None) or _day(self.request)
@@ -325,11 +326,17 @@ class CalculationView(ProductenView):
 
 
 class CalculationApplyView(ProductenView):
+    """Apply a calculation's tariff (a form on the calculation page; a GET, e.g. a reload of
+    the address after a refused form, goes back to that page)."""
+
     template_name = "producten/calculation.html"
+
+    def get(self, request, *args, **kwargs):
+        return redirect("producten:calculation", pk=kwargs["pk"], version=kwargs["version"])
 
     def post(self, request, *args, **kwargs):
         self.manager_only()
-        product = get_object_or_404(Product, pk=kwargs["pk"])
+        product = get_object_or_404(selectors.products(request.user), pk=kwargs["pk"])
         calculation = get_object_or_404(CostCalculation, product=product, version=kwargs["version"])
         form = ApplyCalculationForm(
             request.POST, municipalities=selectors.region_municipalities(request.user)
@@ -370,10 +377,10 @@ class CalculationCompareView(ProductenView):
         by_number = {c.version: c for c in versions}
 
         def pick(name, default):
-            try:
-                return by_number.get(int(self.request.GET.get(name, "")), default)
-            except ValueError:
+            raw = self.request.GET.get(name, "")
+            if not re.fullmatch("[0-9]{1,6}", raw):
                 return default
+            return by_number.get(int(raw), default)
 
         left = pick("a", versions[1] if len(versions) > 1 else (versions[0] if versions else None))
         right = pick("b", versions[0] if versions else None)

@@ -260,3 +260,20 @@ class Verzoek(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.referentie}"
+
+
+class CareChange(models.Model):
+    """A durable note that the care data changed, written in the same transaction as the
+    change: the figures built from the care model (the monitor) are stale until a reader drains
+    these notes (:mod:`zorgregio.zorg.hooks`). ``month`` is the first day of a month whose
+    declaration lines changed; empty when only toewijzingen, leveringen or requests changed."""
+
+    month = models.DateField(_("month"), null=True, blank=True)
+    created_at = models.DateTimeField(_("noted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change of care data")
+        verbose_name_plural = _("changes of care data")
+
+    def __str__(self) -> str:
+        return f"{self.month or '-'} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -16,6 +16,7 @@ from zorgregio.berichten.checks import explain
 from zorgregio.common.validators import is_valid_bsn
 
 from . import selectors
+from .services import pseudonym
 
 CLIENT_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.PROVIDER)
 
@@ -32,8 +33,15 @@ class ClientSearchView(RoleRequiredMixin, View):
                 error = _("Enter a valid BSN of 9 digits (elfproef).")
             else:
                 client = selectors.client_by_bsn(request.user, bsn)
-                audit_log(actor=request.user, action=AuditAction.VIEW, obj=client,
-                          message="zoeken op BSN")  # fmt: skip
+                # The searched BSN is recorded as its keyed pseudonym, never in plain text,
+                # also when nothing was found.
+                audit_log(
+                    actor=request.user,
+                    action=AuditAction.VIEW,
+                    obj=client,
+                    message=f"zoeken op BSN; pseudoniem {pseudonym(bsn)}; "
+                    + ("gevonden" if client is not None else "niets gevonden"),
+                )
                 if client is not None:
                     return redirect("zorg:client", pk=client.pk)
                 messages.info(request, _("No client with this BSN is visible to you."))
@@ -48,6 +56,11 @@ class ClientView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         client = selectors.visible_client(self.request.user, kwargs["pk"])
         if client is None:
+            audit_log(
+                actor=self.request.user,
+                action=AuditAction.ACCESS_DENIED,
+                message=f"tijdlijn van cliënt {kwargs['pk']}: niet zichtbaar voor deze rol",
+            )
             raise Http404
         audit_log(actor=self.request.user, action=AuditAction.VIEW, obj=client, message="tijdlijn")
         events = selectors.timeline(self.request.user, client)

@@ -48,7 +48,7 @@ def test_upload_runs_in_background_and_shows_result(client, users, jeugd):
     assert batch.status == "klaar" and batch.percent == 100
     content = response.content.decode()
     assert "a.xml" in content and "b.xml" in content
-    assert "2 bestanden verwerkt, 1 afgekeurd" in content
+    assert "2 bestanden: 1 verwerkt, 1 afgekeurd." in content
     assert MessageFile.objects.get(name="a.xml").uploaded_by == users["regio"]
     # The municipality staff member does not see the regional team's upload.
     client.force_login(users["gemeente"])

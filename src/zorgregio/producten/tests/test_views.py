@@ -107,6 +107,11 @@ def test_recalculate_previews_without_saving_then_save_and_apply(client, users, 
     text = compare.content.decode()
     assert "€ 58,43" in text and "€ 64,09" in text and "gewijzigd" in text
     del calculation
+    # Issue 11.12: opening the apply address (a reload after a refused form) is no error page.
+    apply_url = reverse("producten:calculation_apply", args=[product.pk, 2])
+    response = client.get(apply_url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("producten:calculation", args=[product.pk, 2])
 
 
 def test_bad_calculation_input_shows_a_dutch_message(client, users):

@@ -1,4 +1,5 @@
 import factory
+from django.utils.text import slugify
 
 from zorgregio.regio.models import Inhabitants, Municipality, Region
 
@@ -9,7 +10,14 @@ class RegionFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["slug"]
 
     name = "Zorgregio Midden-IJssel/Oost-Veluwe"
-    slug = "midden-ijssel-oost-veluwe"
+    # The demo region by default (one row, whoever asks); another name is another region.
+    slug = factory.LazyAttribute(
+        lambda o: (
+            "midden-ijssel-oost-veluwe"
+            if o.name == "Zorgregio Midden-IJssel/Oost-Veluwe"
+            else slugify(o.name)
+        )
+    )
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):

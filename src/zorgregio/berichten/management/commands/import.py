@@ -3,16 +3,19 @@
 Prints one line per file (status, name, reasons; tab-separated, the status one of
 verwerkt, afgekeurd, in_behandeling or dubbel) and exits 1 when any file was refused, so
 operators can script it. On a terminal a progress bar is drawn on stderr.
+``zorgregio import --retry-refused`` processes every refused file of the archive again (after
+its cause was fixed, e.g. a provider added to the register). The audit trail names the
+operating-system user and host that ran the command.
 """
 
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from zorgregio.berichten.csv_import import KINDS, ingest_csv
 from zorgregio.berichten.models import FileStatus
-from zorgregio.berichten.services import ingest_paths
+from zorgregio.berichten.services import ingest_paths, retry_refused
 
 
 class Command(BaseCommand):
@@ -22,7 +25,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", help="Files, folders or zip archives.")
+        parser.add_argument("paths", nargs="*", help="Files, folders or zip archives.")
+        parser.add_argument(
+            "--retry-refused",
+            action="store_true",
+            help="Process every refused file of the archive again (no paths needed).",
+        )
         parser.add_argument(
             "--no-progress", action="store_true", help="Do not draw a progress bar."
         )
@@ -35,6 +43,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         paths = options["paths"]
+        if not paths and not options["retry_refused"]:
+            raise CommandError(_("Give the files, folders or zip archives to import."))
         if options["csv"]:
             results = [ingest_csv(path, kind=options["csv"]) for path in paths]
             self._report(results)
@@ -52,7 +62,9 @@ class Command(BaseCommand):
             )
             err.flush()
 
-        results = ingest_paths(paths, on_progress=progress)
+        results = retry_refused(on_progress=progress) if options["retry_refused"] else []
+        if paths:
+            results += ingest_paths(paths, on_progress=progress)
         if tty:
             err.write("\r" + " " * 90 + "\r")
         self._report(results)
