@@ -14,13 +14,20 @@ council member      all of the region   all                no: aggregates only
 administrator       all                 all                no: technical role
 no role             none                none               no
 ==================  ==================  =================  ==================
+
+The admission procedure (``toelating``) is run by the regional team alone (not the
+administrator): :attr:`Scope.runs_procedures`. What providers submit to it (applications,
+evidence, questions and confidential answers, decisions) is seen by the regional team of the
+region and by the submitting provider, nobody else: :meth:`Scope.submissions`. Procedures are
+drafts for the regional team until published, then open to every role (and the public):
+:meth:`Scope.procedures`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Role
 
@@ -63,6 +70,33 @@ class Scope:
     @property
     def is_provider(self) -> bool:
         return self.role == Role.PROVIDER
+
+    @property
+    def runs_procedures(self) -> bool:
+        """May run the admission procedure: publish, set thresholds, answer questions, assess
+        and decide. The regional team only; the administrator is a technical role."""
+        return self.role == Role.REGIONAL
+
+    def submissions(self, qs: QuerySet, *, provider: str, region: str) -> QuerySet:
+        """What a provider submits in an admission procedure of ``region`` (a lookup path to
+        the region id): the regional team of that region and the submitting provider (the
+        ``provider`` path) only. Municipality staff, councils and administrators see none of
+        it; deny by default."""
+        if self.role == Role.REGIONAL and self.region_id:
+            return qs.filter(**{region: self.region_id})
+        if self.role == Role.PROVIDER and self.provider_id:
+            return qs.filter(**{provider: self.provider_id, region: self.region_id})
+        return qs.none()
+
+    def procedures(self, qs: QuerySet, *, region: str, published: Q) -> QuerySet:
+        """Admission procedures: drafts only to the regional team of their region; published
+        ones to every role of the region (the administrator: of every region)."""
+        if not self.role:
+            return qs.none()
+        if self.role == Role.ADMIN:
+            return qs.filter(published)
+        qs = qs.filter(**{region: self.region_id})
+        return qs if self.runs_procedures else qs.filter(published)
 
     def region_municipalities(self, qs: QuerySet) -> QuerySet:
         """The municipalities of this role's region: what "the region" covers (its aggregate,

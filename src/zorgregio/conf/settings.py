@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "zorgregio.accounts",
     "zorgregio.producten",
     "zorgregio.contracten",
+    "zorgregio.toelating",
     "zorgregio.zorg",
     "zorgregio.berichten",
     "zorgregio.monitor",
@@ -497,13 +498,13 @@ if OIDC_OP_ISSUER:
         f"{_issuer.scheme}://{_issuer.netloc}"
     )
 
-# --- E-mail (invitations) ---------------------------------------------------------------------
+# --- E-mail (invitations, notifications of the admission procedure) ---------------------------
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
-    help="How e-mail (invitations) is sent: SMTP in production; the console in DEBUG.",
+    help="How e-mail is sent: SMTP in production; the console in DEBUG (the demo).",
     group="E-mail",
     doc_default="SMTP, the console in DEBUG",
 )
@@ -536,17 +537,28 @@ EMAIL_USE_TLS = env(
     help="Talk to the SMTP server with STARTTLS.",
     group="E-mail",
 )
+EMAIL_USE_SSL = env(
+    "EMAIL_USE_SSL",
+    False,
+    cast=to_bool,
+    help="Talk to the SMTP server with implicit TLS (usually port 465).",
+    group="E-mail",
+)
+EMAIL_TIMEOUT = env(
+    "EMAIL_TIMEOUT", 10, cast=int, help="Seconds to wait for the SMTP server.", group="E-mail"
+)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL",
     "zorgregio <noreply@localhost>",
-    help="Sender address of the invitations zorgregio sends.",
+    help="Sender address of the e-mails zorgregio sends (invitations, notifications).",
     group="E-mail",
 )
 ZORGREGIO_SITE_URL = env(
     "ZORGREGIO_SITE_URL",
-    "",
-    help="Public address of this installation (`https://zorgregio.example.nl`), used in the "
-    "links of invitations sent from the command line; on screens the request's own address.",
+    "http://127.0.0.1:8000",
+    help="Public address of this installation (`https://zorgregio.example.nl`): the links in "
+    "e-mails sent outside a request (the command line, notifications after a decision) start "
+    "with it; on screens the request's own address is used.",
     group="E-mail",
 )
 
@@ -688,6 +700,15 @@ LOG_FORMAT = env(
 )
 if LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
+ZORGREGIO_TOELATING_MAX_UPLOAD_BYTES = env(
+    "ZORGREGIO_TOELATING_MAX_UPLOAD_BYTES",
+    20 * 1024**2,
+    cast=int,
+    help="Largest file accepted in the admission procedure (evidence, procedure documents), "
+    "in bytes (default 20 MiB); larger files are refused with a reason.",
+    group="Admission procedure",
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("zorgregio.accounts.urls")),
     path("producten/", include("zorgregio.producten.urls")),
     path("contracten/", include("zorgregio.contracten.urls")),
+    path("toelating/", include("zorgregio.toelating.urls")),
     path("zorg/", include("zorgregio.zorg.urls")),
     path("berichten/", include("zorgregio.berichten.urls")),
     path("monitor/", include("zorgregio.monitor.urls")),

@@ -22,6 +22,7 @@ from zorgregio.accounts.models import Role
 from zorgregio.accounts.permissions import RoleRequiredMixin
 from zorgregio.audit.selectors import audit_events_for
 from zorgregio.regio.models import Municipality
+from zorgregio.toelating.selectors import attach_origins
 
 from . import selectors, services
 from .export import register_workbook
@@ -114,6 +115,7 @@ class RegisterView(ContractenMixin, TemplateView):
         form = self.filter_form()
         qs = self.filtered(form)
         page = Paginator(qs, 50).get_page(self.request.GET.get("pagina"))
+        page.object_list = attach_origins(page.object_list, self.request.user)
         query = {k: v for k, v in self.request.GET.items() if k != "pagina" and v}
         return super().get_context_data(
             form=form,
@@ -271,7 +273,7 @@ class ProviderContractView(ContractenMixin, TemplateView):
         user = self.request.user
         today = timezone.localdate()
         agreement = self.agreement()
-        admissions = selectors.register(user, provider=provider)
+        admissions = attach_origins(selectors.register(user, provider=provider), user)
         assessments = []
         if agreement is not None:
             options = MunicipalityContractOptions.objects.filter(
@@ -543,7 +545,7 @@ class AdmissionDetailView(RegionDecisionMixin, ContractenMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
-        admission = self.get_object()
+        admission = attach_origins([self.get_object()], self.request.user)[0]
         allowed = AdmissionStates.allowed(admission.status)
         if self.scope.manages_region and allowed:
             kwargs.setdefault("form", TransitionForm(allowed=allowed))

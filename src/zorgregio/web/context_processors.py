@@ -14,6 +14,7 @@ MENU = [
     ("home", _("Home"), None),
     ("producten:index", _("Products and tariffs"), None),
     ("contracten:index", _("Contracts"), None),
+    ("toelating:index", _("Open House admission"), None),
     ("berichten:index", _("Messages"), MESSAGE_ROLES),
     ("monitor:index", _("Monitor"), None),
     ("inrichting:index", _("Set-up"), ("regio",)),
