@@ -296,7 +296,8 @@ def parse_csv(data: bytes, kind: str) -> list[Message]:
             )
             _check_period(row, head[1], head[2], "declaratieperiode_einde")
             volume = row.integer("volume")
-            tariff = row.euros("tarief")
+            unit = row.text("eenheid", max_length=2)
+            tariff = row.euros("tarief", unit != "83")  # in euros no tariff (CD087)
             amount = row.euros("bedrag")
             record = PrestatieRecord(
                 bsn=row.bsn(),
@@ -307,8 +308,8 @@ def parse_csv(data: bytes, kind: str) -> list[Message]:
                 period_start=row.date("periode_begin"),
                 period_end=row.date("periode_einde"),
                 volume=volume or 0,
-                unit=row.text("eenheid", max_length=2),
-                tariff_cents=tariff or 0,
+                unit=unit,
+                tariff_cents=tariff,
                 amount_cents=amount or 0,
                 debit_credit=row.choice("debet_credit", {"D", "C"}),
                 vorig_referentienummer=row.text("vorig_referentienummer", False, 20),
@@ -370,6 +371,7 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
     """
     from .parsers import MessageError
     from .services import ApplyContext, apply_records
+    from .validation import checked
 
     path = Path(path)
     name = path.name
@@ -399,6 +401,9 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
         messages = parse_csv(data, kind)
     except ValidationError as exc:
         return CsvImportResult(name, FileStatus.REJECTED, list(exc.messages))
+    rows = sum(
+        len(m.items[0].lines) if m.header.message_type == "323" else len(m.items) for m in messages
+    )
     ctx = ApplyContext()
     remarks: list[str] = []
     items = rejected = 0
@@ -415,6 +420,9 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
                 uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
             for message in messages:
+                # The same rules as for a message, except those on client details (names,
+                # addresses, relations), which the CSV format does not have.
+                message.items = checked(message.header, message.items, client_details=False)
                 summary = apply_records(message, actor=actor, source=message_file, ctx=ctx)
                 items += summary.items
                 rejected += summary.rejected
@@ -440,7 +448,4 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
     from .services import refresh_monitor_for
 
     refresh_monitor_for([message_file.pk])
-    rows = sum(
-        len(m.items[0].lines) if m.header.message_type == "323" else len(m.items) for m in messages
-    )
     return CsvImportResult(name, FileStatus.PROCESSED, remarks, message_file, rows)

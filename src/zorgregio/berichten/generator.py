@@ -563,8 +563,8 @@ class ArchiveGenerator:
             return
         months = rng.choice(self.months)
         end: dt.date | None = add_months(start, months) - dt.timedelta(days=1)
-        if law == "wmo" and rng.random() < 0.2:
-            end = None  # open-ended (e.g. household help)
+        if law == "wmo" and rng.random() < 0.2 and frequency != "2":
+            end = None  # open-ended (e.g. household help); per week needs an end (CD076)
         if product.valid_until and (end is None or end > product.valid_until):
             end = product.valid_until
         turns_18 = None
@@ -624,6 +624,7 @@ class ArchiveGenerator:
         if not continued and rng.random() < 0.02:
             # A start reported with the wrong date, deleted (3) and reported again (1).
             wrong = t.begin + dt.timedelta(days=rng.randint(1, 5))
+            sent = max(sent, wrong)  # a start is reported once it has begun (TR134)
             self._event(
                 sent,
                 "305",
@@ -694,6 +695,8 @@ class ArchiveGenerator:
         up = group.index(new_product) > index
         self.stats["scaled_up" if up else "scaled_down"] += 1
         volume, frequency = self._omvang(new_product)
+        if t.end is None and frequency == "2":  # open-ended: per week needs an end (CD076)
+            volume, frequency = volume * 4, "4"
         self._request += 1
         referentie = f"VOW{self._request:08d}"
         asked = change - dt.timedelta(days=rng.randint(14, 30))
@@ -1002,8 +1005,8 @@ class _Writer:
             f"<{p}:Contactgegevens><{p}:Contact><{p}:Soort>01</{p}:Soort><{p}:Adres><{b}:Huis>"
             f"<{b}:Huisnummer>{person.number}</{b}:Huisnummer></{b}:Huis>"
             f"<{b}:Postcode>{person.postcode}</{b}:Postcode>"
-            f"<{b}:Straatnaam>{person.street}</{b}:Straatnaam></{p}:Adres></{p}:Contact>"
-            f"</{p}:Contactgegevens><{p}:ToegewezenProducten>",
+            f"<{b}:Straatnaam>{person.street}</{b}:Straatnaam><{b}:LandCode>NL</{b}:LandCode>"
+            f"</{p}:Adres></{p}:Contact></{p}:Contactgegevens><{p}:ToegewezenProducten>",
         ]
         for nr, ref, product, assigned, start, end, reden, volume, unit, freq in toewijzingen:
             parts.append(

@@ -1,8 +1,11 @@
-"""Hand-built iWmo/iJw 3.2 messages for tests (valid against the official XSDs)."""
+"""Hand-built iWmo/iJw 3.2 messages for tests (valid against the official XSDs and every rule
+within the message). The Identificatie is derived from the content unless given, so the same
+message built twice is the same file, and two different messages never share it (TR056)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 CODES = {"301": ("436", "414"), "305": ("438", "418"), "307": ("440", "420"), "323": ("490", "484")}
@@ -19,6 +22,10 @@ def _ns(standard: str, kind: str) -> tuple[str, str, str]:
         f'xmlns:{pre}="http://www.istandaarden.nl/{standard}/3_2/{pre}/schema"'
     )
     return pre, basis, decl
+
+
+def _ident(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()[:12]
 
 
 def header(standard, kind, afzender, ontvanger, ident="1", day="2026-05-06") -> str:
@@ -68,7 +75,8 @@ class Assigned:
     reden: str | None = None
 
 
-def msg_301(standard, gemeente, agb, bsn, products: list[Assigned], ident="301") -> bytes:
+def msg_301(standard, gemeente, agb, bsn, products: list[Assigned], ident=None,
+            day="2026-05-06") -> bytes:  # fmt: skip
     pre, b, decl = _ns(standard, "301")
     items = []
     for p in products:
@@ -79,7 +87,7 @@ def msg_301(standard, gemeente, agb, bsn, products: list[Assigned], ident="301")
             else ""
         )
         items.append(
-            f"<{pre}:ToegewezenProduct><{pre}:ToewijzingNummer>{p.nummer}</{pre}:ToewijzingNummer>"
+            f"\n<{pre}:ToegewezenProduct><{pre}:ToewijzingNummer>{p.nummer}</{pre}:ToewijzingNummer>"
             f"<{pre}:Product><{b}:Categorie>{p.categorie}</{b}:Categorie><{b}:Code>{p.code}</{b}:Code>"
             f"</{pre}:Product><{pre}:Toewijzingsdatum>{p.start}</{pre}:Toewijzingsdatum>"
             f"<{pre}:Toewijzingstijd>12:00:00</{pre}:Toewijzingstijd>"
@@ -94,7 +102,9 @@ def msg_301(standard, gemeente, agb, bsn, products: list[Assigned], ident="301")
         f"<{pre}:ToegewezenProducten>{''.join(items)}"
         f"</{pre}:ToegewezenProducten></{pre}:Client>"
     )
-    return _wrap(pre, decl, header(standard, "301", gemeente, agb, ident) + body)
+    return _wrap(
+        pre, decl, header(standard, "301", gemeente, agb, ident or _ident(body), day) + body
+    )
 
 
 def msg_start_stop(standard, kind, gemeente, agb, bsn, nummer, begin, end=None, status="1",
@@ -118,7 +128,7 @@ def msg_start_stop(standard, kind, gemeente, agb, bsn, nummer, begin, end=None, 
         f"<{pre}:Client>{_client_head(pre, b, bsn)}<{pre}:{tag}en>{item}</{pre}:{tag}en>"
         f"</{pre}:Client>"
     )
-    return _wrap(pre, decl, header(standard, kind, agb, gemeente, ident or kind + nummer) + body)
+    return _wrap(pre, decl, header(standard, kind, agb, gemeente, ident or _ident(body)) + body)
 
 
 @dataclass
@@ -129,7 +139,7 @@ class Line:
     start: str = "2026-04-01"
     end: str = "2026-04-30"
     volume: int = 4
-    tariff: int = 1250
+    tariff: int | None = 1250  # None: no ProductTarief (a line in euros, Eenheid 83)
     amount: int | None = None
     dc: str = "D"
     vorig: str | None = None
@@ -139,11 +149,14 @@ class Line:
 
     @property
     def total(self) -> int:
-        return self.amount if self.amount is not None else self.volume * self.tariff
+        if self.amount is not None:
+            return self.amount
+        return self.volume if self.tariff is None else self.volume * self.tariff
 
 
 def msg_323(standard, gemeente, agb, nummer, lines: list[Line], total=None, dc=None,
-            period=("2026-04-01", "2026-04-30"), ident="323") -> bytes:  # fmt: skip
+            period=("2026-04-01", "2026-04-30"), ident=None,
+            day="2026-05-06") -> bytes:  # fmt: skip
     pre, b, decl = _ns(standard, "323")
     signed = sum(-ln.total if ln.dc == "C" else ln.total for ln in lines)
     if total is None:
@@ -155,7 +168,7 @@ def msg_323(standard, gemeente, agb, nummer, lines: list[Line], total=None, dc=N
     clients = []
     for bsn, items in by_client.items():
         prestaties = "".join(
-            f"<{pre}:Prestatie><{pre}:ProductReferentie><{b}:ReferentieNummer>{ln.ref}"
+            f"\n<{pre}:Prestatie><{pre}:ProductReferentie><{b}:ReferentieNummer>{ln.ref}"
             f"</{b}:ReferentieNummer>"
             + (
                 f"<{b}:VorigReferentieNummer>{ln.vorig}</{b}:VorigReferentieNummer>"
@@ -168,25 +181,32 @@ def msg_323(standard, gemeente, agb, nummer, lines: list[Line], total=None, dc=N
             f"<{pre}:ProductCode>{ln.code}</{pre}:ProductCode><{pre}:ProductPeriode>"
             f"<{b}:Begindatum>{ln.start}</{b}:Begindatum><{b}:Einddatum>{ln.end}</{b}:Einddatum>"
             f"</{pre}:ProductPeriode><{pre}:GeleverdVolume>{ln.volume}</{pre}:GeleverdVolume>"
-            f"<{pre}:Eenheid>{ln.unit}</{pre}:Eenheid><{pre}:ProductTarief>{ln.tariff}</{pre}:ProductTarief>"
-            f"<{pre}:IngediendBedrag><{b}:Bedrag>{ln.total}</{b}:Bedrag><{b}:DebetCredit>{ln.dc}"
+            f"<{pre}:Eenheid>{ln.unit}</{pre}:Eenheid>"
+            + (
+                f"<{pre}:ProductTarief>{ln.tariff}</{pre}:ProductTarief>"
+                if ln.tariff is not None
+                else ""
+            )
+            + f"<{pre}:IngediendBedrag><{b}:Bedrag>{ln.total}</{b}:Bedrag><{b}:DebetCredit>{ln.dc}"
             f"</{b}:DebetCredit></{pre}:IngediendBedrag></{pre}:Prestatie>"
             for ln in items
         )
         clients.append(
-            f"<{pre}:Client><{pre}:Bsn>{bsn}</{pre}:Bsn><{pre}:Prestaties>{prestaties}"
+            f"\n<{pre}:Client><{pre}:Bsn>{bsn}</{pre}:Bsn><{pre}:Prestaties>{prestaties}"
             f"</{pre}:Prestaties></{pre}:Client>"
         )
     body = (
         f"<{pre}:Declaratie><{pre}:DeclaratieNummer>{nummer}</{pre}:DeclaratieNummer>"
         f"<{pre}:DeclaratiePeriode><{b}:Begindatum>{period[0]}</{b}:Begindatum>"
         f"<{b}:Einddatum>{period[1]}</{b}:Einddatum></{pre}:DeclaratiePeriode>"
-        f"<{pre}:DeclaratieDagtekening>2026-05-06</{pre}:DeclaratieDagtekening>"
+        f"<{pre}:DeclaratieDagtekening>{day}</{pre}:DeclaratieDagtekening>"
         f"<{pre}:TotaalIngediendBedrag><{b}:TotaalBedrag>{total}</{b}:TotaalBedrag>"
         f"<{b}:DebetCredit>{dc}</{b}:DebetCredit></{pre}:TotaalIngediendBedrag>"
         f"<{pre}:Clienten>{''.join(clients)}</{pre}:Clienten></{pre}:Declaratie>"
     )
-    return _wrap(pre, decl, header(standard, "323", agb, gemeente, ident) + body)
+    return _wrap(
+        pre, decl, header(standard, "323", agb, gemeente, ident or _ident(body), day) + body
+    )
 
 
 def _wrap(pre, decl, inner) -> bytes:

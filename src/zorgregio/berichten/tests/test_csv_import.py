@@ -26,7 +26,7 @@ TOEWIJZINGEN = (
         "toewijzingsdatum;ingangsdatum;einddatum;volume;eenheid;frequentie\n"
     )
     + """0200;{agb};wmo;{bsn};12-03-1950;5001;02;02A22;2024-02-20;2024-03-01;2024-12-31;4;04;2
-0301;{agb};wmo;{bsn2};;5002;02;02A22;2024-02-20;2024-03-01;;4;04;2
+0301;{agb};wmo;{bsn2};;5002;02;02A22;2024-02-20;2024-03-01;;16;04;4
 """
 )
 
