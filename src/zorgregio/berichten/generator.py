@@ -368,6 +368,15 @@ _OMVANG = {
 }
 
 
+def _allowed_rounded_up(volume: int, frequency: str, days: int) -> int:
+    """The most a period of ``days`` days (in one month) can allow: weeks rounded up."""
+    if frequency == "1":
+        return volume * days
+    if frequency == "2":
+        return volume * -(-days // 7)
+    return volume
+
+
 def _allowed(volume: int, frequency: str, days: int, month_days: int) -> float:
     """What the toewijzing allows in a period of ``days`` days (TR321)."""
     if frequency == "1":
@@ -758,7 +767,9 @@ class ArchiveGenerator:
             tariff = self.catalogue.tariff(t.product, t.cbs, t.start) or 100
         nr = t.nr
         if fault == "over_volume":
-            volume = int(allowed * 1.5) + 2
+            # Over what the toewijzing allows however the weeks are counted (TR321 rounds a
+            # part of a week up).
+            volume = int(max(allowed, _allowed_rounded_up(t.volume, t.frequency, days)) * 1.5) + 2
         elif fault == "wrong_tariff":
             tariff = tariff + max(1, tariff * rng.randint(5, 15) // 100)
         elif fault == "no_toewijzing":

@@ -1087,7 +1087,10 @@ class _LineChecker:
                 codes.append("9338" if tw is None else "9384")  # TR384: a deleted toewijzing
                 tw = None
             else:
-                product_id = tw.product_id
+                # A toewijzing of a budget names no product code: the line's product then.
+                product_id = tw.product_id or self.ctx.product(
+                    law, line.productcategorie, line.productcode, line.period_start
+                )
                 if tw.client_id != client_id:
                     codes.append("8187")
             start, end = line.period_start, line.period_end

@@ -73,6 +73,7 @@ class Assigned:
     unit: str = "04"
     frequency: str = "4"
     reden: str | None = None
+    budget: int | None = None  # a budget instead of an omvang: give volume=None and code=""
 
 
 def msg_301(standard, gemeente, agb, bsn, products: list[Assigned], ident=None,
@@ -88,13 +89,15 @@ def msg_301(standard, gemeente, agb, bsn, products: list[Assigned], ident=None,
         )
         items.append(
             f"\n<{pre}:ToegewezenProduct><{pre}:ToewijzingNummer>{p.nummer}</{pre}:ToewijzingNummer>"
-            f"<{pre}:Product><{b}:Categorie>{p.categorie}</{b}:Categorie><{b}:Code>{p.code}</{b}:Code>"
-            f"</{pre}:Product><{pre}:Toewijzingsdatum>{p.start}</{pre}:Toewijzingsdatum>"
+            f"<{pre}:Product><{b}:Categorie>{p.categorie}</{b}:Categorie>"
+            + (f"<{b}:Code>{p.code}</{b}:Code>" if p.code else "")
+            + f"</{pre}:Product><{pre}:Toewijzingsdatum>{p.start}</{pre}:Toewijzingsdatum>"
             f"<{pre}:Toewijzingstijd>12:00:00</{pre}:Toewijzingstijd>"
             f"<{pre}:Ingangsdatum>{p.start}</{pre}:Ingangsdatum>"
             + (f"<{pre}:Einddatum>{p.end}</{pre}:Einddatum>" if p.end else "")
             + (f"<{pre}:RedenWijziging>{p.reden}</{pre}:RedenWijziging>" if p.reden else "")
             + omvang
+            + (f"<{pre}:Budget>{p.budget}</{pre}:Budget>" if p.budget is not None else "")
             + f"</{pre}:ToegewezenProduct>"
         )
     body = (
