@@ -263,7 +263,9 @@ class _Fields:
         value = self.text(name)
         if not is_valid_bsn(value):
             masked = "*" * max(len(value) - 3, 0) + value[-3:]
-            self.fail(name, _("BSN %(value)s fails the elfproef") % {"value": masked}, "CS002")
+            self.fail(
+                name, _("BSN %(value)s fails the elfproef (CS002)") % {"value": masked}, "CS002"
+            )
         return value
 
     def code(self, name: str, valid: dict | None, required: bool = True) -> str:
@@ -302,8 +304,11 @@ def _header(values: dict[str, str], standard: str, message_type: str, row) -> He
     versie, subversie = fields.text("BerichtVersie"), fields.text("BerichtSubversie")
     if (versie, subversie) != ("3", "2"):
         raise MessageError(
-            _("Message version %(version)s is not supported; only release 3.2 is accepted.")
-            % {"version": f"{versie}.{subversie}"},
+            _(
+                "Message version %(version)s is not supported; only release 3.2 is accepted "
+                "(%(rule)s)."
+            )
+            % {"version": f"{versie}.{subversie}", "rule": "CS025" if versie != "3" else "CS015"},
             rule="CS025" if versie != "3" else "CS015",
             retourcode="0001",
         )

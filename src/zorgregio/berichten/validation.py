@@ -308,6 +308,12 @@ def _check_323(header, items, validated, client_details=True):
         if isinstance(item, DeclaratieRecord):
             declaratie_rules(item, header.dagtekening)
             item.lines = checked_lines(item.lines, item, header.dagtekening, validated)
+            yield item
+            # Asked for the next item: lines the caller did not read (it refused the message
+            # before them, e.g. TR333) still go through the rules, which come first.
+            for _line in item.lines:
+                pass
+            continue
         yield item
 
 
@@ -364,10 +370,20 @@ def checked_lines(lines, rec, dagtekening, validated: bool = False):
                 raise refusal("TR315", line.row, "Prestatie", line.vorig_referentienummer)
             if debit_twice(line):
                 raise refusal("TR416", line.row, "Prestatie")
+            state.signed_sum += (
+                -line.amount_cents if line.debit_credit == "C" else line.amount_cents
+            )
             yield line
         vorig = state.tr316_credited_in_message()
         if vorig is not None:
             raise refusal("TR316", state.vorige[vorig], "Prestatie", vorig)
+        if state.tr358_total_differs(rec):
+            raise refusal(
+                "TR358",
+                rec.row,
+                "Declaratie",
+                f"{rec.total_cents} {rec.total_debit_credit} / {state.signed_sum}",
+            )
     except MessageError as exc:
         if validated and exc.rule in RULES:
             for _line in lines:  # the XSD's reason further on counts first

@@ -42,6 +42,12 @@ def _by_retourcode() -> dict[str, str]:
 RULE_OF_RETOURCODE = _by_retourcode()
 
 
+def within_message(rule: str) -> bool:
+    """A rule checked within the message (or the XSD): it comes before cross-message rules."""
+    found = RULES.get(rule)
+    return rule == "XSD" or (found is not None and found.level in ("message", "element"))
+
+
 def rule_entry(rule: str, retourcode: str = "") -> dict:
     found = RULES.get(rule)
     if found is not None:
@@ -152,8 +158,13 @@ def result_verdict(result) -> dict:
         "file_id": None,
         "status": str(result.status),
         "duplicate": result.duplicate,
-        "message": {"type": "", "identificatie": "", "verdict": "refused", "rules": [],
-                    "reasons": list(result.reasons)},  # fmt: skip
+        "message": {
+            "type": "",
+            "identificatie": "",
+            "verdict": "refused",
+            "rules": [],
+            "reasons": list(result.reasons),
+        },  # fmt: skip
         "lines": [],
         "counts": {"lines": 0, "refused": 0},
     }

@@ -89,9 +89,8 @@ def msg_301(standard, gemeente, agb, bsn, products: list[Assigned], ident=None,
         )
         items.append(
             f"\n<{pre}:ToegewezenProduct><{pre}:ToewijzingNummer>{p.nummer}</{pre}:ToewijzingNummer>"
-            f"<{pre}:Product><{b}:Categorie>{p.categorie}</{b}:Categorie>"
-            + (f"<{b}:Code>{p.code}</{b}:Code>" if p.code else "")
-            + f"</{pre}:Product><{pre}:Toewijzingsdatum>{p.start}</{pre}:Toewijzingsdatum>"
+            + _product_xml(pre, b, p)
+            + f"<{pre}:Toewijzingsdatum>{p.start}</{pre}:Toewijzingsdatum>"
             f"<{pre}:Toewijzingstijd>12:00:00</{pre}:Toewijzingstijd>"
             f"<{pre}:Ingangsdatum>{p.start}</{pre}:Ingangsdatum>"
             + (f"<{pre}:Einddatum>{p.end}</{pre}:Einddatum>" if p.end else "")
@@ -221,3 +220,170 @@ def _wrap(pre, decl, inner) -> bytes:
 def month_end(day: dt.date) -> dt.date:
     nxt = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return nxt - dt.timedelta(days=1)
+
+
+CODES.update({"315": ("446", "444"), "317": ("486", "480"), "319": ("488", "482")})
+
+
+@dataclass
+class Requested:
+    """An AangevraagdProduct (315) or a NieuwProduct (317, without ``ref``)."""
+
+    ref: str = ""
+    categorie: str = "45"
+    code: str = "45A03"
+    start: str = "2026-06-01"
+    end: str | None = "2026-12-31"
+    volume: int | None = 4
+    unit: str = "04"
+    frequency: str = "2"
+    budget: int | None = None
+    beschikking: str | None = None
+    beschikking_start: str | None = None
+    verwijzer_type: str = "01"
+    verwijzer_naam: str | None = "Gemeente"
+    zorgverlenercode: str | None = None
+
+
+def _product_xml(pre, b, p) -> str:
+    if not p.categorie:
+        return ""
+    return (
+        f"<{pre}:Product><{b}:Categorie>{p.categorie}</{b}:Categorie>"
+        + (f"<{b}:Code>{p.code}</{b}:Code>" if p.code else "")
+        + f"</{pre}:Product>"
+    )
+
+
+def _omvang_budget(pre, b, p) -> str:
+    omvang = (
+        f"<{pre}:Omvang><{b}:Volume>{p.volume}</{b}:Volume><{b}:Eenheid>{p.unit}</{b}:Eenheid>"
+        f"<{b}:Frequentie>{p.frequency}</{b}:Frequentie></{pre}:Omvang>"
+        if p.volume is not None
+        else ""
+    )
+    return omvang + (f"<{pre}:Budget>{p.budget}</{pre}:Budget>" if p.budget is not None else "")
+
+
+def msg_315(standard, gemeente, agb, bsn, products: list[Requested], ident=None,
+            day="2026-05-06", birth="2010-02-14") -> bytes:  # fmt: skip
+    pre, b, decl = _ns(standard, "315")
+    items = []
+    for p in products:
+        verwijzer = (
+            f"<{pre}:Verwijzer><{b}:Type>{p.verwijzer_type}</{b}:Type>"
+            + (f"<{b}:Naam>{p.verwijzer_naam}</{b}:Naam>" if p.verwijzer_naam else "")
+            + (
+                f"<{b}:ZorgverlenerCode>{p.zorgverlenercode}</{b}:ZorgverlenerCode>"
+                if p.zorgverlenercode
+                else ""
+            )
+            + f"</{pre}:Verwijzer>"
+        )
+        items.append(
+            f"\n<{pre}:AangevraagdProduct><{pre}:ReferentieAanbieder>{p.ref}"
+            f"</{pre}:ReferentieAanbieder>"
+            + (f"<{pre}:BeschikkingNummer>{p.beschikking}</{pre}:BeschikkingNummer>"
+               if p.beschikking else "")
+            + _product_xml(pre, b, p)
+            + (f"<{pre}:BeschikkingIngangsdatum>{p.beschikking_start}"
+               f"</{pre}:BeschikkingIngangsdatum>" if p.beschikking_start else "")
+            + f"<{pre}:ToewijzingIngangsdatum>{p.start}</{pre}:ToewijzingIngangsdatum>"
+            + (f"<{pre}:ToewijzingEinddatum>{p.end}</{pre}:ToewijzingEinddatum>" if p.end else "")
+            + _omvang_budget(pre, b, p)
+            + verwijzer
+            + f"</{pre}:AangevraagdProduct>"
+        )  # fmt: skip
+    body = (
+        f"<{pre}:Client>{_client_head(pre, b, bsn, birth)}"
+        f"<{pre}:AangevraagdeProducten>{''.join(items)}</{pre}:AangevraagdeProducten>"
+        f"</{pre}:Client>"
+    )
+    return _wrap(
+        pre, decl, header(standard, "315", agb, gemeente, ident or _ident(body), day) + body
+    )
+
+
+@dataclass
+class Change:
+    """A TeWijzigenProduct of a 317."""
+
+    nummer: str
+    start: str = "2026-06-01"
+    end: str | None = "2026-12-31"
+    volume: int | None = 6
+    unit: str = "04"
+    frequency: str = "2"
+    budget: int | None = None
+
+
+def msg_317(standard, gemeente, agb, bsn, ref, ongewijzigd=(), te_wijzigen=(), nieuw=(),
+            ident=None, day="2026-05-06") -> bytes:  # fmt: skip
+    pre, b, decl = _ns(standard, "317")
+    parts = [f"<{pre}:ReferentieAanbieder>{ref}</{pre}:ReferentieAanbieder>"
+             f"<{pre}:RedenVerzoek>1</{pre}:RedenVerzoek>"]  # fmt: skip
+    if ongewijzigd:
+        parts.append(
+            f"<{pre}:OngewijzigdeProducten>"
+            + "".join(
+                f"\n<{pre}:OngewijzigdProduct><{pre}:ToewijzingNummer>{nr}</{pre}:ToewijzingNummer>"
+                f"</{pre}:OngewijzigdProduct>"
+                for nr in ongewijzigd
+            )
+            + f"</{pre}:OngewijzigdeProducten>"
+        )
+    if te_wijzigen:
+        parts.append(
+            f"<{pre}:TeWijzigenProducten>"
+            + "".join(
+                f"\n<{pre}:TeWijzigenProduct><{pre}:ToewijzingNummer>{c.nummer}"
+                f"</{pre}:ToewijzingNummer><{pre}:GewensteIngangsdatum>{c.start}"
+                f"</{pre}:GewensteIngangsdatum>"
+                + (f"<{pre}:Einddatum>{c.end}</{pre}:Einddatum>" if c.end else "")
+                + _omvang_budget(pre, b, c)
+                + f"</{pre}:TeWijzigenProduct>"
+                for c in te_wijzigen
+            )
+            + f"</{pre}:TeWijzigenProducten>"
+        )
+    if nieuw:
+        parts.append(
+            f"<{pre}:NieuweProducten>"
+            + "".join(
+                f"\n<{pre}:NieuwProduct>"
+                + _product_xml(pre, b, p)
+                + f"<{pre}:GewensteIngangsdatum>{p.start}</{pre}:GewensteIngangsdatum>"
+                + (f"<{pre}:Einddatum>{p.end}</{pre}:Einddatum>" if p.end else "")
+                + _omvang_budget(pre, b, p)
+                + f"</{pre}:NieuwProduct>"
+                for p in nieuw
+            )
+            + f"</{pre}:NieuweProducten>"
+        )
+    body = (
+        f"<{pre}:Client><{pre}:Bsn>{bsn}</{pre}:Bsn><{pre}:Verzoek>{''.join(parts)}"
+        f"</{pre}:Verzoek></{pre}:Client>"
+    )
+    return _wrap(
+        pre, decl, header(standard, "317", agb, gemeente, ident or _ident(body), day) + body
+    )
+
+
+def msg_319(standard, gemeente, agb, ref, answer="1", reden: str | None = "3",
+            woonplaats: str | None = None, ident=None, day="2026-05-06") -> bytes:  # fmt: skip
+    pre, b, decl = _ns(standard, "319")
+    body = (
+        f"<{pre}:Antwoord><{pre}:ReferentieAanbieder>{ref}</{pre}:ReferentieAanbieder>"
+        f"<{pre}:VerzoekAntwoord>{answer}</{pre}:VerzoekAntwoord>"
+        + (f"<{pre}:RedenAfwijzingVerzoek>{reden}</{pre}:RedenAfwijzingVerzoek>" if reden else "")
+        + (
+            f"<{pre}:Woonplaatsbeginsel><{pre}:Gemeente>{woonplaats}</{pre}:Gemeente>"
+            f"</{pre}:Woonplaatsbeginsel>"
+            if woonplaats
+            else ""
+        )
+        + f"</{pre}:Antwoord>"
+    )
+    return _wrap(
+        pre, decl, header(standard, "319", gemeente, agb, ident or _ident(body), day) + body
+    )

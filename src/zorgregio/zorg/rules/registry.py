@@ -281,9 +281,8 @@ _within(
 _within(
     "TR358",
     _("TotaalIngediendBedrag equals the sum of the lines' amounts, debit minus credit."),
-    None,
+    within.DeclaratieLines.tr358_total_differs,
     ("323:Declaratie/TotaalIngediendBedrag",),
-    where=f"{SERVICES}._Applier._declaratie_lines",
 )
 _within(
     "TR377",

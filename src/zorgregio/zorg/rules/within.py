@@ -214,17 +214,17 @@ class DeclaratieLines:
     TR101 (a line's ReferentieNummer and VorigReferentieNummer once per client), TR315 (a
     VorigReferentieNummer once in the message), TR416 (one debit per ToewijzingNummer, product
     and period) are decided at the line that breaks them; TR316 (no debit credited in the same
-    message, in whichever order the two come) at the end. (TR358, the total, is summed where
-    the lines are applied: ``berichten.services``.)
+    message, in whichever order the two come) and TR358 (the total) at the end.
     """
 
-    __slots__ = ("keys", "refs", "vorige", "debits")
+    __slots__ = ("keys", "refs", "vorige", "debits", "signed_sum")
 
     def __init__(self):
         self.keys: set[int] = set()  # hash((bsn, ReferentieNummer, VorigReferentieNummer))
         self.refs: set[int] = set()  # hash(ReferentieNummer)
         self.vorige: dict[str, int | None] = {}  # VorigReferentieNummer -> row (credits: few)
         self.debits: set[int] = set()  # hash of the TR416 key of each debit line
+        self.signed_sum = 0  # TR358: debit minus credit
 
     def tr101_duplicate_line(self, line) -> bool:
         key = hash((line.bsn, line.referentienummer, line.vorig_referentienummer))
@@ -259,3 +259,9 @@ class DeclaratieLines:
             if hash(vorig) in self.refs:
                 return vorig
         return None
+
+    def tr358_total_differs(self, declaratie) -> bool:
+        """TR358: TotaalIngediendBedrag is the sum of the lines' amounts, debit minus credit
+        (``signed_sum``, added up by the caller as the lines pass)."""
+        total = declaratie.total_cents
+        return (-total if declaratie.total_debit_credit == "C" else total) != self.signed_sum
