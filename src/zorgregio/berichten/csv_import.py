@@ -407,6 +407,7 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
     ctx = ApplyContext()
     remarks: list[str] = []
     items = rejected = 0
+    refused_items: list[dict] = []
     try:
         with transaction.atomic():
             target = Path(settings.MEDIA_ROOT) / "berichten" / "csv" / f"{sha}.csv"
@@ -427,11 +428,14 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
                 items += summary.items
                 rejected += summary.rejected
                 remarks.extend(summary.remarks)
+                refused_items.extend(summary.refused_items)
             message_file.identificatie = f"CSV {kind}"[:40]
             message_file.status = FileStatus.PROCESSED
             message_file.errors = remarks[:200]
             message_file.item_count = items
             message_file.rejected_count = rejected
+            message_file.verdict = {"items": items, "rejected": rejected,
+                                    "refused_items": refused_items[:10_000]}  # fmt: skip
             message_file.processed_at = timezone.now()
             message_file.save()
             target.parent.mkdir(parents=True, exist_ok=True)

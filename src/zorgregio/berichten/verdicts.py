@@ -119,45 +119,54 @@ def file_verdict(message_file, *, name=None, duplicate=False, declaraties=None) 
     }
     if rejected or message_file.status != FileStatus.PROCESSED:
         return out
-    kind = _KINDS.get(message_type[-3:], "")
+    kind = _KINDS.get(message_type[-3:], "Prestatie" if message_type == "CSV" else "")
     lines = out["lines"]
     for item in verdict.get("refused_items", ()):
-        lines.append({"row": item["row"], "kind": kind, "reference": "", "verdict": "refused",
-                      "rules": [rule_entry(item["rule"], item["retourcode"])] if item["rule"]
-                      else []})  # fmt: skip
+        rules = [rule_entry(item["rule"], item["retourcode"])] if item["rule"] else []
+        lines.append(
+            {"row": item["row"], "kind": kind, "reference": "", "verdict": "refused",
+             "rules": rules}
+        )  # fmt: skip
     total, refused_count = verdict.get("items", 0), verdict.get("rejected", 0)
-    if message_type[-3:] == "323":
-        total = refused_count = 0
-        if declaraties is None:
-            declaraties = message_file.declaraties.all()
-        for declaratie in declaraties.filter(source=message_file):
-            total += declaratie.line_count + len(declaratie.refused_lines)
-            refused_count += declaratie.rejected_count + len(declaratie.refused_lines)
-            for ref, codes in (
-                DeclaratieRegel.objects.filter(declaratie=declaratie, status=LineStatus.REJECTED)
-                .order_by("id")
-                .values_list("referentienummer", "retourcodes")
-                .iterator(chunk_size=2000)
-            ):
-                lines.append({"row": None, "kind": kind, "reference": ref, "verdict": "refused",
-                              "rules": line_rules(codes)})  # fmt: skip
-            for line in declaratie.refused_lines:
-                lines.append({"row": line.get("row"), "kind": kind,
-                              "reference": line.get("referentienummer", ""), "verdict": "refused",
-                              "rules": line_rules(line.get("retourcodes", ["8021"]))})  # fmt: skip
+    if message_type.endswith("323") or message_type == "CSV":
+        declared = message_file.declaraties.all() if declaraties is None else declaraties
+        for declaratie in declared.filter(source=message_file):
+            _declaration_lines(declaratie, kind, lines)
     out["counts"] = {"lines": total, "refused": refused_count}
     return out
 
 
+def _declaration_lines(declaratie, kind: str, lines: list) -> None:
+    """The refused lines of a declaration: rejected by a check, or refused as a whole (TR314,
+    kept in ``refused_lines``). Its line counts are in ``items``/``rejected`` already."""
+    rejected = (
+        DeclaratieRegel.objects.filter(declaratie=declaratie, status=LineStatus.REJECTED)
+        .order_by("id")
+        .values_list("referentienummer", "retourcodes")
+        .iterator(chunk_size=2000)
+    )
+    for ref, codes in rejected:
+        lines.append(
+            {"row": None, "kind": kind, "reference": ref, "verdict": "refused",
+             "rules": line_rules(codes)}
+        )  # fmt: skip
+    for line in declaratie.refused_lines:
+        lines.append(
+            {"row": line.get("row"), "kind": kind, "reference": line.get("referentienummer", ""),
+             "verdict": "refused", "rules": line_rules(line.get("retourcodes", ["8021"]))}
+        )  # fmt: skip
+
+
 def result_verdict(result) -> dict:
     """The verdict for an :class:`~.services.IngestResult` (a file that may not be stored)."""
+    duplicate = getattr(result, "duplicate", False)  # a CSV result has no such flag
     if result.message_file is not None:
-        return file_verdict(result.message_file, name=result.name, duplicate=result.duplicate)
+        return file_verdict(result.message_file, name=result.name, duplicate=duplicate)
     return {
         "name": result.name,
         "file_id": None,
         "status": str(result.status),
-        "duplicate": result.duplicate,
+        "duplicate": duplicate,
         "message": {
             "type": "",
             "identificatie": "",

@@ -698,3 +698,68 @@ def test_tr378_a_municipality_outside_the_region(tmp_path, region_setup):
     result = ingest(tmp_path, "a.xml", B.msg_301("ijw", "0999", AGB, BSN, [B.Assigned("1")]))
     assert result.status == FileStatus.REJECTED
     assert result.message_file.verdict["refused"]["rule"] == "TR378"
+
+
+# --- the official example messages ------------------------------------------------------------
+
+EXAMPLES = Path(django_settings.ZORGREGIO_STANDARDS_DIR) / "examples"
+needs_examples = pytest.mark.skipif(
+    not (EXAMPLES.is_dir() and XSD_DIR) and not os.environ.get("CI"),
+    reason="the official iWmo/iJw examples and XSDs (../shared/standards) are not available",
+)
+# The verdict the standard gives each example (in this order, in a region with the examples'
+# municipalities 0384 and 0363 and providers 42420001 and 65656055): refused with the rule, or
+# accepted with the rules that refuse single items (cross-message: the examples refer to
+# toewijzingen and requests of other parties). Five examples break a rule themselves:
+# JW315 (a date 2027-06-31) and JW318 (RetourCode misplaced) the XSD, JW317 CS003 (and TR380:
+# its NieuwProduct ends in 2024 before it starts in 2026), JW323 TR416 and TR101 (RN002 and
+# RN004 debit toewijzing 10073 for April twice, and RN004 occurs twice for one client).
+EXAMPLE_VERDICTS = {
+    "jaapjunior-JW301.xml": ("accepted", None, []),
+    "jaapjunior-JW302.xml": ("accepted", None, []),
+    "jaapjunior-JW305.xml": ("accepted", None, ["TR019", "TR019"]),
+    "jaapjunior-JW306.xml": ("accepted", None, []),
+    "jaapjunior-JW307.xml": ("accepted", None, ["TR019", "TR019"]),
+    "jaapjunior-JW308.xml": ("accepted", None, []),
+    "jaapjunior-JW315.xml": ("refused", "XSD", []),
+    "jaapjunior-JW316.xml": ("accepted", None, []),
+    "jaapjunior-JW317.xml": ("refused", "CS003", []),
+    "jaapjunior-JW318.xml": ("refused", "XSD", []),
+    "jaapjunior-JW319.xml": ("accepted", None, ["TR355"]),  # its 317 was refused
+    "jaapjunior-JW320.xml": ("accepted", None, []),
+    "jaapjunior-JW323.xml": ("refused", "TR416", []),
+    "jaapjunior-JW325.xml": ("accepted", None, []),
+    "jaapjunior-WMO301.xml": ("accepted", None, []),
+    "jaapjunior-WMO305.xml": ("accepted", None, ["TR019", "TR019"]),
+    "jaapjunior-WMO307.xml": ("accepted", None, ["TR019", "TR019"]),
+    "jaapjunior-WMO315.xml": ("accepted", None, []),
+    "jaapjunior-WMO317.xml": ("accepted", None, []),
+    "jaapjunior-WMO319.xml": ("accepted", None, []),  # answers the WMO317 (reference 9003)
+    "jaapjunior-WMO323.xml": ("accepted", None, ["TR338"] * 4),  # toewijzingen not sent
+}
+
+
+@needs_examples
+@pytest.mark.django_db
+def test_the_official_examples_get_the_standards_verdicts(tmp_path, parse_mode):
+    from zorgregio.aanbieders.tests.factories import ProviderFactory
+    from zorgregio.berichten.verdicts import result_verdict
+    from zorgregio.regio.tests.factories import MunicipalityFactory
+
+    region = MunicipalityFactory(cbs_code="0384", name="Wormerland").region
+    MunicipalityFactory(region=region, cbs_code="0363", name="Amsterdam")
+    for agb in ("42420001", "65656055"):
+        ProviderFactory(agb_code=agb)
+    files = sorted(EXAMPLES.glob("jaapjunior-*.xml"))
+    assert sorted(p.name for p in files) == sorted(EXAMPLE_VERDICTS)
+    got = {}
+    for result in ingest_paths(files):
+        verdict = result_verdict(result)
+        message = verdict["message"]
+        rules = [line_rule["rule"] for line in verdict["lines"] for line_rule in line["rules"]]
+        got[result.name] = (
+            message["verdict"],
+            message["rules"][0]["rule"] if message["rules"] else None,
+            sorted(rules),
+        )
+    assert got == EXAMPLE_VERDICTS
