@@ -338,37 +338,35 @@ def checked_lines(lines, rec, dagtekening, validated: bool = False):
     (a generator)."""
     state = tr.DeclaratieLines()
     declaratiedatum = rec.declaratiedatum
-    cd060, cs337, cd087 = (el.cd060_vorig_referentienummer, el.cs337_one_month, el.cd087_tariff)
     first_day, euro = el.FIRST_DECLARABLE, el.EURO
     last_day = dagtekening or dt.date.max
     five_years = tr.years_before(declaratiedatum, 5) if declaratiedatum else dt.date.min
-    duplicate, vorig_twice, debit_twice = (
-        state.tr101_duplicate_line,
-        state.tr315_vorig_twice,
-        state.tr416_debit_twice,
-    )
+    duplicate, vorig_twice, debit_twice = (state.tr101_duplicate_line, state.tr315_vorig_twice,
+                                           state.tr416_debit_twice)  # fmt: skip
     try:
         for line in lines:
-            # One test for the rules without state (each a named function of the registry,
-            # CS100/CS325/TR137/TR335 written out); only a line it stops, or a line in euros,
-            # is looked at rule by rule.
-            end = line.period_end
+            # One test for the rules without state, written out (CD060, CS337, CD087, CS100,
+            # TR137, TR335, CS325; the named functions are the rules, see the registry): only
+            # a line it stops, or a line in euros (CD087, CS339), is looked at rule by rule.
+            dc, start, end = line.debit_credit, line.period_start, line.period_end
             if (
-                cd060(line)
-                or cs337(line)
-                or cd087(line)
+                (dc == "C") != (line.vorig_referentienummer != "")
+                or start.month != end.month
+                or start.year != end.year
                 or line.unit == euro
-                or line.period_start < first_day
+                or line.tariff_cents is None
+                or start < first_day
+                or end < start
                 or end > last_day
                 or end < five_years
-                or (line.amount_cents == 0 and line.debit_credit != "D")
+                or (line.amount_cents == 0 and dc != "D")
             ):
                 _line_refusal(line, dagtekening, declaratiedatum)
             if duplicate(line):
                 raise refusal("TR101", line.row, "Prestatie", line.referentienummer)
             if line.vorig_referentienummer and vorig_twice(line):
                 raise refusal("TR315", line.row, "Prestatie", line.vorig_referentienummer)
-            if debit_twice(line):
+            if dc == "D" and debit_twice(line):
                 raise refusal("TR416", line.row, "Prestatie")
             state.signed_sum += (
                 -line.amount_cents if line.debit_credit == "C" else line.amount_cents

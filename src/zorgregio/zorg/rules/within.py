@@ -217,21 +217,32 @@ class DeclaratieLines:
     message, in whichever order the two come) and TR358 (the total) at the end.
     """
 
-    __slots__ = ("keys", "refs", "vorige", "debits", "signed_sum")
+    __slots__ = ("refs", "again", "vorige", "debits", "signed_sum")
 
     def __init__(self):
-        self.keys: set[int] = set()  # hash((bsn, ReferentieNummer, VorigReferentieNummer))
-        self.refs: set[int] = set()  # hash(ReferentieNummer)
+        # hash(ReferentieNummer) -> hash((bsn, VorigReferentieNummer)) of its first line
+        self.refs: dict[int, int] = {}
+        self.again: set[int] = set()  # the keys of references met more than once (rare)
         self.vorige: dict[str, int | None] = {}  # VorigReferentieNummer -> row (credits: few)
         self.debits: set[int] = set()  # hash of the TR416 key of each debit line
         self.signed_sum = 0  # TR358: debit minus credit
 
     def tr101_duplicate_line(self, line) -> bool:
-        key = hash((line.bsn, line.referentienummer, line.vorig_referentienummer))
-        if key in self.keys:
+        """TR101: a line's key (ReferentieNummer, VorigReferentieNummer) with its client's key
+        (Bsn) occurs once. The same ReferentieNummer for another client or credit is not a
+        duplicate line (that is TR314, across messages); such references are kept apart."""
+        ref = hash(line.referentienummer)
+        rest = hash((line.bsn, line.vorig_referentienummer))
+        first = self.refs.setdefault(ref, rest)
+        if first is rest:  # the reference's first line
+            return False
+        if first == rest:
             return True
-        self.keys.add(key)
-        self.refs.add(hash(line.referentienummer))
+        key = hash((ref, rest))
+        if key in self.again:
+            return True
+        self.again.add(key)
+        self.again.add(hash((ref, first)))
         return False
 
     def tr315_vorig_twice(self, line) -> bool:
