@@ -364,7 +364,7 @@ _OMVANG = {
     "14": ("4", 2, 10),  # etmalen per month
     "82": ("4", 1, 4),  # pieces (output) per month
     "84": ("4", 1, 6),  # pieces (effort) per month
-    "83": ("4", 150, 900),  # euros per month
+    "83": ("4", 15_000, 90_000),  # eurocents per month (in euros the volume is the amount)
 }
 
 
@@ -781,8 +781,10 @@ class ArchiveGenerator:
             if fault is None:
                 return None
             volume = 1
+        # In euros (Eenheid 83) the volume is the amount and there is no tariff (CD087, CS339).
+        amount = volume if t.product.unit == "83" else volume * tariff
         return [t.person.bsn, "", "", nr, t.product.categorie, t.product.code, p_start, p_end,
-                volume, t.product.unit, tariff, volume * tariff, "D"]  # fmt: skip
+                volume, t.product.unit, tariff, amount, "D"]  # fmt: skip
 
     def _declarations(self, month: dt.date, pending: dict) -> None:
         """Build the 323s for the care of ``month``, sent in the month after."""
@@ -801,6 +803,8 @@ class ArchiveGenerator:
             fault = None
             if rng.random() < self.fault_rate:
                 fault = rng.choice(FAULT_KINDS[:4] + FAULT_KINDS[5:])
+                if fault == "wrong_tariff" and t.product.unit == "83":
+                    fault = "over_volume"  # a line in euros has no tariff (CD087)
                 if fault == "outside_period" and (
                     month_start(t.start) != month or t.start.day == 1 or t.start <= self.start
                 ):
@@ -864,7 +868,7 @@ class ArchiveGenerator:
         corrected = list(line)
         corrected[2] = ""
         corrected[8] = max(1, int(line[8] * self.rng.uniform(0.6, 0.95)))
-        corrected[11] = corrected[8] * corrected[10]
+        corrected[11] = corrected[8] if corrected[9] == "83" else corrected[8] * corrected[10]
         corrected[12] = "D"
         pending.setdefault(next_month(later), []).append((key, tuple(corrected)))
 
@@ -1159,7 +1163,8 @@ class _Writer:
                     f"<{p}:ProductPeriode><{b}:Begindatum>{_d(ps)}</{b}:Begindatum>"
                     f"<{b}:Einddatum>{_d(pe)}</{b}:Einddatum></{p}:ProductPeriode>"
                     f"<{p}:GeleverdVolume>{vol}</{p}:GeleverdVolume><{p}:Eenheid>{unit}</{p}:Eenheid>"
-                    f"<{p}:ProductTarief>{tariff}</{p}:ProductTarief><{p}:IngediendBedrag>"
+                    + ("" if unit == "83" else f"<{p}:ProductTarief>{tariff}</{p}:ProductTarief>")
+                    + f"<{p}:IngediendBedrag>"
                     f"<{b}:Bedrag>{amount}</{b}:Bedrag><{b}:DebetCredit>{dc}</{b}:DebetCredit>"
                     f"</{p}:IngediendBedrag></{p}:Prestatie>\n"
                 )
