@@ -81,12 +81,6 @@ def msg_301(standard, gemeente, agb, bsn, products: list[Assigned], ident=None,
     pre, b, decl = _ns(standard, "301")
     items = []
     for p in products:
-        omvang = (
-            f"<{pre}:Omvang><{b}:Volume>{p.volume}</{b}:Volume><{b}:Eenheid>{p.unit}</{b}:Eenheid>"
-            f"<{b}:Frequentie>{p.frequency}</{b}:Frequentie></{pre}:Omvang>"
-            if p.volume is not None
-            else ""
-        )
         items.append(
             f"\n<{pre}:ToegewezenProduct><{pre}:ToewijzingNummer>{p.nummer}</{pre}:ToewijzingNummer>"
             + _product_xml(pre, b, p)
@@ -95,8 +89,7 @@ def msg_301(standard, gemeente, agb, bsn, products: list[Assigned], ident=None,
             f"<{pre}:Ingangsdatum>{p.start}</{pre}:Ingangsdatum>"
             + (f"<{pre}:Einddatum>{p.end}</{pre}:Einddatum>" if p.end else "")
             + (f"<{pre}:RedenWijziging>{p.reden}</{pre}:RedenWijziging>" if p.reden else "")
-            + omvang
-            + (f"<{pre}:Budget>{p.budget}</{pre}:Budget>" if p.budget is not None else "")
+            + _omvang_budget(pre, b, p)
             + f"</{pre}:ToegewezenProduct>"
         )
     body = (

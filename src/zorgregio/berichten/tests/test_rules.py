@@ -19,7 +19,6 @@ import pytest
 from django.conf import settings as django_settings
 from lxml import etree
 
-from zorgregio.berichten import pipeline, services
 from zorgregio.berichten.models import FileStatus
 from zorgregio.berichten.services import ingest_paths
 from zorgregio.berichten.tests import builders as B
@@ -31,17 +30,6 @@ XSD_DIR = django_settings.ZORGREGIO_XSD_DIR
 needs_xsd = pytest.mark.skipif(
     not XSD_DIR and not os.environ.get("CI"), reason="the official XSDs are not available"
 )
-
-
-@pytest.fixture(params=["in process", "parser process"])
-def parse_mode(request, settings, monkeypatch):
-    if request.param == "in process":
-        settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 0
-    else:
-        settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 1
-        monkeypatch.setattr(services, "LINE_BATCH", 2)
-        monkeypatch.setattr(pipeline, "LINE_BATCH", 2)
-    return request.param
 
 
 # --- the valid messages (Jeugdwet; the same rules hold for the Wmo) ---------------------------

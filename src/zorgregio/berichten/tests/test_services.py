@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from zorgregio.aanbieders.tests.factories import ProviderFactory
-from zorgregio.berichten import pipeline, services
+from zorgregio.berichten import services
 from zorgregio.berichten.models import FileStatus, MessageFile
 from zorgregio.berichten.services import ingest_paths
 from zorgregio.berichten.tests import builders as B
@@ -25,19 +25,8 @@ needs_shared = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(autouse=True, params=["in process", "parser process"])
-def parse_mode(request, settings, monkeypatch):
-    """Every test here runs twice, which must not differ: with the parse in this process, and
-    with the parse in a forked parser process (``ZORGREGIO_PARSE_PROCESS_MIN_BYTES``) and
-    batches of two lines, so lines travel in several batches and are checked while the
-    previous batch is being written."""
-    if request.param == "in process":
-        settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 0
-    else:
-        settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 1
-        monkeypatch.setattr(services, "LINE_BATCH", 2)
-        monkeypatch.setattr(pipeline, "LINE_BATCH", 2)
-    return request.param
+# Every test here runs twice, in process and with the parser process (conftest.parse_mode).
+pytestmark = pytest.mark.usefixtures("parse_mode")
 
 
 def write(tmp_path, name, data: bytes) -> Path:
