@@ -523,7 +523,9 @@ def _relatie(el) -> RelatieRecord:
     )
 
 
-_LAST_CLIENT: list = [None, None]  # (Client element, its record): items of a client follow
+# (Client element, its record) of the latest client, one tuple (read and replaced at once):
+# the items of a client follow each other.
+_LAST_CLIENT: list = [None]
 
 
 def _client_of(el) -> ClientRecord:
@@ -533,8 +535,9 @@ def _client_of(el) -> ClientRecord:
     node = el.getparent()
     while node is not None and _local(node.tag) != "Client":
         node = node.getparent()
-    if node is not None and _LAST_CLIENT[0] is node:
-        return _LAST_CLIENT[1]
+    cached = _LAST_CLIENT[0]
+    if cached is not None and node is not None and cached[0] is node:
+        return cached[1]
     kids = _kids(node) if node is not None else {}
     bsn = _text(_one(kids, "Bsn"))
     birth, gebruik = _birth(kids)
@@ -562,7 +565,7 @@ def _client_of(el) -> ClientRecord:
         contacts=tuple(contacts),
         relaties=tuple(relaties),
     )
-    _LAST_CLIENT[:] = [node, record]
+    _LAST_CLIENT[0] = (node, record)
     return record
 
 
@@ -595,7 +598,7 @@ def _parse_301(events, header, codes, ns):
         )
         _drop(el)
         yield record
-    _LAST_CLIENT[:] = [None, None]
+    _LAST_CLIENT[0] = None
 
 
 def _start_stop(el, codes, what):
@@ -621,7 +624,7 @@ def _parse_305(events, header, codes, ns):
         )
         _drop(el)
         yield record
-    _LAST_CLIENT[:] = [None, None]
+    _LAST_CLIENT[0] = None
 
 
 def _parse_307(events, header, codes, ns):
@@ -644,7 +647,7 @@ def _parse_307(events, header, codes, ns):
         )
         _drop(el)
         yield record
-    _LAST_CLIENT[:] = [None, None]
+    _LAST_CLIENT[0] = None
 
 
 def _requested(f: _Fields, kind: str, start: str, end: str, required_start=True):
@@ -698,7 +701,7 @@ def _parse_315(events, header, codes, ns):
         )
         _drop(el)
         yield record
-    _LAST_CLIENT[:] = [None, None]
+    _LAST_CLIENT[0] = None
 
 
 _VOW_CLASSES = {"TeWijzigenProduct": "te_wijzigen", "NieuwProduct": "nieuw"}
@@ -738,7 +741,7 @@ def _parse_317(events, header, codes, ns):
         )
         _drop(el)
         yield record
-    _LAST_CLIENT[:] = [None, None]
+    _LAST_CLIENT[0] = None
 
 
 def _parse_319(events, header, codes, ns):

@@ -748,7 +748,7 @@ class _Applier:
         if tw.client_id != self.ctx.client_id(rec.client.bsn, rec.client.birth_date):
             self.reject(
                 rec.row,
-                _("The BSN differs from the client of toewijzing %(nr)s (TR304).")
+                _("The BSN differs from the client of toewijzing %(nr)s (TR019).")
                 % {"nr": rec.toewijzingnummer},
                 "TR019",
             )
