@@ -44,8 +44,12 @@ EXPLANATIONS = {
     "9390": _("TR390: the debit line referred to was already credited."),
     "9389": _("TR389: a debit line for the same toewijzing, product and period was already "
               "approved earlier."),
-    "0001": _("TR416: this message holds two debit lines for the same toewijzing, product and "
-              "period."),
+    "0001": _("The message is refused for a rule within the message (see the rule named)."),
+    "9384": _("TR384: the toewijzing was deleted (RedenWijziging 13)."),
+    "9387": _("TR387: the product period does not start on the first of the month (or on the "
+              "Ingangsdatum of the toewijzing later in that month)."),
+    "9388": _("TR388: the product period does not end on the last day of the month (or on the "
+              "Einddatum of the toewijzing earlier in that month)."),
     ZR_NOT_ADMITTED: _("The provider was not admitted (contract register) for this product in "
                        "this municipality on the start of the product period."),
     ZR_AFTER_STOP: _("Declared for a period after the delivery was stopped (307)."),

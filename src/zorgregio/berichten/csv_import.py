@@ -307,7 +307,8 @@ def parse_csv(data: bytes, kind: str) -> list[Message]:
             )
             _check_period(row, head[1], head[2], "declaratieperiode_einde")
             volume = row.integer("volume")
-            tariff = row.euros("tarief")
+            unit = row.text("eenheid", max_length=2)
+            tariff = row.euros("tarief", unit != "83")  # in euros no tariff (CD087)
             amount = row.euros("bedrag")
             record = PrestatieRecord(
                 bsn=row.bsn(),
@@ -318,8 +319,8 @@ def parse_csv(data: bytes, kind: str) -> list[Message]:
                 period_start=row.date("periode_begin"),
                 period_end=row.date("periode_einde"),
                 volume=volume or 0,
-                unit=row.text("eenheid", max_length=2),
-                tariff_cents=tariff or 0,
+                unit=unit,
+                tariff_cents=tariff,
                 amount_cents=amount or 0,
                 debit_credit=row.choice("debet_credit", {"D", "C"}),
                 vorig_referentienummer=row.text("vorig_referentienummer", False, 20),
@@ -383,6 +384,7 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
 
     from .parsers import MessageError
     from .services import ApplyContext, apply_records, changed_months
+    from .validation import checked
 
     path = Path(path)
     name = path.name
@@ -403,9 +405,13 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
         messages = parse_csv(data, kind)
     except ValidationError as exc:
         return CsvImportResult(name, FileStatus.REJECTED, list(exc.messages))
+    rows = sum(
+        len(m.items[0].lines) if m.header.message_type == "323" else len(m.items) for m in messages
+    )
     ctx = ApplyContext()
     remarks: list[str] = []
     items = rejected = 0
+    refused_items: list[dict] = []
     try:
         with transaction.atomic():
             target = Path(settings.MEDIA_ROOT) / "berichten" / "csv" / f"{sha}.csv"
@@ -419,16 +425,22 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
                 uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
             for message in messages:
+                # The same rules as for a message, except those on client details (names,
+                # addresses, relations), which the CSV format does not have.
+                message.items = checked(message.header, message.items, client_details=False)
                 summary = apply_records(message, actor=actor, source=message_file, ctx=ctx)
                 items += summary.items
                 rejected += summary.rejected
                 remarks.extend(summary.remarks)
                 note_changes(changed_months(summary))
+                refused_items.extend(summary.refused_items)
             message_file.identificatie = f"CSV {kind}"[:40]
             message_file.status = FileStatus.PROCESSED
             message_file.errors = remarks[:200]
             message_file.item_count = items
             message_file.rejected_count = rejected
+            message_file.verdict = {"items": items, "rejected": rejected,
+                                    "refused_items": refused_items[:10_000]}  # fmt: skip
             message_file.processed_at = timezone.now()
             message_file.save()
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -445,7 +457,4 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
     from zorgregio.zorg.hooks import care_data_changed
 
     remarks += care_data_changed()
-    rows = sum(
-        len(m.items[0].lines) if m.header.message_type == "323" else len(m.items) for m in messages
-    )
     return CsvImportResult(name, FileStatus.PROCESSED, remarks, message_file, rows)

@@ -364,8 +364,17 @@ _OMVANG = {
     "14": ("4", 2, 10),  # etmalen per month
     "82": ("4", 1, 4),  # pieces (output) per month
     "84": ("4", 1, 6),  # pieces (effort) per month
-    "83": ("4", 150, 900),  # euros per month
+    "83": ("4", 15_000, 90_000),  # eurocents per month (in euros the volume is the amount)
 }
+
+
+def _allowed_rounded_up(volume: int, frequency: str, days: int) -> int:
+    """The most a period of ``days`` days (in one month) can allow: weeks rounded up."""
+    if frequency == "1":
+        return volume * days
+    if frequency == "2":
+        return volume * -(-days // 7)
+    return volume
 
 
 def _allowed(volume: int, frequency: str, days: int, month_days: int) -> float:
@@ -563,8 +572,8 @@ class ArchiveGenerator:
             return
         months = rng.choice(self.months)
         end: dt.date | None = add_months(start, months) - dt.timedelta(days=1)
-        if law == "wmo" and rng.random() < 0.2:
-            end = None  # open-ended (e.g. household help)
+        if law == "wmo" and rng.random() < 0.2 and frequency != "2":
+            end = None  # open-ended (e.g. household help); per week needs an end (CD076)
         if product.valid_until and (end is None or end > product.valid_until):
             end = product.valid_until
         turns_18 = None
@@ -624,6 +633,7 @@ class ArchiveGenerator:
         if not continued and rng.random() < 0.02:
             # A start reported with the wrong date, deleted (3) and reported again (1).
             wrong = t.begin + dt.timedelta(days=rng.randint(1, 5))
+            sent = max(sent, wrong)  # a start is reported once it has begun (TR134)
             self._event(
                 sent,
                 "305",
@@ -694,6 +704,8 @@ class ArchiveGenerator:
         up = group.index(new_product) > index
         self.stats["scaled_up" if up else "scaled_down"] += 1
         volume, frequency = self._omvang(new_product)
+        if t.end is None and frequency == "2":  # open-ended: per week needs an end (CD076)
+            volume, frequency = volume * 4, "4"
         self._request += 1
         referentie = f"VOW{self._request:08d}"
         asked = change - dt.timedelta(days=rng.randint(14, 30))
@@ -755,7 +767,9 @@ class ArchiveGenerator:
             tariff = self.catalogue.tariff(t.product, t.cbs, t.start) or 100
         nr = t.nr
         if fault == "over_volume":
-            volume = int(allowed * 1.5) + 2
+            # Over what the toewijzing allows however the weeks are counted (TR321 rounds a
+            # part of a week up).
+            volume = int(max(allowed, _allowed_rounded_up(t.volume, t.frequency, days)) * 1.5) + 2
         elif fault == "wrong_tariff":
             tariff = tariff + max(1, tariff * rng.randint(5, 15) // 100)
         elif fault == "no_toewijzing":
@@ -767,8 +781,10 @@ class ArchiveGenerator:
             if fault is None:
                 return None
             volume = 1
+        # In euros (Eenheid 83) the volume is the amount and there is no tariff (CD087, CS339).
+        amount = volume if t.product.unit == "83" else volume * tariff
         return [t.person.bsn, "", "", nr, t.product.categorie, t.product.code, p_start, p_end,
-                volume, t.product.unit, tariff, volume * tariff, "D"]  # fmt: skip
+                volume, t.product.unit, tariff, amount, "D"]  # fmt: skip
 
     def _declarations(self, month: dt.date, pending: dict) -> None:
         """Build the 323s for the care of ``month``, sent in the month after."""
@@ -787,6 +803,8 @@ class ArchiveGenerator:
             fault = None
             if rng.random() < self.fault_rate:
                 fault = rng.choice(FAULT_KINDS[:4] + FAULT_KINDS[5:])
+                if fault == "wrong_tariff" and t.product.unit == "83":
+                    fault = "over_volume"  # a line in euros has no tariff (CD087)
                 if fault == "outside_period" and (
                     month_start(t.start) != month or t.start.day == 1 or t.start <= self.start
                 ):
@@ -850,7 +868,7 @@ class ArchiveGenerator:
         corrected = list(line)
         corrected[2] = ""
         corrected[8] = max(1, int(line[8] * self.rng.uniform(0.6, 0.95)))
-        corrected[11] = corrected[8] * corrected[10]
+        corrected[11] = corrected[8] if corrected[9] == "83" else corrected[8] * corrected[10]
         corrected[12] = "D"
         pending.setdefault(next_month(later), []).append((key, tuple(corrected)))
 
@@ -1002,8 +1020,8 @@ class _Writer:
             f"<{p}:Contactgegevens><{p}:Contact><{p}:Soort>01</{p}:Soort><{p}:Adres><{b}:Huis>"
             f"<{b}:Huisnummer>{person.number}</{b}:Huisnummer></{b}:Huis>"
             f"<{b}:Postcode>{person.postcode}</{b}:Postcode>"
-            f"<{b}:Straatnaam>{person.street}</{b}:Straatnaam></{p}:Adres></{p}:Contact>"
-            f"</{p}:Contactgegevens><{p}:ToegewezenProducten>",
+            f"<{b}:Straatnaam>{person.street}</{b}:Straatnaam><{b}:LandCode>NL</{b}:LandCode>"
+            f"</{p}:Adres></{p}:Contact></{p}:Contactgegevens><{p}:ToegewezenProducten>",
         ]
         for nr, ref, product, assigned, start, end, reden, volume, unit, freq in toewijzingen:
             parts.append(
@@ -1145,7 +1163,8 @@ class _Writer:
                     f"<{p}:ProductPeriode><{b}:Begindatum>{_d(ps)}</{b}:Begindatum>"
                     f"<{b}:Einddatum>{_d(pe)}</{b}:Einddatum></{p}:ProductPeriode>"
                     f"<{p}:GeleverdVolume>{vol}</{p}:GeleverdVolume><{p}:Eenheid>{unit}</{p}:Eenheid>"
-                    f"<{p}:ProductTarief>{tariff}</{p}:ProductTarief><{p}:IngediendBedrag>"
+                    + ("" if unit == "83" else f"<{p}:ProductTarief>{tariff}</{p}:ProductTarief>")
+                    + f"<{p}:IngediendBedrag>"
                     f"<{b}:Bedrag>{amount}</{b}:Bedrag><{b}:DebetCredit>{dc}</{b}:DebetCredit>"
                     f"</{p}:IngediendBedrag></{p}:Prestatie>\n"
                 )

@@ -42,11 +42,18 @@ class MessageFile(models.Model):
     item_count = models.PositiveIntegerField(_("items"), default=0)
     rejected_count = models.PositiveIntegerField(_("rejected items"), default=0)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    verdict = models.JSONField(
+        _("verdict"),
+        default=dict,
+        blank=True,
+        help_text=_("The rule that refused the message, or the refused items."),
+    )
 
     class Meta:
         verbose_name = _("message file")
         verbose_name_plural = _("message files")
         ordering = ["-received_at"]
+        indexes = [models.Index(fields=["identificatie", "message_type"])]  # TR056
 
     def __str__(self) -> str:
         return self.name

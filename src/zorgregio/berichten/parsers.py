@@ -30,10 +30,13 @@ from .records import (
     RETURN_TYPES,
     AntwoordRecord,
     ClientRecord,
+    ContactRecord,
     DeclaratieRecord,
     Header,
     Message,
     PrestatieRecord,
+    ProductRequest,
+    RelatieRecord,
     StartRecord,
     StopRecord,
     ToewijzingRecord,
@@ -80,12 +83,18 @@ def _uint(value: str) -> int:
 
 
 class MessageError(Exception):
-    """The file or message is refused; ``reason`` is a Dutch explanation."""
+    """The file or message is refused; ``reason`` is a Dutch explanation, ``rule`` the code of
+    the rule it broke (registry ``zorg.rules``; "XSD" for the official XSD) and ``retourcode``
+    that rule's retourcode."""
 
-    def __init__(self, reason: str, *, schema: bool = False):
+    def __init__(self, reason: str, *, schema: bool = False, rule: str = "", retourcode: str = "",
+                 row=None):  # fmt: skip
         super().__init__(reason)
         self.reason = reason
         self.schema = schema  # the official XSD refused the message
+        self.rule = rule or ("XSD" if schema else "")
+        self.retourcode = retourcode
+        self.row = row
 
 
 def _parser_kwargs() -> dict:
@@ -226,10 +235,13 @@ class _Fields:
     def __init__(self, values: dict[str, str], row: int | None, what: str):
         self.values, self.row, self.what = values, row, what
 
-    def fail(self, field: str, problem: str):
+    def fail(self, field: str, problem: str, rule: str = ""):
         raise MessageError(
             _("Line %(row)s, %(what)s, field %(field)s: %(problem)s")
-            % {"row": self.row or "?", "what": self.what, "field": field, "problem": problem}
+            % {"row": self.row or "?", "what": self.what, "field": field, "problem": problem},
+            rule=rule,
+            retourcode="0001" if rule else "",
+            row=self.row,
         )
 
     def text(self, name: str, required: bool = True) -> str:
@@ -266,7 +278,9 @@ class _Fields:
         value = self.text(name)
         if not is_valid_bsn(value):
             masked = "*" * max(len(value) - 3, 0) + value[-3:]
-            self.fail(name, _("BSN %(value)s fails the elfproef") % {"value": masked})
+            self.fail(
+                name, _("BSN %(value)s fails the elfproef (CS002)") % {"value": masked}, "CS002"
+            )
         return value
 
     def code(self, name: str, valid: dict | None, required: bool = True) -> str:
@@ -291,12 +305,10 @@ def warm_codes(standard: str) -> None:
     _codes(standard)
 
 
-def _period(fields: _Fields, start: str, end: str, required_end: bool = True):
-    first = fields.date(start)
-    last = fields.date(end, required_end)
-    if last is not None and first is not None and last < first:
-        fields.fail(end, _("the end date lies before the start date"))
-    return first, last
+def _period(fields: _Fields, start: str, end: str, required_end: bool = True, required=True):
+    """The two dates of a period. Whether the end lies before the start is a rule of the
+    registry (CS003, TR018, TR137) with its own code: ``validation`` checks it."""
+    return fields.date(start, required), fields.date(end, required_end)
 
 
 # --- the message -----------------------------------------------------------------------------
@@ -307,8 +319,13 @@ def _header(values: dict[str, str], standard: str, message_type: str, row) -> He
     versie, subversie = fields.text("BerichtVersie"), fields.text("BerichtSubversie")
     if (versie, subversie) != ("3", "2"):
         raise MessageError(
-            _("Message version %(version)s is not supported; only release 3.2 is accepted.")
-            % {"version": f"{versie}.{subversie}"}
+            _(
+                "Message version %(version)s is not supported; only release 3.2 is accepted "
+                "(%(rule)s)."
+            )
+            % {"version": f"{versie}.{subversie}", "rule": "CS025" if versie != "3" else "CS015"},
+            rule="CS025" if versie != "3" else "CS015",
+            retourcode="0001",
         )
     return Header(
         standard=standard,
@@ -376,7 +393,9 @@ def open_message(path: Path, *, on_bytes=None) -> Message:
     codes = _codes(standard)
     codes["_validated"] = schema is not None
     items = _ITEM_PARSERS.get(message_type, _drain)(events, header, codes, ns)
-    items = _schema_first(items, events, schema)
+    from .validation import checked  # the rules within the message (imports this module)
+
+    items = _schema_first(checked(header, items, validated=schema is not None), events, schema)
     return Message(header=header, items=items)
 
 
@@ -439,32 +458,130 @@ def _drop(el) -> None:
             del parent[0]
 
 
+def _kids(el) -> dict[str, list]:
+    """The children of ``el`` by local name (small elements: a client, a contact)."""
+    out: dict[str, list] = {}
+    for child in el:
+        out.setdefault(_local(child.tag), []).append(child)
+    return out
+
+
+def _one(kids: dict, name: str):
+    found = kids.get(name)
+    return found[0] if found else None
+
+
+def _text(el) -> str:
+    return (el.text or "").strip() if el is not None else ""
+
+
+def _day(el) -> dt.date | None:
+    """A date element's value; None when absent or not a date (the XSD and the structural
+    checks report malformed dates where they are required)."""
+    value = _text(el)
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _birth(kids: dict) -> tuple[dt.date | None, str]:
+    geboorte = _one(kids, "Geboortedatum")
+    if geboorte is None:
+        return None, ""
+    parts = _kids(geboorte)
+    return _day(_one(parts, "Datum")), _text(_one(parts, "DatumGebruik"))
+
+
+def _naam(kids: dict) -> tuple[str, bool]:
+    naam = _one(kids, "Naam")
+    if naam is None:
+        return "", False
+    parts = _kids(naam)
+    return _text(_one(parts, "NaamGebruik")), _one(parts, "Partnernaam") is not None
+
+
+def _contact(el) -> ContactRecord:
+    kids = _kids(el)
+    adres = _one(kids, "Adres")
+    parts = _kids(adres) if adres is not None else {}
+    periode = _one(kids, "Periode")
+    dates = _kids(periode) if periode is not None else {}
+    return ContactRecord(
+        soort=_text(_one(kids, "Soort")),
+        huis=_one(parts, "Huis") is not None,
+        postcode=_text(_one(parts, "Postcode")),
+        landcode=_text(_one(parts, "LandCode")),
+        telefoon=_one(kids, "Telefoon") is not None,
+        periode=periode is not None,
+        periode_start=_day(_one(dates, "Begindatum")),
+        periode_end=_day(_one(dates, "Einddatum")),
+        row=el.sourceline,
+    )
+
+
+def _relatie(el) -> RelatieRecord:
+    kids = _kids(el)
+    birth, gebruik = _birth(kids)
+    naam_gebruik, partner = _naam(kids)
+    contact = _one(kids, "Contact")
+    return RelatieRecord(
+        nummer=_text(_one(kids, "Nummer")),
+        birth_date=birth,
+        datum_gebruik=gebruik,
+        naam_gebruik=naam_gebruik,
+        partnernaam=partner,
+        contact=_contact(contact) if contact is not None else None,
+        row=el.sourceline,
+    )
+
+
+# (Client element, its record) of the latest client, one tuple (read and replaced at once):
+# the items of a client follow each other.
+_LAST_CLIENT: list = [None]
+
+
 def _client_of(el) -> ClientRecord:
-    """The Client element an item sits in (its Bsn and birth date come before the items)."""
+    """The Client element an item sits in, as a record: BSN (elfproef), birth date and, for the
+    rules within the message, name use, communication, addresses and relations. The client's
+    children before its items are complete when the first item ends."""
     node = el.getparent()
     while node is not None and _local(node.tag) != "Client":
         node = node.getparent()
-    bsn, birth = "", None
-    if node is not None:
-        for child in node:
-            name = _local(child.tag)
-            if name == "Bsn":
-                bsn = (child.text or "").strip()
-            elif name == "Geboortedatum":
-                for grand in child:
-                    if _local(grand.tag) == "Datum" and grand.text:
-                        try:
-                            birth = dt.date.fromisoformat(grand.text.strip())
-                        except ValueError:
-                            birth = None
-                break
+    cached = _LAST_CLIENT[0]
+    if cached is not None and node is not None and cached[0] is node:
+        return cached[1]
+    kids = _kids(node) if node is not None else {}
+    bsn = _text(_one(kids, "Bsn"))
+    birth, gebruik = _birth(kids)
+    naam_gebruik, partner = _naam(kids)
+    communicatie = _kids(_one(kids, "Communicatie")) if "Communicatie" in kids else {}
+    contacts = [_contact(c) for c in _kids(_one(kids, "Contactgegevens")).get("Contact", ())] if (
+        "Contactgegevens" in kids) else []  # fmt: skip
+    relaties = [_relatie(r) for r in _kids(_one(kids, "Relaties")).get("Relatie", ())] if (
+        "Relaties" in kids) else []  # fmt: skip
     row = node.sourceline if node is not None else None
     if bsn not in _VALID_BSNS:
         bsn = _Fields({"Bsn": bsn}, row, "Client").bsn()
         if len(_VALID_BSNS) > 200_000:
             _VALID_BSNS.clear()
         _VALID_BSNS.add(bsn)
-    return ClientRecord(bsn=bsn, birth_date=birth, row=row)
+    record = ClientRecord(
+        bsn=bsn,
+        birth_date=birth,
+        row=row,
+        datum_gebruik=gebruik,
+        naam_gebruik=naam_gebruik,
+        partnernaam=partner,
+        communicatie_vorm=_text(_one(communicatie, "Vorm")),
+        taal=_text(_one(communicatie, "Taal")),
+        contacts=tuple(contacts),
+        relaties=tuple(relaties),
+    )
+    _LAST_CLIENT[0] = (node, record)
+    return record
 
 
 _VALID_BSNS: set[str] = set()  # BSNs that passed the elfproef (a cache, bounded)
@@ -496,6 +613,7 @@ def _parse_301(events, header, codes, ns):
         )
         _drop(el)
         yield record
+    _LAST_CLIENT[0] = None
 
 
 def _start_stop(el, codes, what):
@@ -511,7 +629,7 @@ def _parse_305(events, header, codes, ns):
         client, f = _start_stop(el, codes, "StartProduct")
         record = StartRecord(
             client=client,
-            toewijzingnummer=f.text("ToewijzingNummer"),
+            toewijzingnummer=f.text("ToewijzingNummer", required=False),
             begindatum=f.date("Begindatum"),
             productcategorie=f.text("Product/Categorie", required=False),
             productcode=f.text("Product/Code", required=False),
@@ -521,6 +639,7 @@ def _parse_305(events, header, codes, ns):
         )
         _drop(el)
         yield record
+    _LAST_CLIENT[0] = None
 
 
 def _parse_307(events, header, codes, ns):
@@ -531,7 +650,7 @@ def _parse_307(events, header, codes, ns):
         start, end = _period(f, "Begindatum", "Einddatum")
         record = StopRecord(
             client=client,
-            toewijzingnummer=f.text("ToewijzingNummer"),
+            toewijzingnummer=f.text("ToewijzingNummer", required=False),
             begindatum=start,
             einddatum=end,
             reden_beeindiging=f.code("RedenBeeindiging", codes["reden_beeindiging"]),
@@ -543,6 +662,30 @@ def _parse_307(events, header, codes, ns):
         )
         _drop(el)
         yield record
+    _LAST_CLIENT[0] = None
+
+
+def _requested(f: _Fields, kind: str, start: str, end: str, required_start=True):
+    """A requested product (315 AangevraagdProduct, 317 TeWijzigenProduct or NieuwProduct)."""
+    first, last = _period(f, start, end, required_end=False, required=required_start)
+    return ProductRequest(
+        kind=kind,
+        toewijzingnummer=f.text("ToewijzingNummer", required=False),
+        productcategorie=f.text("Product/Categorie", required=False),
+        productcode=f.text("Product/Code", required=False),
+        ingangsdatum=first,
+        einddatum=last,
+        volume=f.integer("Omvang/Volume", required=False),
+        unit=f.text("Omvang/Eenheid", required=False),
+        frequency=f.text("Omvang/Frequentie", required=False),
+        budget_cents=f.integer("Budget", required=False),
+        beschikkingnummer=f.text("BeschikkingNummer", required=False),
+        beschikking_ingangsdatum=f.date("BeschikkingIngangsdatum", required=False),
+        verwijzer_type=f.text("Verwijzer/Type", required=False),
+        verwijzer_naam=f.text("Verwijzer/Naam", required=False),
+        zorgverlenercode=f.text("Verwijzer/ZorgverlenerCode", required=False),
+        row=f.row,
+    )
 
 
 def _parse_315(events, header, codes, ns):
@@ -551,15 +694,16 @@ def _parse_315(events, header, codes, ns):
             continue
         client = _client_of(el)
         f = _Fields(_flat(el), el.sourceline, "AangevraagdProduct")
-        start, end = _period(f, "ToewijzingIngangsdatum", "ToewijzingEinddatum", False)
+        product = _requested(f, "aangevraagd", "ToewijzingIngangsdatum", "ToewijzingEinddatum")
+        start, end = product.ingangsdatum, product.einddatum
         details = {
-            "productcategorie": f.text("Product/Categorie", required=False),
-            "productcode": f.text("Product/Code", required=False),
+            "productcategorie": product.productcategorie,
+            "productcode": product.productcode,
             "ingangsdatum": start.isoformat() if start else "",
             "einddatum": end.isoformat() if end else "",
-            "volume": f.integer("Omvang/Volume", required=False),
-            "eenheid": f.text("Omvang/Eenheid", required=False),
-            "frequentie": f.text("Omvang/Frequentie", required=False),
+            "volume": product.volume,
+            "eenheid": product.unit,
+            "frequentie": product.frequency,
         }
         record = VerzoekRecord(
             kind="315",
@@ -568,9 +712,14 @@ def _parse_315(events, header, codes, ns):
             received_on=header.dagtekening,
             details=details,
             row=el.sourceline,
+            products=(product,),
         )
         _drop(el)
         yield record
+    _LAST_CLIENT[0] = None
+
+
+_VOW_CLASSES = {"TeWijzigenProduct": "te_wijzigen", "NieuwProduct": "nieuw"}
 
 
 def _parse_317(events, header, codes, ns):
@@ -579,6 +728,21 @@ def _parse_317(events, header, codes, ns):
             continue
         client = _client_of(el)
         f = _Fields(_flat(el), el.sourceline, "Verzoek")
+        kids = _kids(el)
+        ongewijzigd = tuple(
+            _text(_one(_kids(product), "ToewijzingNummer"))
+            for group in kids.get("OngewijzigdeProducten", ())
+            for product in group
+        )
+        products = []
+        for group_name in ("TeWijzigenProducten", "NieuweProducten"):
+            for group in kids.get(group_name, ()):
+                for product in group:
+                    name = _local(product.tag)
+                    fields = _Fields(_flat(product), product.sourceline, name)
+                    products.append(
+                        _requested(fields, _VOW_CLASSES[name], "GewensteIngangsdatum", "Einddatum")
+                    )
         details = {"reden_verzoek": f.text("RedenVerzoek", required=False)}
         record = VerzoekRecord(
             kind="317",
@@ -587,9 +751,12 @@ def _parse_317(events, header, codes, ns):
             received_on=header.dagtekening,
             details=details,
             row=el.sourceline,
+            products=tuple(products),
+            ongewijzigd=ongewijzigd,
         )
         _drop(el)
         yield record
+    _LAST_CLIENT[0] = None
 
 
 def _parse_319(events, header, codes, ns):
@@ -603,6 +770,7 @@ def _parse_319(events, header, codes, ns):
             reden_afwijzing=f.text("RedenAfwijzingVerzoek", required=False),
             answered_on=header.dagtekening,
             row=el.sourceline,
+            woonplaatsbeginsel=f.text("Woonplaatsbeginsel/Gemeente", required=False),
         )
         _drop(el)
         yield record
@@ -650,6 +818,7 @@ def _prestaties(events, codes, ns: str = "") -> Iterator[PrestatieRecord]:
     validated = codes.get("_validated", False)
     current_client = None
     bsn = ""
+    clients: set[str] = set()  # the BSNs of the message's Client classes (TR101)
     fromiso = parse_iso_date  # the slow path only: the fast one reads XSD-validated text
     prestatie_tag = f"{{{ns}}}Prestatie" if ns else None
     bsn_tag = f"{{{ns}}}Bsn"
@@ -667,6 +836,11 @@ def _prestaties(events, codes, ns: str = "") -> Iterator[PrestatieRecord]:
             bsn = _client_bsn(client_el, bsn_tag) if validated and ns else None
             if bsn is None:
                 bsn = _client_of(el).bsn
+            if bsn in clients:  # a second Client class with this BSN
+                from .validation import refusal
+
+                raise refusal("TR101", client_el.sourceline, "Client", "Bsn")
+            clients.add(bsn)
             # Drop the clients handled before this one.
             clienten = client_el.getparent()
             while client_el.getprevious() is not None:
@@ -687,7 +861,7 @@ def _prestaties(events, codes, ns: str = "") -> Iterator[PrestatieRecord]:
                     period_end=fromiso(v["ProductPeriode/Einddatum"]),
                     volume=_uint(v["GeleverdVolume"]),
                     unit=v["Eenheid"],
-                    tariff_cents=_uint(v.get("ProductTarief") or "0"),
+                    tariff_cents=_uint(v["ProductTarief"]) if "ProductTarief" in v else None,
                     amount_cents=_uint(v["IngediendBedrag/Bedrag"]),
                     debit_credit=v["IngediendBedrag/DebetCredit"],
                     row=row,
@@ -698,13 +872,12 @@ def _prestaties(events, codes, ns: str = "") -> Iterator[PrestatieRecord]:
                     _("Line %(row)s, Prestatie: invalid content.") % {"row": row}
                 ) from exc
         if (
-            record.period_end < record.period_start
-            or record.debit_credit not in ("D", "C")
+            record.debit_credit not in ("D", "C")
             or (eenheden is not None and record.unit not in eenheden)
             or (categories is not None and record.productcategorie not in categories)
             or not 0 <= record.volume <= MAX_AMOUNT
             or not 0 <= record.amount_cents <= MAX_AMOUNT
-            or not 0 <= record.tariff_cents <= MAX_AMOUNT
+            or not 0 <= (record.tariff_cents or 0) <= MAX_AMOUNT
         ):
             _prestatie_detail(_flat(el), row, codes)
         _drop(el)
@@ -766,7 +939,7 @@ def _fast_record(el, bsn: str, row) -> PrestatieRecord | None:
     try:
         return PrestatieRecord(
             bsn, t[0], t[i], t[i + 1], t[i + 2], _fromiso(t[i + 3]), _fromiso(t[i + 4]),
-            int(t[i + 5]), t[i + 6], int(tariff) if tariff is not None else 0, int(amount),
+            int(t[i + 5]), t[i + 6], int(tariff) if tariff is not None else None, int(amount),
             debit_credit, vorig, row,
         )  # fmt: skip
     except ValueError:

@@ -124,7 +124,7 @@ def _parse_in_child(path: Path, conn) -> None:
             conn.send(("end", None))
         conn.send(("done", None))
     except MessageError as exc:
-        conn.send(("error", (exc.reason, exc.schema)))
+        conn.send(("error", (exc.reason, exc.schema, exc.rule, exc.retourcode, exc.row)))
     except Exception:  # noqa: BLE001 - reported to the parent, which refuses the file
         log.exception("Parsing %s in a child process failed", path)
         conn.send(("crash", None))
@@ -152,8 +152,8 @@ class _Stream:
                 continue
             if kind == "error":
                 self.close()
-                reason, schema = payload
-                raise MessageError(reason, schema=schema)
+                reason, schema, rule, retourcode, row = payload
+                raise MessageError(reason, schema=schema, rule=rule, retourcode=retourcode, row=row)
             if kind == "crash":
                 self.close()
                 raise MessageError(_("Processing failed unexpectedly; nothing was applied."))

@@ -55,10 +55,49 @@ class Header:
 
 
 @dataclass(slots=True)
+class ContactRecord:
+    """A Contact (an address) of a client or a relation in a 301, as far as the rules need it:
+    which parts are there and the codes that decide what must be there."""
+
+    soort: str
+    huis: bool = False
+    postcode: str = ""
+    landcode: str = ""
+    telefoon: bool = False
+    periode: bool = False
+    periode_start: dt.date | None = None
+    periode_end: dt.date | None = None
+    row: int | None = None
+
+
+@dataclass(slots=True)
+class RelatieRecord:
+    """A Relatie of the client in a 301."""
+
+    nummer: str
+    birth_date: dt.date | None = None
+    datum_gebruik: str = ""
+    naam_gebruik: str = ""
+    partnernaam: bool = False
+    contact: ContactRecord | None = None
+    row: int | None = None
+
+
+@dataclass(slots=True)
 class ClientRecord:
+    """The Client of a message. Beyond the BSN and birth date only what the rules within the
+    message need (301: name use, communication, contacts and relations)."""
+
     bsn: str
     birth_date: dt.date | None = None
     row: int | None = None
+    datum_gebruik: str = ""
+    naam_gebruik: str = ""
+    partnernaam: bool = False
+    communicatie_vorm: str = ""
+    taal: str = ""
+    contacts: tuple[ContactRecord, ...] = ()
+    relaties: tuple[RelatieRecord, ...] = ()
 
 
 @dataclass(slots=True)
@@ -112,8 +151,35 @@ class StopRecord:
 
 
 @dataclass(slots=True)
+class ProductRequest:
+    """A requested product: an AangevraagdProduct (315), or a TeWijzigenProduct or NieuwProduct
+    (317). The attribute names are those of :class:`ToewijzingRecord`, so the rules on a product
+    and its omvang are the same functions for both."""
+
+    kind: str  # "aangevraagd", "te_wijzigen" or "nieuw"
+    toewijzingnummer: str = ""
+    productcategorie: str = ""
+    productcode: str = ""
+    ingangsdatum: dt.date | None = None  # ToewijzingIngangsdatum (315), GewensteIngangsdatum
+    einddatum: dt.date | None = None
+    volume: int | None = None
+    unit: str = ""
+    frequency: str = ""
+    budget_cents: int | None = None
+    beschikkingnummer: str = ""
+    beschikking_ingangsdatum: dt.date | None = None
+    verwijzer_type: str = ""
+    verwijzer_naam: str = ""
+    zorgverlenercode: str = ""
+    row: int | None = None
+
+
+@dataclass(slots=True)
 class VerzoekRecord:
-    """A 315 (request for assignment) or 317 (request for change)."""
+    """A 315 (one per AangevraagdProduct) or 317 (request for change).
+
+    ``products`` holds the 315's requested product, or the 317's products to change and new
+    products; ``ongewijzigd`` the ToewijzingNummers a 317 keeps unchanged."""
 
     kind: str  # "315" or "317"
     client: ClientRecord
@@ -121,6 +187,8 @@ class VerzoekRecord:
     received_on: dt.date | None = None
     details: dict = field(default_factory=dict)
     row: int | None = None
+    products: tuple[ProductRequest, ...] = ()
+    ongewijzigd: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -132,11 +200,13 @@ class AntwoordRecord:
     reden_afwijzing: str = ""
     answered_on: dt.date | None = None
     row: int | None = None
+    woonplaatsbeginsel: str = ""  # the Gemeente of the Woonplaatsbeginsel class, when present
 
 
 @dataclass(slots=True)
 class PrestatieRecord:
-    """One declaration line (Prestatie of a 323)."""
+    """One declaration line (Prestatie of a 323). ``tariff_cents`` is None when the line has no
+    ProductTarief (a line in euros, Eenheid 83: CD087)."""
 
     bsn: str
     referentienummer: str
@@ -147,7 +217,7 @@ class PrestatieRecord:
     period_end: dt.date
     volume: int
     unit: str
-    tariff_cents: int
+    tariff_cents: int | None
     amount_cents: int
     debit_credit: str = "D"
     vorig_referentienummer: str = ""

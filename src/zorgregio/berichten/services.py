@@ -47,9 +47,10 @@ from zorgregio.zorg.models import (
     Toewijzing,
     Verzoek,
 )
+from zorgregio.zorg.rules.cross import month_bounds
 from zorgregio.zorg.services import encrypt_bsn, pseudonym, pseudonyms
 
-from . import checks
+from . import checks, verdicts
 from .archive import writer as stored_writer
 from .checks import TW, debit_key
 from .models import FileStatus, MessageFile
@@ -65,6 +66,7 @@ from .records import (
     ToewijzingRecord,
     VerzoekRecord,
 )
+from .validation import check_identificatie
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,7 @@ class ApplySummary:
     rejected: int = 0
     remarks: list[str] = field(default_factory=list)
     declaraties: list[int] = field(default_factory=list)
+    refused_items: list[dict] = field(default_factory=list)  # row, rule, retourcode (verdicts)
 
     def remark(self, text: str) -> None:
         if len(self.remarks) < MAX_REMARKS:
@@ -387,9 +390,10 @@ def ingest_file(name, fh, *, size=None, actor=None, ctx=None, on_bytes=None) -> 
     return process_received(received, actor=actor, ctx=ctx, on_bytes=on_bytes)
 
 
-def _schema_reason(message) -> str | None:
-    """When a message was refused before it was read to the end, the XSD may refuse it too:
-    that reason is the one operators expect (read only, nothing is written)."""
+def _schema_reason(message) -> MessageError | None:
+    """When a message was refused before it was read to the end, the XSD or a rule within the
+    message may refuse it too: that refusal comes first in the standard (check levels 1 and 2
+    before 3 and 4) and is the one operators expect (read only, nothing is written)."""
     if message is None:
         return None
     try:
@@ -397,7 +401,7 @@ def _schema_reason(message) -> str | None:
             for _line in getattr(item, "lines", ()):
                 pass
     except MessageError as exc:
-        return exc.reason if exc.schema else None
+        return exc if exc.schema or verdicts.within_message(exc.rule) else None
     except Exception:  # noqa: BLE001 - only a better reason is sought here
         return None
     return None
@@ -475,6 +479,7 @@ def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
 
     ctx = ctx or ApplyContext()
     status, reasons, summary, message = FileStatus.PROCESSED, [], None, None
+    refusal = None
     # A retried file starts from a clean slate: what the earlier attempt read is forgotten.
     message_file.municipality = message_file.provider = None
     message_file.item_count = message_file.rejected_count = 0
@@ -496,7 +501,8 @@ def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
             note_changes(changed_months(summary))
     except MessageError as exc:
         ctx.reset()
-        status, reasons = FileStatus.REJECTED, [_schema_reason(message) or exc.reason]
+        refusal = exc if verdicts.within_message(exc.rule) else _schema_reason(message) or exc
+        status, reasons = FileStatus.REJECTED, [refusal.reason]
     except Exception:  # never a 500 or a half-applied message
         log.exception("Processing %s failed", name)
         ctx.reset()
@@ -509,6 +515,7 @@ def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
             message.close()
     message_file.status = status
     message_file.errors = reasons
+    message_file.verdict = verdicts.stored(refusal=refusal, summary=summary)
     message_file.processed_at = timezone.now()
     if summary is not None:
         message_file.item_count = summary.items
@@ -763,7 +770,9 @@ def apply_records(
     if municipality_id is None:
         raise MessageError(
             _("Municipality %(code)s (CBS code) is not part of this region; refused.")
-            % {"code": header.municipality_code}
+            % {"code": header.municipality_code},
+            rule="TR378",
+            retourcode="S300",
         )
     provider_id = ctx.provider_id(header.provider_code)
     if provider_id is None:
@@ -789,6 +798,7 @@ def apply_records(
         source.municipality_id = municipality_id
         source.provider_id = provider_id
         source.identificatie = header.identificatie[:40]
+        check_identificatie(source, header)  # TR056
     applier = _Applier(ctx, header, municipality_id, provider_id, source)
     try:
         with transaction.atomic():
@@ -809,9 +819,10 @@ class _Applier:
         self.state = ctx.state(provider_id)
         self.summary = ApplySummary()
 
-    def reject(self, row, text: str) -> None:
+    def reject(self, row, text: str, rule: str = "") -> None:
         self.summary.rejected += 1
         self.summary.remark(_("Line %(row)s: %(text)s") % {"row": row or "?", "text": text})
+        verdicts.record_refused_item(self.summary.refused_items, row, rule)
 
     def apply(self, item) -> None:
         if isinstance(item, DeclaratieRecord):
@@ -867,6 +878,7 @@ class _Applier:
                     rec.row,
                     _("ToewijzingNummer %(nr)s is already used for another provider.")
                     % {"nr": rec.toewijzingnummer},
+                    "TR332",
                 )
                 return
             obj = Toewijzing.objects.create(
@@ -885,6 +897,7 @@ class _Applier:
                 rec.row,
                 _("ToewijzingNummer %(nr)s belongs to another client.")
                 % {"nr": rec.toewijzingnummer},
+                "TR332",
             )
             return
         Toewijzing.objects.filter(pk=existing.id).update(**values)
@@ -905,49 +918,75 @@ class _Applier:
                     "retourcode 9019)."
                 )
                 % {"nr": rec.toewijzingnummer},  # fmt: skip
+                "TR019",
             )
             return None
         if tw.client_id != self.ctx.client_id(rec.client.bsn, rec.client.birth_date):
             self.reject(
                 rec.row,
-                _("The BSN differs from the client of toewijzing %(nr)s (TR304).")
+                _("The BSN differs from the client of toewijzing %(nr)s (TR019).")
                 % {"nr": rec.toewijzingnummer},
+                "TR019",
             )
             return None
         return tw
 
+    def _taakgericht(self, rec) -> bool:
+        """A start or stop without a ToewijzingNummer (task-oriented work, TR019 does not apply):
+        accepted, but there is no toewijzing to record it on."""
+        if rec.toewijzingnummer:
+            return False
+        self.summary.remark(
+            _("Line %(row)s: no ToewijzingNummer (task-oriented): accepted, not linked.")
+            % {"row": rec.row or "?"}
+        )
+        return True
+
     # 305
     def start(self, rec: StartRecord) -> None:
+        if self._taakgericht(rec):
+            return
         tw = self._tw_for(rec)
         if tw is None:
             return
         same = [lev for lev in tw.leveringen if lev[1] == rec.begindatum and not lev[3]]
         if rec.status_aanlevering == "3":
             if not same:
-                self.reject(rec.row, _("No earlier start with this start date to delete (TR063)."))
+                self.reject(
+                    rec.row, _("No earlier start with this start date to delete (TR063)."), "TR063"
+                )
                 return
             if same[0][2] is not None:
-                self.reject(rec.row, _("The start cannot be deleted: a stop was sent (TR071)."))
+                self.reject(
+                    rec.row, _("The start cannot be deleted: a stop was sent (TR071)."), "TR071"
+                )
                 return
             Levering.objects.filter(pk=same[0][0]).update(deleted=True)
             same[0][3] = True
             return
         if same:
             if rec.status_aanlevering == "1":
-                self.reject(rec.row, _("This start was already received (TR074)."))
+                self.reject(rec.row, _("This start was already received (TR074)."), "TR074")
+            return
+        if any(not lev[3] and lev[2] is None for lev in tw.leveringen):
+            self.reject(rec.row, _("The toewijzing already has a current start (TR326)."), "TR326")
             return
         obj = Levering.objects.create(toewijzing_id=tw.id, begindatum=rec.begindatum)
         tw.leveringen.append([obj.id, rec.begindatum, None, False])
 
     # 307
     def stop(self, rec: StopRecord) -> None:
+        if self._taakgericht(rec):
+            return
         tw = self._tw_for(rec)
         if tw is None:
             return
         same = [lev for lev in tw.leveringen if lev[1] == rec.begindatum and not lev[3]]
         if rec.status_aanlevering == "3":
             if not same or same[0][2] is None:
-                self.reject(rec.row, _("No earlier stop with this start date to delete (TR063)."))
+                self.reject(
+                    rec.row, _("No earlier stop with this start date to delete (TR063)."), "TR063"
+                )
                 return
             Levering.objects.filter(pk=same[0][0]).update(einddatum=None, reden_beeindiging="")
             same[0][2] = None
@@ -968,11 +1007,14 @@ class _Applier:
 
     # 315 / 317
     def verzoek(self, rec: VerzoekRecord) -> None:
-        if Verzoek.objects.filter(provider_id=self.provider_id, referentie=rec.referentie).exists():
+        if Verzoek.objects.filter(
+            provider_id=self.provider_id, law=self.law, referentie=rec.referentie
+        ).exists():  # TR347: unique per provider within the law
             self.reject(
                 rec.row,
-                _("A request with reference %(ref)s was already received.")
+                _("A request with reference %(ref)s was already received (TR347).")
                 % {"ref": rec.referentie},
+                "TR347",
             )
             return
         Verzoek.objects.create(
@@ -991,13 +1033,15 @@ class _Applier:
         updated = Verzoek.objects.filter(
             provider_id=self.provider_id,
             municipality_id=self.municipality_id,
+            law=self.law,
             referentie=rec.referentie,
         ).update(answer=rec.answer[:2], answered_on=rec.answered_on)
         if not updated:
             self.reject(
                 rec.row,
-                _("No request with reference %(ref)s is known; the answer is not linked.")
+                _("No request with reference %(ref)s is known; the answer is not linked (TR355).")
                 % {"ref": rec.referentie},
+                "TR355",
             )
 
     # 323
@@ -1009,7 +1053,9 @@ class _Applier:
                     "DeclaratieNummer %(nr)s was already received from this provider (TR333, "
                     "retourcode 9333); refused."
                 )
-                % {"nr": rec.declaratienummer}  # fmt: skip
+                % {"nr": rec.declaratienummer},  # fmt: skip
+                rule="TR333",
+                retourcode="9333",
             )
         fields = {
             "municipality_id": self.municipality_id,
@@ -1057,15 +1103,6 @@ class _Applier:
                     decl = Declaratie.objects.create(**fields)
                 checker.insert(decl.pk, rows)
         rows = checker.run(batch) if batch else []
-        signed_total = -rec.total_cents if rec.total_debit_credit == "C" else rec.total_cents
-        if checker.signed_sum != signed_total:
-            raise MessageError(
-                _(
-                    "TotaalIngediendBedrag %(total)s does not equal the sum of the lines "
-                    "%(sum)s (TR358, retourcode 0001); refused."
-                )  # fmt: skip
-                % {"total": signed_total, "sum": checker.signed_sum}
-            )
         final = {
             "line_count": checker.count,
             "rejected_count": checker.rejected,
@@ -1081,6 +1118,13 @@ class _Applier:
         checker.insert(decl.pk, rows)
         checker.writer.wait()
         return decl
+
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def _credit_first(line) -> bool:
+    return line.debit_credit != "C"
 
 
 INSERT_COLUMNS = (
@@ -1102,9 +1146,7 @@ class _LineChecker:
         self.count = 0
         self.rejected = 0
         self.approved_cents = 0
-        self.signed_sum = 0
         self.refused: list[dict] = []
-        self.message_keys: set[int] = set()
         self.rules: dict[tuple, tuple] = {}
         self.dates: dict[dt.date, tuple] = {}
         self.writer = _Writer()
@@ -1134,6 +1176,8 @@ class _LineChecker:
         existing: set[str] = set()
         debits: dict[str, tuple] = {}
         credited: set[str] = set()
+        if vorige:  # OP366: credit lines are processed before debit lines
+            lines = sorted(lines, key=_credit_first)
         if new_bsns:
             self.ctx.prefetch_clients(new_bsns, self.state.pseudonyms)
             for bsn in new_bsns - clients.keys():  # not known yet: registered now
@@ -1171,18 +1215,16 @@ class _LineChecker:
         period_end = self.rec.period_end
         toewijzingen = self.state.toewijzingen
         debit_keys = self.state.debit_keys
-        message_keys = self.message_keys
         by_id = self.state.by_id
         # Tariff and admission per (product, start date): the same for many lines.
         rules = self.rules
         dates = self.dates
-        count = rejected = approved_cents = signed_sum = 0
+        count = rejected = approved_cents = 0
         for line in lines:
             dc = line.debit_credit
             amount = line.amount_cents
             volume = line.volume
             sign = -1 if dc == "C" else 1
-            signed_sum += sign * amount
             ref = line.referentienummer
             if ref in existing or ref in seen:
                 self.refused.append(
@@ -1203,10 +1245,13 @@ class _LineChecker:
             client_id = clients[line.bsn]
             product_id = None
             if tw is None or tw.deleted:
-                codes.append("9338")
+                codes.append("9338" if tw is None else "9384")  # TR384: a deleted toewijzing
                 tw = None
             else:
-                product_id = tw.product_id
+                # A toewijzing of a budget names no product code: the line's product then.
+                product_id = tw.product_id or self.ctx.product(
+                    law, line.productcategorie, line.productcode, line.period_start
+                )
                 if tw.client_id != client_id:
                     codes.append("8187")
             start, end = line.period_start, line.period_end
@@ -1232,6 +1277,13 @@ class _LineChecker:
                     codes.append("9307")
                 if tw.end is not None and end > tw.end:
                     codes.append("9308")
+                if (
+                    start.day != 1
+                    or (end + _ONE_DAY).day != 1
+                    or start < tw.start
+                    or (tw.end is not None and end > tw.end)
+                ):
+                    codes.extend(month_bounds(start, end, tw.start, tw.end))  # TR387, TR388
                 if tw.volume is not None and tw.frequency:
                     allowed = checks.allowed_volume(tw, start, end)
                     if allowed is not None and volume > allowed:
@@ -1250,7 +1302,9 @@ class _LineChecker:
                             self.ctx.admitted(provider_id, product_id, municipality_id, start),
                         )
                     tariff, admitted = rule
-                    if tariff is None:
+                    if line.unit == "83":  # in euros: no ProductTarief to compare (CD087)
+                        pass
+                    elif tariff is None:
                         codes.append(checks.ZR_NO_TARIFF)
                     elif tariff != line.tariff_cents:
                         codes.append("0611")
@@ -1259,9 +1313,7 @@ class _LineChecker:
                 if tw.leveringen and checks.after_stop(tw, start):
                     codes.append(checks.ZR_AFTER_STOP)
                 key = debit_key(tw.id, line.productcategorie, line.productcode, start, end)
-                if key in message_keys:
-                    codes.append("0001")
-                elif key in debit_keys:
+                if key in debit_keys:  # (twice in this message: TR416, refused as a whole)
                     codes.append("9389")
             count += 1
             if codes:
@@ -1282,7 +1334,6 @@ class _LineChecker:
                     tw.used_volume += volume
                     tw.used_amount += amount
                     debit_keys.add(key)
-                    message_keys.add(key)
                     debits[ref] = (tw.id, line.productcategorie, line.productcode, start, end,
                                    volume, amount)  # fmt: skip
             # The dates as the database takes them, and the month: computed once per date.
@@ -1302,7 +1353,6 @@ class _LineChecker:
         self.count += count
         self.rejected += rejected
         self.approved_cents += approved_cents
-        self.signed_sum += signed_sum
         return rows
 
     def _date_values(self, day: dt.date) -> tuple:

@@ -201,7 +201,9 @@ class DeclaratieRegel(models.Model):
     )
     volume = models.PositiveIntegerField(_("delivered volume"))
     unit = models.CharField(_("unit"), max_length=2)
-    tariff_cents = models.BigIntegerField(_("product tariff (eurocents)"))
+    tariff_cents = models.BigIntegerField(
+        _("product tariff (eurocents)"), null=True, blank=True, help_text=_("None in euros (83).")
+    )
     amount_cents = models.BigIntegerField(_("amount (eurocents)"))
     debit_credit = models.CharField(_("debit/credit"), max_length=1, default="D")
     status = models.CharField(_("status"), max_length=12, choices=LineStatus.choices)
@@ -255,7 +257,10 @@ class Verzoek(models.Model):
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         constraints = [
-            models.UniqueConstraint(fields=["provider", "referentie"], name="verzoek_unique_ref")
+            # TR347: ReferentieAanbieder is unique for the provider within the law.
+            models.UniqueConstraint(
+                fields=["provider", "law", "referentie"], name="verzoek_unique_ref_per_law"
+            )
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from zorgregio.aanbieders.tests.factories import ProviderFactory
+from zorgregio.berichten import pipeline, services
 from zorgregio.contracten.models import Admission, AdmissionStatus, FrameworkAgreement
 from zorgregio.producten.models import Product, ProductGroup, Tariff
 
@@ -49,3 +50,18 @@ def jeugd(region, apeldoorn, provider):
         valid_until=dt.date(2026, 12, 31),
     )
     return product
+
+
+@pytest.fixture(params=["in process", "parser process"])
+def parse_mode(request, settings, monkeypatch):
+    """Every test here runs twice, which must not differ: with the parse in this process, and
+    with the parse in a forked parser process (``ZORGREGIO_PARSE_PROCESS_MIN_BYTES``) and
+    batches of two lines, so lines travel in several batches and are checked while the
+    previous batch is being written."""
+    if request.param == "in process":
+        settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 0
+    else:
+        settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 1
+        monkeypatch.setattr(services, "LINE_BATCH", 2)
+        monkeypatch.setattr(pipeline, "LINE_BATCH", 2)
+    return request.param

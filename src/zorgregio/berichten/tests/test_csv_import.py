@@ -26,7 +26,7 @@ TOEWIJZINGEN = (
         "toewijzingsdatum;ingangsdatum;einddatum;volume;eenheid;frequentie\n"
     )
     + """0200;{agb};wmo;{bsn};12-03-1950;5001;02;02A22;2024-02-20;2024-03-01;2024-12-31;4;04;2
-0301;{agb};wmo;{bsn2};;5002;02;02A22;2024-02-20;2024-03-01;;4;04;2
+0301;{agb};wmo;{bsn2};;5002;02;02A22;2024-02-20;2024-03-01;;16;04;4
 """
 )
 
@@ -85,8 +85,9 @@ def test_declaration_lines_get_the_same_checks_as_a_323(assigned, tmp_path):
         # The wrong tariff for Zutphen (TR418).
         f"0301;{agb};wmo;D2404Z;2024-05-06;2024-04-01;2024-04-30;{BSN2};R2;;5002;02;02A22;"
         "2024-04-01;2024-04-30;10;04;58,00;580,00;D",
-        # After the stop of 30 April (own check ZR02).
-        f"0301;{agb};wmo;D2404Z;2024-05-06;2024-04-01;2024-04-30;{BSN2};R3;;5002;02;02A22;"
+        # After the stop of 30 April (own check ZR02); another declaration, as one message
+        # holds one debit per toewijzing, product and period (TR416).
+        f"0301;{agb};wmo;D2404Y;2024-05-06;2024-04-01;2024-04-30;{BSN2};R3;;5002;02;02A22;"
         "2024-04-01;2024-04-30;10;04;60,00;600,00;D",
         # An unknown toewijzing (TR338).
         f"0200;{agb};wmo;D2404A;2024-05-06;2024-04-01;2024-04-30;{BSN};R4;;9999;02;02A22;"

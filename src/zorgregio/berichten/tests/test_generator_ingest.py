@@ -38,6 +38,7 @@ def register(region, apeldoorn, zutphen):
         "begeleiding": ProductGroup.objects.create(law=Law.WMO, code="begeleiding", name="B"),
         "hh": ProductGroup.objects.create(law=Law.WMO, code="hh", name="HH"),
         "jeugd": ProductGroup.objects.create(law=Law.JEUGDWET, code="jeugd", name="J"),
+        "vervoer": ProductGroup.objects.create(law=Law.WMO, code="vervoer", name="V"),
     }
     rows = [
         ("begeleiding", "02", "02A22", "04", 1, 5800),
@@ -45,6 +46,7 @@ def register(region, apeldoorn, zutphen):
         ("hh", "01", "01A01", "04", 1, 3200),
         ("jeugd", "45", "45A01", "04", 1, 7000),
         ("jeugd", "45", "45A02", "04", 2, 8200),
+        ("vervoer", "06", "06A01", "83", 1, 1),  # in euros: no ProductTarief (CD087)
     ]
     for group, cat, code, unit, rank, cents in rows:
         product = Product.objects.create(
@@ -113,6 +115,9 @@ def test_the_ingest_accepts_every_file_and_rejects_exactly_the_planted_faults(
     duplicates = {ref for ref, kind in planted.items() if kind == "duplicate_reference"}
 
     assert Toewijzing.objects.count() == result.stats["toewijzingen"]
+    # Lines in euros come without a tariff and are approved without a tariff check.
+    euros = DeclaratieRegel.objects.filter(unit="83")
+    assert euros.exists() and not euros.exclude(tariff_cents=None).exists()
     lines = DeclaratieRegel.objects.values_list("referentienummer", "status", "retourcodes")
     stored = Counter()
     for ref, status, codes in lines:

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from zorgregio.aanbieders.tests.factories import ProviderFactory
-from zorgregio.berichten import pipeline, services
+from zorgregio.berichten import services
 from zorgregio.berichten.models import FileStatus, MessageFile
 from zorgregio.berichten.services import ingest_paths
 from zorgregio.berichten.tests import builders as B
@@ -25,19 +25,8 @@ needs_shared = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(autouse=True, params=["in process", "parser process"])
-def parse_mode(request, settings, monkeypatch):
-    """Every test here runs twice, which must not differ: with the parse in this process, and
-    with the parse in a forked parser process (``ZORGREGIO_PARSE_PROCESS_MIN_BYTES``) and
-    batches of two lines, so lines travel in several batches and are checked while the
-    previous batch is being written."""
-    if request.param == "in process":
-        settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 0
-    else:
-        settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 1
-        monkeypatch.setattr(services, "LINE_BATCH", 2)
-        monkeypatch.setattr(pipeline, "LINE_BATCH", 2)
-    return request.param
+# Every test here runs twice, in process and with the parser process (conftest.parse_mode).
+pytestmark = pytest.mark.usefixtures("parse_mode")
 
 
 def write(tmp_path, name, data: bytes) -> Path:
@@ -57,31 +46,6 @@ def assigned(tmp_path, jeugd, apeldoorn):
     result = ingest(tmp_path, "301.xml", B.msg_301("ijw", "0200", AGB, BSN, [B.Assigned("1001")]))
     assert result.status == FileStatus.PROCESSED, result.reasons
     return Toewijzing.objects.get(toewijzingnummer="1001")
-
-
-@needs_shared
-@pytest.mark.django_db
-def test_official_examples_valid_accepted_invalid_refused_with_schema_reason(tmp_path):
-    region = MunicipalityFactory(cbs_code="0384", name="Wormerland").region
-    MunicipalityFactory(region=region, cbs_code="0363", name="Amsterdam")
-    for agb in ("42420001", "65656055"):
-        ProviderFactory(agb_code=agb)
-    files = sorted(EXAMPLES.glob("jaapjunior-*.xml"))
-    results = {r.name: r for r in ingest_paths(files)}
-    assert len(results) == len(files)
-    for name, result in results.items():
-        if name in ("jaapjunior-JW315.xml", "jaapjunior-JW318.xml"):
-            assert result.status == FileStatus.REJECTED, name
-            assert "officiële XSD" in result.reasons[0], result.reasons
-        else:
-            assert result.status == FileStatus.PROCESSED, (name, result.reasons)
-    # The JW323 example refers to toewijzingen nobody assigned: its lines are refused (TR338).
-    jw323 = Declaratie.objects.get(declaratienummer="DN001", law="jw")
-    lines = list(jw323.regels.all())
-    assert len(lines) == 4
-    assert all(line.status == "afgekeurd" and "9338" in line.retourcodes for line in lines)
-    # RN004 appears twice in the example: the second one is refused by TR314.
-    assert [r["referentienummer"] for r in jw323.refused_lines] == ["RN004"]
 
 
 @pytest.mark.django_db
@@ -119,35 +83,76 @@ def test_correct_declaration_approved_and_counted_once(tmp_path, assigned):
 
 
 def _codes(tmp_path, lines, nummer="D9", **kw):
+    """Ingest a 323 of ``lines`` (it must be accepted); the retourcodes per reference."""
     result = ingest(tmp_path, f"{nummer}.xml", B.msg_323("ijw", "0200", AGB, nummer, lines, **kw))
     assert result.status == FileStatus.PROCESSED, result.reasons
     return {r.referentienummer: r.retourcodes for r in DeclaratieRegel.objects.filter(
         declaratie__declaratienummer=nummer)}  # fmt: skip
 
 
+# One line per case, each in its own message (a one-month declaration, Dagtekening 15 June):
+# the line breaks only the named cross-message rule and gets exactly its retourcodes.
+LINE_CASES = {
+    "TR338 unknown toewijzing": ({"nummer": "9999"}, ["9338"]),
+    "TR339/TR340 other product": ({"categorie": "54", "code": "54001"}, ["9339", "9340"]),
+    "TR341 other unit": ({"unit": "01"}, ["9341"]),
+    "TR307 before the toewijzing": (
+        {"start": "2025-12-01", "end": "2025-12-31"},
+        ["9307", "ZR03", "ZR01"],  # and in 2025 there is no tariff and no admission
+    ),
+    "TR319 after the declaration period": ({"start": "2026-05-01", "end": "2026-05-31"}, ["9319"]),
+    "TR321 over the volume": ({"volume": 11}, ["9321"]),
+    "TR346 amount not volume x tariff": ({"amount": 999}, ["9346"]),
+    "TR418 not the contractual tariff": ({"tariff": 1300}, ["0611"]),
+    "TR304 another client": ({"bsn": BSN2}, ["8187"]),
+    "TR387 not from the first of the month": ({"start": "2026-04-02"}, ["9387"]),
+    "TR388 not to the end of the month": ({"end": "2026-04-29"}, ["9388"]),
+    "a line in euros (Eenheid 83) gets no tariff check": (
+        {"unit": "83", "tariff": None, "volume": 5},
+        ["9341"],
+    ),
+}
+
+
 @pytest.mark.django_db
-def test_line_checks_each_give_their_retourcode(tmp_path, assigned, zutphen):
-    lines = [
-        B.Line("unknown", "9999"),  # TR338
-        B.Line("cat", "1001", categorie="54", code="54001"),  # TR339/TR340
-        B.Line("unit", "1001", unit="01", start="2026-05-01", end="2026-05-31"),  # TR341
-        B.Line("before", "1001", start="2025-12-01", end="2025-12-31"),  # TR307
-        B.Line("after", "1001", start="2027-01-01", end="2027-01-31"),  # TR308 and TR319
-        B.Line("volume", "1001", volume=11, start="2026-02-01", end="2026-02-28"),  # TR321
-        B.Line("sum", "1001", amount=999, start="2026-03-01", end="2026-03-31"),  # TR346
-        B.Line("tariff", "1001", tariff=1300, start="2026-01-01", end="2026-01-31"),  # TR418
-        B.Line("otherbsn", "1001", bsn=BSN2, start="2026-06-01", end="2026-06-30"),  # TR304
-    ]
-    codes = _codes(tmp_path, lines, period=("2026-04-01", "2026-12-31"))
-    assert codes["unknown"] == ["9338"]
-    assert {"9339", "9340"} <= set(codes["cat"])
-    assert "9341" in codes["unit"]
-    assert "9307" in codes["before"]
-    assert {"9308", "9319"} <= set(codes["after"])
-    assert codes["volume"] == ["9321"]
-    assert codes["sum"] == ["9346"]
-    assert codes["tariff"] == ["0611"]
-    assert codes["otherbsn"] == ["8187"]
+@pytest.mark.parametrize("case", sorted(LINE_CASES))
+def test_each_line_check_gives_exactly_its_retourcode(tmp_path, assigned, case):
+    fields, expected = LINE_CASES[case]
+    fields = dict(fields)
+    line = B.Line("R1", fields.pop("nummer", "1001"), **fields)
+    codes = _codes(tmp_path, [line], day="2026-06-15")
+    assert codes == {"R1": expected}
+
+
+@pytest.mark.django_db
+def test_tr308_after_the_end_of_the_toewijzing(tmp_path, jeugd, apeldoorn):
+    product = B.Assigned("3003", end="2026-02-28")
+    ingest(tmp_path, "301.xml", B.msg_301("ijw", "0200", AGB, BSN, [product]))
+    codes = _codes(tmp_path, [B.Line("R1", "3003", start="2026-03-01", end="2026-03-31")],
+                   period=("2026-03-01", "2026-03-31"))  # fmt: skip
+    assert codes == {"R1": ["9308"]}
+    # Up to the end of the toewijzing within its last month is right (TR388).
+    codes = _codes(tmp_path, [B.Line("R2", "3003", start="2026-02-01", end="2026-02-28")], "D8")
+    assert codes == {"R2": []}
+
+
+@pytest.mark.django_db
+def test_a_line_in_euros_is_approved_without_a_tariff(tmp_path, jeugd, apeldoorn):
+    """Eenheid 83 has no ProductTarief (CD087): no tariff check (TR418), amount = volume."""
+    budget = B.Assigned("4004", code="", volume=None, budget=500_000)  # no unit to compare
+    result = ingest(tmp_path, "301.xml", B.msg_301("ijw", "0200", AGB, BSN, [budget]))
+    assert result.status == FileStatus.PROCESSED, result.reasons
+    codes = _codes(tmp_path, [B.Line("E1", "4004", unit="83", tariff=None, volume=250_000)])
+    assert codes == {"E1": []}
+    assert DeclaratieRegel.objects.get(referentienummer="E1").tariff_cents is None
+
+
+@pytest.mark.django_db
+def test_deleted_toewijzing_gets_tr384(tmp_path, jeugd, apeldoorn):
+    deleted = B.Assigned("5005", start="2026-04-01", end="2026-04-01", reden="13")
+    ingest(tmp_path, "301.xml", B.msg_301("ijw", "0200", AGB, BSN, [deleted]))
+    codes = _codes(tmp_path, [B.Line("R1", "5005", end="2026-04-01")])
+    assert codes == {"R1": ["9384"]}
 
 
 @pytest.mark.django_db
@@ -157,30 +162,47 @@ def test_debit_twice_credit_and_duplicate_reference(tmp_path, assigned):
         tmp_path,
         [
             B.Line("R2", "1001"),  # same period again: TR389
-            B.Line("R3", "1001", dc="C", vorig="R1"),  # credit of R1: approved
-            B.Line("R4", "1001", dc="C", vorig="R1"),  # credit again: TR390
             B.Line("R5", "1001", dc="C", vorig="NOPE"),  # no debit: TR323
-            B.Line("R1", "1001", start="2026-05-01", end="2026-05-31"),  # reference reused: TR314
+            B.Line("R1", "1001", start="2026-03-01", end="2026-03-31"),  # reference reused: TR314
         ],
         nummer="D2",
-        period=("2026-05-01", "2026-05-31"),
     )
     assert codes["R2"] == ["9389"]
-    assert codes["R3"] == []
-    assert codes["R4"] == ["9390"]
     assert codes["R5"] == ["8017"]
     decl = Declaratie.objects.get(declaratienummer="D2")
     assert [r["referentienummer"] for r in decl.refused_lines] == ["R1"]
     assert decl.refused_lines[0]["retourcodes"] == ["8021"]
+    # A credit of R1 is approved; a second credit of R1 in a later message is TR390.
+    assert _codes(tmp_path, [B.Line("R3", "1001", dc="C", vorig="R1")], nummer="D3") == {"R3": []}
+    assert _codes(tmp_path, [B.Line("R4", "1001", dc="C", vorig="R1")], nummer="D4") == {
+        "R4": ["9390"]
+    }
     # After the credit of R1 a new debit for April is allowed again.
-    codes = _codes(tmp_path, [B.Line("R6", "1001")], nummer="D3")
+    codes = _codes(tmp_path, [B.Line("R6", "1001")], nummer="D5")
     assert codes["R6"] == []
 
 
 @pytest.mark.django_db
-def test_same_debit_twice_in_one_message_tr416(tmp_path, assigned):
-    codes = _codes(tmp_path, [B.Line("A", "1001"), B.Line("B", "1001")])
-    assert codes["A"] == [] and codes["B"] == ["0001"]
+def test_a_credit_and_the_corrected_debit_in_one_message_in_either_order(tmp_path, assigned):
+    """OP366: the credit lines of a message are processed before its debit lines, so the
+    corrected debit for the same period is not refused as a second debit (TR389)."""
+    _codes(tmp_path, [B.Line("R1", "1001", volume=8)], nummer="D1")
+    codes = _codes(
+        tmp_path,
+        [B.Line("R2", "1001", volume=6), B.Line("C1", "1001", volume=8, dc="C", vorig="R1")],
+        nummer="D2",
+    )
+    assert codes == {"R2": [], "C1": []}
+
+
+@pytest.mark.django_db
+def test_same_debit_twice_in_one_message_refuses_the_message_tr416(tmp_path, assigned):
+    data = B.msg_323("ijw", "0200", AGB, "D9", [B.Line("A", "1001"), B.Line("B", "1001")])
+    result = ingest(tmp_path, "323.xml", data)
+    assert result.status == FileStatus.REJECTED
+    assert "TR416" in result.reasons[0] and "0001" in result.reasons[0]
+    assert result.message_file.verdict["refused"]["rule"] == "TR416"
+    assert not DeclaratieRegel.objects.exists() and not Declaratie.objects.exists()
 
 
 @pytest.mark.django_db
@@ -239,7 +261,9 @@ def test_325_answer_lists_rejected_lines_and_validates_against_jw325(tmp_path, a
     lines = [
         B.Line("OK", "1001"),
         B.Line("BAD", "1001", tariff=1300, start="2026-03-01", end="2026-03-31"),
-        B.Line("OK", "1001", start="2026-02-01", end="2026-02-28"),  # duplicate reference
+        # The same reference again for another client: refused as a line (TR314); for the same
+        # client it would be a duplicate line, refusing the message (TR101).
+        B.Line("OK", "1001", bsn=BSN2, start="2026-02-01", end="2026-02-28"),
     ]
     _codes(tmp_path, lines, nummer="D5", period=("2026-04-01", "2026-04-30"))
     decl = Declaratie.objects.get(declaratienummer="D5")
@@ -257,7 +281,7 @@ def test_325_answer_lists_rejected_lines_and_validates_against_jw325(tmp_path, a
     assert sorted(codes) == ["0611", "8021"]
     granted = doc.xpath("//m:TotaalToegekendBedrag/b:TotaalBedrag/text()", namespaces=ns)
     assert granted == [str(4 * 1250)]
-    assert doc.xpath("//m:Client/m:Bsn/text()", namespaces=ns) == [BSN, BSN]
+    assert doc.xpath("//m:Client/m:Bsn/text()", namespaces=ns) == [BSN, BSN2]
 
 
 @pytest.mark.django_db
@@ -412,7 +436,7 @@ def test_request_and_answer_examples(tmp_path):
     MunicipalityFactory(region=region, cbs_code="0363", name="Amsterdam")
     for agb in ("42420001", "65656055"):
         ProviderFactory(agb_code=agb)
-    names = ["jaapjunior-JW317.xml", "jaapjunior-JW319.xml", "jaapjunior-WMO315.xml"]
+    names = ["jaapjunior-WMO317.xml", "jaapjunior-WMO319.xml", "jaapjunior-WMO315.xml"]
     results = ingest_paths([EXAMPLES / name for name in names])
     assert [r.status for r in results] == [FileStatus.PROCESSED] * 3, [r.reasons for r in results]
     kinds = sorted(Verzoek.objects.values_list("kind", flat=True))

@@ -2,12 +2,14 @@
 
 Prints one line per file (status, name, reasons; tab-separated, the status one of
 verwerkt, afgekeurd, in_behandeling or dubbel) and exits 1 when any file was refused, so
-operators can script it. On a terminal a progress bar is drawn on stderr.
-``zorgregio import --retry-refused`` processes every refused file of the archive again (after
-its cause was fixed, e.g. a provider added to the register). The audit trail names the
-operating-system user and host that ran the command.
+operators can script it. With ``--format json`` it prints instead, per file, message and line,
+the verdict with the rule codes and retourcodes (``berichten.verdicts``). On a terminal a
+progress bar is drawn on stderr. ``zorgregio import --retry-refused`` processes every refused
+file of the archive again (after its cause was fixed, e.g. a provider added to the register).
+The audit trail names the operating-system user and host that ran the command.
 """
 
+import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from zorgregio.berichten.csv_import import KINDS, ingest_csv
 from zorgregio.berichten.models import FileStatus
 from zorgregio.berichten.services import ingest_paths, retry_refused
+from zorgregio.berichten.verdicts import result_verdict
 
 
 class Command(BaseCommand):
@@ -40,14 +43,21 @@ class Command(BaseCommand):
             metavar="KIND",
             help=f"The files are CSV files of this kind: {', '.join(KINDS)}.",
         )
+        parser.add_argument(
+            "--format",
+            choices=("text", "json"),
+            default="text",
+            help="text: one line per file; json: the verdict per file, message and line.",
+        )
 
     def handle(self, *args, **options):
         paths = options["paths"]
         if not paths and not options["retry_refused"]:
             raise CommandError(_("Give the files, folders or zip archives to import."))
+        report = self._json if options["format"] == "json" else self._report
         if options["csv"]:
             results = [ingest_csv(path, kind=options["csv"]) for path in paths]
-            self._report(results)
+            report(results)
             return
         err = self.stderr._out
         tty = hasattr(err, "isatty") and err.isatty() and not options["no_progress"]
@@ -67,7 +77,15 @@ class Command(BaseCommand):
             results += ingest_paths(paths, on_progress=progress)
         if tty:
             err.write("\r" + " " * 90 + "\r")
-        self._report(results)
+        report(results)
+
+    def _json(self, results) -> None:
+        files = [result_verdict(result) for result in results]
+        refused = sum(1 for f in files if f["status"] == FileStatus.REJECTED and not f["duplicate"])
+        out = {"files": files, "summary": {"files": len(files), "refused": refused}}
+        self.stdout.write(json.dumps(out, ensure_ascii=False, indent=1))
+        if refused:
+            sys.exit(1)
 
     def _report(self, results) -> None:
         refused = 0
