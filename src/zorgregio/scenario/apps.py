@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScenarioConfig(AppConfig):
+    name = "zorgregio.scenario"
+    verbose_name = _("Budget scenarios")
+
+    def ready(self) -> None:
+        from zorgregio.monitor.report_sections import register
+
+        from .report import scenario_section
+
+        register("scenario", scenario_section)
