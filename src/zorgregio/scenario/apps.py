@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+MENU_LABEL = _("Budget scenarios")  # the main menu's entry (web.context_processors)
+
 
 class ScenarioConfig(AppConfig):
     name = "zorgregio.scenario"

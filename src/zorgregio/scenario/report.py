@@ -4,6 +4,8 @@ their latest version. Aggregates only."""
 
 from __future__ import annotations
 
+from html import escape
+
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,7 @@ from zorgregio.accounts.scoping import scope_for
 from .formatting import euro_text, gap_text
 from .knobs import read_knob
 from .models import Scenario
+from .presentation import describe
 
 MAX_IN_REPORT = 5
 
@@ -33,6 +36,7 @@ def scenario_section(*, municipality, period, user, styles, grid) -> list:
     scenarios = list(published_for(user, municipality)[:MAX_IN_REPORT])
     if not scenarios:
         return []
+    names = knob_names(municipality.region_id)
     story = [Spacer(1, 8), Paragraph(_("Budget scenarios"), styles["Heading2"])]
     story.append(
         Paragraph(
@@ -53,20 +57,18 @@ def scenario_section(*, municipality, period, user, styles, grid) -> list:
             Paragraph(
                 _("%(name)s (%(scope)s), version %(n)s of %(date)s")
                 % {
-                    "name": scenario.name,
-                    "scope": scope_name,
+                    "name": escape(scenario.name),
+                    "scope": escape(scope_name),
                     "n": version.number,
                     "date": version.saved_at.strftime("%d-%m-%Y"),
                 },
                 styles["Heading3"],
             ),
         ]
-        knobs = [read_knob(raw) for raw in version.knobs]
+        knobs = [k for k in (read_knob(raw) for raw in version.knobs) if k is not None]
         if knobs:
             for knob in knobs:
-                if knob is None:
-                    continue
-                story.append(Paragraph(knob_line(knob), styles["Normal"]))
+                story.append(Paragraph(escape(describe(knob, names)), styles["Normal"]))
         else:
             story.append(Paragraph(_("Baseline: no knobs turned."), styles["Normal"]))
         data = [[_("Year"), _("Spending"), _("Budget"), _("Gap to budget"), _("Clients")]]
@@ -84,13 +86,12 @@ def scenario_section(*, municipality, period, user, styles, grid) -> list:
     return story
 
 
-def knob_line(knob) -> str:
-    from html import escape
+def knob_names(region_id) -> dict:
+    from zorgregio.producten.models import ProductGroup
+    from zorgregio.regio.models import Municipality
 
-    where = []
-    where.append(knob.municipality and f"gemeente {knob.municipality}" or _("all municipalities"))
-    where.append(knob.group or _("all product groups"))
-    return escape(
-        f"{knob.label}: {knob.value_text()} ({', '.join(where)}), "
-        + _("from %(date)s") % {"date": knob.start.strftime("%d-%m-%Y")}
+    names = dict(Municipality.objects.filter(region_id=region_id).values_list("cbs_code", "name"))
+    names.update(
+        {("g", code): name for code, name in ProductGroup.objects.values_list("code", "name")}
     )
+    return names
