@@ -197,7 +197,7 @@ def _load(municipalities, base_year: int) -> Baseline:
     inhabitants = _inhabitants(municipalities, base_year)
 
     applied = Indexation.objects.filter(applied_from__isnull=False).order_by("year", "created_at")
-    known = {ix.year: float(ix.result().index) for ix in applied}
+    known = {ix.year: float(ix.result().index_pct) for ix in applied}
     indexation = {}
     for year in years:
         earlier = [y for y in known if y <= year]

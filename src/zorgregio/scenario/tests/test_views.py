@@ -4,7 +4,6 @@ council report section; every page also as a user of another scope."""
 import datetime as dt
 import io
 import re
-import zlib
 
 import pytest
 from django.urls import reverse
@@ -13,26 +12,10 @@ from openpyxl import load_workbook
 from zorgregio.scenario.models import Scenario
 from zorgregio.scenario.services import scenario_publish, scenario_save
 
+from .pdf import pdf_text
+
 NEXT_YEAR = dt.date.today().year + 1
 START = f"{NEXT_YEAR}-01-01"
-
-
-def pdf_text(data: bytes) -> str:
-    """The text drawn in a reportlab PDF (its content streams inflated)."""
-    out = []
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
-        chunk = match.group(1)
-        try:
-            chunk = zlib.decompress(chunk)
-        except zlib.error:
-            try:
-                import base64
-
-                chunk = zlib.decompress(base64.a85decode(chunk.strip(), adobe=True))
-            except Exception:  # noqa: S112 (not every stream is text)
-                continue
-        out.append(chunk.decode("latin-1"))
-    return "".join(re.findall(r"\((.*?)\) Tj", "".join(out)))
 
 
 def knobs(*rows):
