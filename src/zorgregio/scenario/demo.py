@@ -1,7 +1,8 @@
 """Demo step: three scenarios for Apeldoorn, published to the council (issue 19): the
 baseline, "VNG-groei" (the VNG forecast of Wmo requests on every Wmo product group it buys)
-and "Sterke sociale basis + afschaling" (10% less inflow, and a fifth of Begeleiding
-individueel complex to basis)."""
+and "Sterke sociale basis + afschaling" (10% less inflow, and a fifth of the clients in the
+highest intensity of each product group one intensity down, e.g. Jeugdhulp ambulant complex to
+basis; Begeleiding individueel had one undivided product before 2026, so nothing to scale down)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from django.utils import timezone
 from zorgregio.demo.registry import DemoContext, demo_step
 
 HORIZON = 4
-INDIVIDUAL = "begeleiding individueel"  # by name: the codes carry the law
 
 
 @demo_step(order=97, name="scenario")
@@ -36,9 +36,6 @@ def build_scenarios(ctx: DemoContext) -> None:
     start = dt.date(today.year + 1, 1, 1).isoformat()
     bought = {baseline.groups[g]["code"]: baseline.groups[g] for _m, g in baseline.buys}
     wmo = sorted(code for code, group in bought.items() if group["law"] == "wmo")
-    individual = next(
-        (code for code, group in bought.items() if group["name"].lower() == INDIVIDUAL), None
-    )
     plans = [
         ("Basislijn", []),
         (
@@ -50,12 +47,10 @@ def build_scenarios(ctx: DemoContext) -> None:
         ),
         (
             "Sterke sociale basis + afschaling",
-            [{"kind": "prevention", "value": "10", "start": start}]
-            + (
-                [{"kind": "scale_down", "value": "20", "group": individual, "start": start}]
-                if individual
-                else []
-            ),
+            [
+                {"kind": "prevention", "value": "10", "start": start},
+                {"kind": "scale_down", "value": "20", "start": start},
+            ],
         ),
     ]
     for name, knobs in plans:

@@ -9,7 +9,7 @@ def euro_text(cents) -> str:
     if cents is None:
         return _("no data")
     euros = round(cents / 100)
-    return "€ " + f"{euros:,}".replace(",", ".")
+    return "€\u00a0" + f"{euros:,}".replace(",", ".")
 
 
 def gap_text(cents) -> str:

@@ -116,6 +116,18 @@ def check_knobs(
                     % {"municipality": name, "group": group.name}
                 )
                 continue
+            if knob.kind == "scale_down" and not (
+                baseline.top_share[(baseline.cell_g == g) & (baseline.top_step > 0)] > 0
+            ).any():
+                errors.append(
+                    where
+                    + _(
+                        "%(group)s had one intensity only in %(year)s: there is nothing to "
+                        "scale down from."
+                    )
+                    % {"group": group.name, "year": baseline.base_year}
+                )
+                continue
             if knob.kind == "to_group" and baseline.groups[g]["partner"] < 0:
                 errors.append(
                     where

@@ -95,6 +95,7 @@ def test_save_makes_versions_and_audits(history, apeldoorn, users):
         (row("tariff", "5", start="2025-06-01"), "ligt in het verleden"),
         (row("tariff", "5", start="2031-01-01"), "na het laatste"),
         (row("to_group", "10", group="begeleiding-groep"), "geen groepsvariant"),
+        (row("scale_down", "20", group="begeleiding-groep"), "had in 2025 maar één intensiteit"),
         (row("tariff", "5", group="bestaat-niet"), "onbekende productgroep"),
     ],
 )
