@@ -116,9 +116,12 @@ def check_knobs(
                     % {"municipality": name, "group": group.name}
                 )
                 continue
-            if knob.kind == "scale_down" and not (
-                baseline.top_share[(baseline.cell_g == g) & (baseline.top_step > 0)] > 0
-            ).any():
+            if (
+                knob.kind == "scale_down"
+                and not (
+                    baseline.top_share[(baseline.cell_g == g) & (baseline.top_step > 0)] > 0
+                ).any()
+            ):
                 errors.append(
                     where
                     + _(
