@@ -157,3 +157,34 @@ def test_who_sees_which_scenarios(history, apeldoorn, zutphen, users):
 
 def test_load_baseline_uses_the_monitor_state(history, apeldoorn):
     assert load_baseline(apeldoorn.region, apeldoorn).base_year == 2025
+
+
+def test_baseline_takes_the_productenboek_indexation(history, apeldoorn):
+    from zorgregio.producten.models import Indexation
+
+    Indexation.objects.create(
+        name="Indexatie 2027",
+        year=2027,
+        labour_forecast_next_pct=3,
+        labour_forecast_current_pct=2,
+        labour_final_current_pct=2,
+        material_forecast_next_pct=2,
+        material_forecast_current_pct=1,
+        material_final_current_pct=1,
+        applied_from=D(2027, 1, 1),
+    )
+    Indexation.objects.create(  # not applied: not in the baseline
+        name="Concept 2028",
+        year=2028,
+        labour_forecast_next_pct=9,
+        labour_forecast_current_pct=0,
+        labour_final_current_pct=0,
+        material_forecast_next_pct=9,
+        material_forecast_current_pct=0,
+        material_final_current_pct=0,
+    )
+    b = baseline_module.load([apeldoorn], base_year=2025, use_cache=False)
+    # 90% x 3% + 10% x 2% = 2.9% from 2027 on; none before.
+    assert b.indexation[2026] == 0
+    assert b.indexation[2027] == pytest.approx(2.9)
+    assert b.indexation[2029] == pytest.approx(2.9)
