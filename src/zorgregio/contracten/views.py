@@ -117,9 +117,11 @@ class RegisterView(ContractenMixin, TemplateView):
         page = Paginator(qs, 50).get_page(self.request.GET.get("pagina"))
         page.object_list = attach_origins(page.object_list, self.request.user)
         query = {k: v for k, v in self.request.GET.items() if k != "pagina" and v}
+        day = form.cleaned_data.get("day") if form.is_bound and form.is_valid() else None
         return super().get_context_data(
             form=form,
             page=page,
+            day=day,
             agreement=self.agreement(),
             query=urlencode(query),
             **kwargs,
