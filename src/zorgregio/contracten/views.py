@@ -276,15 +276,9 @@ class ProviderContractView(ContractenMixin, TemplateView):
         today = timezone.localdate()
         agreement = self.agreement()
         admissions = attach_origins(selectors.register(user, provider=provider), user)
-        assessments = []
-        if agreement is not None:
-            options = MunicipalityContractOptions.objects.filter(
-                agreement=agreement, activity_rule=True, municipality__in=self.municipalities()
-            ).select_related("municipality")
-            for item in options:
-                result = selectors.activity_assessment(provider, item.municipality, item, today)
-                if result is not None:
-                    assessments.append((item.municipality, result))
+        assessments = selectors.activity_by_municipality(
+            provider, agreement, self.municipalities(), today
+        )
         kwargs.setdefault("evidence_form", EvidenceForm())
         kwargs.setdefault("subcontractor_form", SubcontractorForm())
         dossier = getattr(provider, "dossier", None)
@@ -325,7 +319,7 @@ class ProviderContractView(ContractenMixin, TemplateView):
                 (sub, ConsentForm(allowed=ConsentStates.allowed(sub.status), prefix=f"sub{sub.pk}"))
                 for sub in selectors.subcontractors_visible_to(user).filter(main_provider=provider)
             ],
-            ceilings=selectors.ceilings_with_use(provider),
+            ceilings=selectors.ceilings_with_use(provider, self.municipalities()),
             assessments=assessments,
             sroi=provider.sroi_commitments.select_related("municipality"),
             may_edit=self.may_edit(provider),

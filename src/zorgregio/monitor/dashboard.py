@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Sum
 from django.utils.translation import gettext
@@ -105,6 +105,23 @@ class Row:
         return DEFINITIONS.get(self.key, "")
 
 
+# Figures about a whole market or a municipality's budget: for one provider they mean nothing
+# (an HHI of 10,000, a top-3 share of 100%, cost per inhabitant of the region's inhabitants).
+NOT_FOR_ONE_PROVIDER = frozenset(
+    {
+        "cost_per_inhabitant",
+        "clients_per_1000",
+        "budget",
+        "budget_use",
+        "forecast",
+        "top3",
+        "top10",
+        "hhi",
+        "providers_without_clients",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """What the change against last year compares: the months of the period the data are
@@ -142,6 +159,12 @@ class Dashboard:
 
     backtest: list[dict] = field(default_factory=list)
     comparison: Comparison | None = None
+    # For one provider: its realisatie, all providers' and its share, per product group.
+    region_shares: list[dict] = field(default_factory=list)
+
+    @property
+    def provider_scope(self) -> bool:
+        return self.selection.provider_id is not None
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -461,6 +484,8 @@ def _build(
         current["turning_18_wmo"] = guard.apply(s.count(youths["to_wmo"]), "t18wmo", p.start, p.end)
 
     for key in LABELS:
+        if sel.provider_id and key in NOT_FOR_ONE_PROVIDER:
+            continue
         cell = current[key]
         row = Row(key, cell)
         if key in previous:
@@ -469,6 +494,9 @@ def _build(
             if compared is not current:
                 row.compared = compared[key]
         board.rows.append(row)
+
+    if sel.provider_id:
+        board.region_shares = _region_shares(sel, s, detail=detail, viewer=viewer, version=version)
 
     if with_series:
         for month in f.monthly_series(sel):
@@ -495,6 +523,53 @@ def _build(
         for row in board.budget_months:
             guard.apply(row["cumulative"], "paid", year_start, month_end(row["month"]))
     return board
+
+
+def _region_shares(sel: Selection, own: Suppressor, *, detail: bool, viewer: Viewer, version):
+    """Per product group the provider's realisatie, all providers' in the same municipalities
+    and its share. All providers' total is an aggregate: a provider user gets it protected as
+    any aggregate (and the share with it, since own / share gives the total)."""
+    from zorgregio.producten.models import ProductGroup
+
+    everyone = replace(sel, provider_id=None)
+    region_detail = detail and viewer.provider_id is None
+    s = Suppressor(region_detail)
+    guard = Guard(everyone, detail=region_detail, viewer=viewer, version=version)
+    p = sel.period
+    rows = []
+    groups = ProductGroup.objects.order_by("law", "name")
+    if sel.law:
+        groups = groups.filter(law=sel.law)
+    if sel.group_id:
+        groups = groups.filter(pk=sel.group_id)
+    for group in groups:
+        mine = f.realisatie(replace(sel, group_id=group.pk, law=group.law))
+        if not mine["amount"]:
+            continue
+        total = f.realisatie(replace(everyone, group_id=group.pk, law=group.law))
+        whole = guard.apply(
+            s.over(total["amount"], total["clients"], "amount"),
+            "paid",
+            p.start,
+            p.end,
+            category=(group.law, group.pk),
+        )
+        share = s.over(
+            mine["amount"] / total["amount"] if total["amount"] else None,
+            total["clients"],
+            "percent",
+        )
+        if whole.suppressed:
+            share.suppressed = share.protecting = True
+        rows.append(
+            {
+                "group": group,
+                "own": own.over(mine["amount"], mine["clients"], "amount"),
+                "all": whole,
+                "share": share,
+            }
+        )
+    return rows
 
 
 def _market_rows(market: dict, s: Suppressor, *, detail: bool, viewer: Viewer) -> list[dict]:

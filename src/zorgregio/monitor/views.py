@@ -280,6 +280,24 @@ class ProviderView(MonitorView):
     def heading(self) -> str:
         return _("Monitor of provider %(name)s") % {"name": self.provider.name}
 
+    def get_context_data(self, **kwargs):
+        """Besides its figures, what the contract asks of one provider: the spending ceilings
+        (art. 1.5) and the activity rule (art. 1.6), in the municipalities the viewer sees."""
+        from django.utils import timezone
+
+        from zorgregio.contracten import selectors as contract
+
+        municipalities = self.municipalities()
+        region = self.request.user.region
+        agreement = contract.current_agreement(region, timezone.localdate()) if region else None
+        return super().get_context_data(
+            ceilings=contract.ceilings_with_use(self.provider, municipalities),
+            assessments=contract.activity_by_municipality(
+                self.provider, agreement, municipalities, timezone.localdate()
+            ),
+            **kwargs,
+        )
+
     def filename(self) -> str:
         return f"monitor-aanbieder-{self.provider.pk}-{self.period.code}.xlsx"
 
