@@ -48,16 +48,41 @@ def partner_codes(groups) -> dict[int, int]:
     return pairs
 
 
-def load(municipalities, *, base_year: int, version: int = 0, use_cache=True) -> Baseline:
-    """The baseline of ``municipalities`` (a list) from ``base_year``. Raises ValidationError
-    (Dutch) when the base year has no realisatie for them."""
+def flow_window(base_year: int, complete_until: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The 12 months the inflow and outflow are counted over: the latest 12 complete months
+    (up to the data-complete date), or the base year when the data ends with it."""
+    first, last = _year_range(base_year)
+    if complete_until is None or complete_until <= last:
+        return first, last
+    day = complete_until + dt.timedelta(days=1)
+    try:
+        start = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        start = day.replace(year=day.year - 1, day=28)
+    return start, complete_until
+
+
+def load(
+    municipalities,
+    *,
+    base_year: int,
+    version: int = 0,
+    use_cache=True,
+    complete_until: dt.date | None = None,
+) -> Baseline:
+    """The baseline of ``municipalities`` (a list) from ``base_year``, with the flows of the
+    12 months up to ``complete_until`` (None: the base year). Raises ValidationError (Dutch)
+    when the base year has no realisatie for them."""
     ids = tuple(sorted(m.pk for m in municipalities))
-    key = f"scenario:baseline:{version}:{base_year}:{','.join(map(str, ids))}"
+    window = flow_window(base_year, complete_until)
+    key = (
+        f"scenario:baseline:{version}:{base_year}:{window[1].isoformat()}:{','.join(map(str, ids))}"
+    )
     if use_cache:
         found = cache.get(key)
         if found is not None:
             return found
-    baseline = _load(list(municipalities), base_year)
+    baseline = _load(list(municipalities), base_year, window)
     if use_cache:
         cache.set(key, baseline, 600)
     return baseline
@@ -67,7 +92,9 @@ def _year_range(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def _load(municipalities, base_year: int) -> Baseline:
+def _load(
+    municipalities, base_year: int, window: tuple[dt.date, dt.date] | None = None
+) -> Baseline:
     from zorgregio.monitor.models import (
         Budget,
         ClientYear,
@@ -88,6 +115,7 @@ def _load(municipalities, base_year: int) -> Baseline:
     m_ids = [m.pk for m in municipalities]
     m_index = {m.pk: i for i, m in enumerate(municipalities)}
     first, last = _year_range(base_year)
+    flow_first, flow_last = window or (first, last)
 
     spent = {
         (r["municipality_id"], r["group_id"]): r["total"]
@@ -146,14 +174,18 @@ def _load(municipalities, base_year: int) -> Baseline:
         "clients",
     )
     inflow = column(
-        Trajectory.objects.filter(municipality_id__in=m_ids, start_date__range=(first, last))
+        Trajectory.objects.filter(
+            municipality_id__in=m_ids, start_date__range=(flow_first, flow_last)
+        )
         .values("municipality_id", "group_id")
         .annotate(n=Count("id")),
         ("municipality_id", "group_id"),
         "n",
     )
     outflow = column(
-        Trajectory.objects.filter(municipality_id__in=m_ids, end_date__range=(first, last))
+        Trajectory.objects.filter(
+            municipality_id__in=m_ids, end_date__range=(flow_first, flow_last)
+        )
         .values("municipality_id", "group_id")
         .annotate(n=Count("id")),
         ("municipality_id", "group_id"),
@@ -229,6 +261,7 @@ def _load(municipalities, base_year: int) -> Baseline:
 
     return Baseline(
         base_year=base_year,
+        flows=(flow_first, flow_last),
         municipalities=[{"id": m.pk, "cbs": m.cbs_code, "name": m.name} for m in municipalities],
         groups=[
             {

@@ -9,8 +9,8 @@ Per cell and projected year t (base year 0):
 
 * inflow  I_t = I_0 * inhabitants_t / inhabitants_0 * growth knobs * (1 - prevention)
 * retention r = 1 - O_0 / C_0 (the share of the base year's clients still in care a year later;
-  O_0 trajectories that ended in the base year); a longer trajectory (+x%) gives
-  r' = 1 - (1 - r) / (1 + x)
+  O_0 trajectories that ended in the latest twelve complete months, I_0 those that started);
+  a longer trajectory (+x%) gives r' = 1 - (1 - r) / (1 + x)
 * clients C_t = r' * C_{t-1} + I_t
 * cost per client k_t = k_0 * price index_t * (1 + tariff change) - afschaling effect
 * spending S_t = C_t * k_t; individual-to-group moves a share of C_t to the group counterpart
@@ -53,7 +53,7 @@ class Baseline:
     indexation: dict[int, float]  # year -> percentage from the productenboek
     buys: set[tuple[int, int]]  # (municipality index, group index) bought in the projection
     providers: dict[int, np.ndarray] = field(default_factory=dict)  # group -> amounts
-    actual: dict[int, dict] = field(default_factory=dict)  # later years' actuals (back-test)
+    flows: tuple | None = None  # (first, last day) the inflow and outflow were counted over
 
     @property
     def size(self) -> int:

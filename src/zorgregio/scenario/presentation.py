@@ -120,6 +120,7 @@ def figures(outcome: Outcome, *, detail: bool, limit: int) -> dict:
         "concentration": concentration,
         "knob_lines": [describe(k, names) for k in outcome.knobs],
         "base_year": outcome.baseline.base_year,
+        "flows": outcome.baseline.flows,
         "indexation": outcome.baseline.indexation,
         "limit": limit,
     }

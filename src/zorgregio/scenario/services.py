@@ -52,7 +52,10 @@ def load_baseline(region, municipality) -> Baseline:
             code="no_baseline",
         )
     return baseline_module.load(
-        scope_municipalities(region, municipality), base_year=year, version=state.version
+        scope_municipalities(region, municipality),
+        base_year=year,
+        version=state.version,
+        complete_until=state.complete_until,
     )
 
 

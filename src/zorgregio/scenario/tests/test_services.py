@@ -48,6 +48,15 @@ def test_base_year_is_the_last_complete_calendar_year():
     assert baseline_module.base_year_for(None) is None
 
 
+def test_flows_are_counted_over_the_latest_twelve_complete_months():
+    window = baseline_module.flow_window
+    assert window(2025, D(2026, 9, 30)) == (D(2025, 10, 1), D(2026, 9, 30))
+    assert window(2025, D(2025, 12, 31)) == (D(2025, 1, 1), D(2025, 12, 31))
+    assert window(2025, None) == (D(2025, 1, 1), D(2025, 12, 31))
+    assert window(2027, D(2028, 2, 29)) == (D(2027, 3, 1), D(2028, 2, 29))
+    assert window(2027, D(2028, 2, 28)) == (D(2027, 2, 28), D(2028, 2, 28))  # no 29-2-2027
+
+
 def test_baseline_reads_the_history_per_municipality_and_group(history, apeldoorn):
     b = baseline_module.load([apeldoorn], base_year=2025, use_cache=False)
     codes = [b.groups[g]["code"] for g in b.cell_g]
@@ -60,6 +69,13 @@ def test_baseline_reads_the_history_per_municipality_and_group(history, apeldoor
     assert b.top_share[bi] == pytest.approx(1 / 3)  # a of a, b, c in the highest intensity
     assert b.top_step[bi] == 200_000 - 75_000  # EUR 2,000 against (1,000 + 500) / 2
     assert b.clients[bg] == 1 and b.spending[bg] == 80_000 and b.inflow[bg] == 1
+    # With the data complete until 31 January 2026 the flows are those of February 2025 to
+    # January 2026: d, who started on 1 January 2025, is no inflow of that window.
+    live = baseline_module.load(
+        [apeldoorn], base_year=2025, use_cache=False, complete_until=D(2026, 1, 31)
+    )
+    assert live.flows == (D(2025, 2, 1), D(2026, 1, 31))
+    assert live.inflow[bg] == 0 and live.inflow[bi] == 1 and live.outflow[bi] == 2
     assert b.groups[b.cell_g[bi]]["partner"] == b.cell_g[bg]
     assert b.budget_for(2026)[bi] == 300_000 and b.budget_for(2027)[bi] == 300_000
     assert b.inhabitants[0, 1] == 166_000  # 2026, from the fixture
