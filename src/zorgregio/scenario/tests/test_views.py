@@ -45,7 +45,7 @@ def saved(users, municipality, name, *, published=False, rows=()):
         municipality=municipality,
         name=name,
         knob_rows=list(rows),
-        horizon=2,
+        horizon=5,  # to 2030: knobs start on 1 January next year
         published=published,
     ).scenario
 
