@@ -96,6 +96,14 @@ def may_read(role: str, user, owner: Owner | None, rule: Rule) -> bool:
         if role == "aanbieder":
             return any(p == user.provider_id for _m, p in pairs)
         return True
+    if owner.kind in ("scenario", "scenario_published"):
+        # Budget scenarios: the regional team; municipality staff those of their own
+        # municipalities (not region-wide ones); the council published ones only.
+        if role == "raad":
+            return owner.kind == "scenario_published"
+        if role == "gemeente":
+            return owner.municipality in set(user.municipalities.values_list("pk", flat=True))
+        return role in ("regio", "regio_b")
     if owner.kind == "municipality" and role == "gemeente":
         return owner.municipality in set(user.municipalities.values_list("pk", flat=True))
     if owner.kind in ("register", "submission") and role == "aanbieder":
@@ -395,7 +403,34 @@ def import_templates(world):
     return [({"fmt": "csv", **kwargs}, owner) for kwargs, owner in import_kinds(world)]
 
 
+def scenarios(world):
+    """The demo's scenarios of Apeldoorn (published), plus an unpublished one of Zutphen, a
+    region-wide one and one of the second region."""
+    from zorgregio.regio.models import Municipality
+    from zorgregio.scenario.models import Scenario
+
+    demo_region = world["users"]["regio"].region
+    zutphen = Municipality.objects.get(cbs_code="0301")
+    meppel = Municipality.objects.get(cbs_code="0119")
+    Scenario.objects.get_or_create(region=demo_region, municipality=zutphen, name="Intern")
+    Scenario.objects.get_or_create(region=demo_region, municipality=None, name="Regio")
+    Scenario.objects.get_or_create(region=world["region_b"], municipality=meppel, name="Meppel")
+    return [
+        (
+            {"pk": s.pk},
+            Owner(
+                "scenario_published" if s.published else "scenario",
+                s.region_id,
+                s.municipality_id,
+            ),
+        )
+        for s in _sample(Scenario.objects.all())
+    ]
+
+
 REGIO = frozenset({"regio", "regio_b"})
+SCENARIO_READERS = frozenset({"regio", "regio_b", "gemeente", "raad"})
+SCENARIO_WRITERS = frozenset({"regio", "regio_b", "gemeente"})
 CLIENT_ROLES = frozenset({"regio", "regio_b", "gemeente", "aanbieder"})
 UPLOADERS = frozenset({"regio", "regio_b", "gemeente"})
 SUBMITTERS = frozenset({"regio", "regio_b", "aanbieder"})
@@ -518,6 +553,16 @@ RULES: dict[str, Rule] = {
     "monitor:budgets": Rule(
         read=frozenset({"regio", "regio_b", "gemeente", "beheerder"}),
         write=frozenset({"regio", "regio_b", "gemeente"}),
+    ),  # fmt: skip
+    "scenario:index": Rule(read=SCENARIO_READERS),
+    "scenario:new": Rule(read=REGIO, write=REGIO),  # without ?gemeente=: the whole region
+    "scenario:preview": Rule(read=REGIO),
+    "scenario:compare": Rule(read=SCENARIO_READERS),
+    "scenario:compare_xlsx": Rule(read=SCENARIO_READERS),
+    "scenario:detail": Rule(scenarios, read=SCENARIO_READERS, write=SCENARIO_WRITERS),
+    "scenario:xlsx": Rule(scenarios, read=SCENARIO_READERS),
+    "scenario:publish": Rule(
+        scenarios, read=SCENARIO_READERS, write=SCENARIO_WRITERS, get=False
     ),  # fmt: skip
     "inrichting:index": Rule(read=REGIO),
     "inrichting:role_changes": Rule(read=REGIO, write=REGIO),

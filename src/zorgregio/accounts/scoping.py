@@ -36,6 +36,7 @@ CLIENT_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.PROVIDER)  # client-level
 MESSAGE_ROLES = CLIENT_ROLES  # the message archive and declarations
 UPLOAD_ROLES = (Role.REGIONAL, Role.MUNICIPALITY)  # upload messages, download a 325
 BUDGET_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.ADMIN)  # the budgets screen
+SCENARIO_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.COUNCIL)  # the budget scenarios
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,42 @@ class Scope:
             return qs.filter(published)
         qs = qs.filter(**{region: self.region_id})
         return qs if self.runs_procedures else qs.filter(published)
+
+    # Budget scenarios (``scenario``): aggregates per municipality and product group only.
+
+    @property
+    def writes_scenarios(self) -> bool:
+        """May create and save budget scenarios (for :meth:`scenario_municipalities`): the
+        regional team and municipality staff. Councils read published ones only."""
+        return self.role in (Role.REGIONAL, Role.MUNICIPALITY)
+
+    def scenarios(self, qs: QuerySet) -> QuerySet:
+        """Budget scenarios: the regional team every one of its region; municipality staff
+        those of their own municipalities (not region-wide ones); council members those of
+        their region published to the council. Providers and administrators: none."""
+        if self.role not in SCENARIO_ROLES or self.region_id is None:
+            return qs.none()
+        qs = qs.filter(region_id=self.region_id)
+        if self.role == Role.MUNICIPALITY:
+            return qs.filter(municipality_id__in=self.municipality_ids)
+        if self.role == Role.COUNCIL:
+            return qs.filter(published=True)
+        return qs
+
+    def scenario_municipalities(self, qs: QuerySet) -> QuerySet:
+        """Municipalities this role may make scenarios for (none for read-only roles)."""
+        if not self.writes_scenarios:
+            return qs.none()
+        return self.municipalities(qs)
+
+    def may_write_scenario(self, *, region_id: int | None, municipality_id: int | None) -> bool:
+        """May save a scenario of this municipality (None: the whole region) in this region?
+        A region-wide scenario only the regional team."""
+        if not self.writes_scenarios or region_id is None or region_id != self.region_id:
+            return False
+        if municipality_id is None:
+            return self.role == Role.REGIONAL
+        return self.role == Role.REGIONAL or municipality_id in self.municipality_ids
 
     def region_municipalities(self, qs: QuerySet) -> QuerySet:
         """The municipalities of this role's region: what "the region" covers (its aggregate,

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "zorgregio.zorg",
     "zorgregio.berichten",
     "zorgregio.monitor",
+    "zorgregio.scenario",
     "zorgregio.web",
     "zorgregio.api",
     "zorgregio.inrichting",

@@ -17,6 +17,9 @@ STYLES = [
     {"color": "#154273", "dash": "", "marker": "circle"},
     {"color": "#a01c16", "dash": "6 4", "marker": "square"},
     {"color": "#275937", "dash": "2 3", "marker": "triangle"},
+    # Two more for the scenario comparison (the baseline and up to four scenarios).
+    {"color": "#6b3fa0", "dash": "10 3 2 3", "marker": "square"},
+    {"color": "#8a5a00", "dash": "1 3", "marker": "circle"},
 ]
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 80, 150, 20, 40

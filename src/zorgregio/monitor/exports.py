@@ -133,7 +133,7 @@ def _complete_note(period, complete_until) -> str:
     ) % {"period": period.label}
 
 
-def council_report_pdf(board: Dashboard, municipality, period, state) -> bytes:
+def council_report_pdf(board: Dashboard, municipality, period, state, user=None) -> bytes:
     """The raadsrapportage: key figures with last year, spending against budget and forecast,
     figures per month, the largest providers and the definitions. Always in Dutch."""
     from reportlab.lib import colors
@@ -240,6 +240,11 @@ def council_report_pdf(board: Dashboard, municipality, period, state) -> bytes:
                 ]
             )
         story.append(Table(providers, style=grid, repeatRows=1))
+        from .report_sections import flowables
+
+        story += flowables(
+            municipality=municipality, period=period, user=user, styles=styles, grid=grid
+        )
         story += [Spacer(1, 8), Paragraph(_("Definitions used"), styles["Heading2"])]
         for row in board.rows:
             if row.definition:

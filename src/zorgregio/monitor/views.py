@@ -325,7 +325,7 @@ class ReportView(MunicipalityView):
         )
         from .exports import council_report_pdf
 
-        pdf = council_report_pdf(board, municipality, period, self.state)
+        pdf = council_report_pdf(board, municipality, period, self.state, user=request.user)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="raadsrapportage-{municipality.cbs_code}-{period.code}.pdf"'

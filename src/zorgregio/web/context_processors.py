@@ -7,7 +7,8 @@ so apps can be added one at a time.
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from zorgregio.accounts.scoping import MESSAGE_ROLES, scope_for
+from zorgregio.accounts.scoping import MESSAGE_ROLES, SCENARIO_ROLES, scope_for
+from zorgregio.scenario.apps import MENU_LABEL as SCENARIO_LABEL
 
 # (url name, label, roles that see it; None is every role)
 MENU = [
@@ -17,6 +18,7 @@ MENU = [
     ("toelating:index", _("Open House admission"), None),
     ("berichten:index", _("Messages"), MESSAGE_ROLES),
     ("monitor:index", _("Monitor"), None),
+    ("scenario:index", SCENARIO_LABEL, SCENARIO_ROLES),
     ("inrichting:index", _("Set-up"), ("regio",)),
 ]
 
