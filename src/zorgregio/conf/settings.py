@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "zorgregio.zorg",
     "zorgregio.berichten",
     "zorgregio.monitor",
+    "zorgregio.toezicht",
     "zorgregio.web",
     "zorgregio.api",
     "zorgregio.inrichting",
