@@ -15,6 +15,7 @@ urlpatterns = [
     path("zorg/", include("zorgregio.zorg.urls")),
     path("berichten/", include("zorgregio.berichten.urls")),
     path("monitor/", include("zorgregio.monitor.urls")),
+    path("toezicht/", include("zorgregio.toezicht.urls")),
     path("inrichting/", include("zorgregio.inrichting.urls")),
     path("", include("zorgregio.web.urls")),
 ]

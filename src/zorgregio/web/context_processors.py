@@ -7,7 +7,7 @@ so apps can be added one at a time.
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from zorgregio.accounts.scoping import MESSAGE_ROLES, scope_for
+from zorgregio.accounts.scoping import MESSAGE_ROLES, SUPERVISION_ROLES, scope_for
 
 # (url name, label, roles that see it; None is every role)
 MENU = [
@@ -17,6 +17,8 @@ MENU = [
     ("toelating:index", _("Open House admission"), None),
     ("berichten:index", _("Messages"), MESSAGE_ROLES),
     ("monitor:index", _("Monitor"), None),
+    ("toezicht:index", _("Supervision"), SUPERVISION_ROLES),
+    ("toezicht:waiting", _("Waiting times"), ("aanbieder",)),
     ("inrichting:index", _("Set-up"), ("regio",)),
 ]
 
