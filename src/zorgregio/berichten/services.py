@@ -171,6 +171,8 @@ def _zip_sources(zip_file, stack: contextlib.ExitStack, name: str = "") -> list[
         members = [info for info in archive.infolist() if not info.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return [Source(name, None, None, _("The zip archive is damaged and cannot be read."))]
+    if not members:
+        return [Source(name, None, None, _("The zip archive contains no files."))]
     sources = []
     seen: dict[str, int] = {}
     for info in sorted(members, key=lambda i: i.filename):

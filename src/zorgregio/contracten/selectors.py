@@ -235,13 +235,7 @@ def current_agreement(region, day: dt.date | None = None) -> FrameworkAgreement 
 
 
 def agreements_visible_to(user):
-    scope = scope_for(user)
-    if not scope.has_role:
-        return FrameworkAgreement.objects.none()
-    qs = FrameworkAgreement.objects.all()
-    if scope.region_id:
-        qs = qs.filter(region_id=scope.region_id)
-    return qs
+    return scope_for(user).filter(FrameworkAgreement.objects.all(), region="region")
 
 
 def admissions_visible_to(user):
@@ -286,13 +280,17 @@ def register(
 
 def amendments_visible_to(user):
     return scope_for(user).filter(
-        Amendment.objects.select_related("provider", "agreement"), provider="provider"
+        Amendment.objects.select_related("provider", "agreement"),
+        provider="provider",
+        region="agreement__region",
     )
 
 
 def subcontractors_visible_to(user):
     return scope_for(user).filter(
-        Subcontractor.objects.select_related("main_provider"), provider="main_provider"
+        Subcontractor.objects.select_related("main_provider"),
+        provider="main_provider",
+        region="agreement__region",
     )
 
 

@@ -326,6 +326,10 @@ class BudgetView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(budgets=budgets, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        if not self.scope.sets_budgets:
+            raise PermissionDenied(
+                _("Only the regional team and municipality staff import budgets.")
+            )
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("Choose a CSV file to import."))
