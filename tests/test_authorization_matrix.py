@@ -395,7 +395,40 @@ def import_templates(world):
     return [({"fmt": "csv", **kwargs}, owner) for kwargs, owner in import_kinds(world)]
 
 
+def signals(world):
+    from zorgregio.toezicht.models import Signal
+
+    qs = Signal.objects.all()
+    sample = _sample(qs.exclude(municipality=None), 30) + _sample(qs.filter(municipality=None), 5)
+    return [
+        ({"pk": s.pk}, Owner("municipality", s.region_id, s.municipality_id, s.provider_id))
+        for s in sample
+    ]
+
+
+def cases(world):
+    from zorgregio.toezicht.models import Case
+
+    return [
+        ({"pk": c.pk}, Owner("municipality", c.region_id, c.municipality_id, c.provider_id))
+        for c in _sample(Case.objects.all())
+    ]
+
+
+def case_documents(world):
+    from zorgregio.toezicht.models import CaseDocument
+
+    return [
+        (
+            {"pk": d.case_id, "document": d.pk},
+            Owner("municipality", d.case.region_id, d.case.municipality_id, d.case.provider_id),
+        )  # fmt: skip
+        for d in _sample(CaseDocument.objects.select_related("case"))
+    ]
+
+
 REGIO = frozenset({"regio", "regio_b"})
+SUPERVISORS = frozenset({"regio", "regio_b", "gemeente"})
 CLIENT_ROLES = frozenset({"regio", "regio_b", "gemeente", "aanbieder"})
 UPLOADERS = frozenset({"regio", "regio_b", "gemeente"})
 SUBMITTERS = frozenset({"regio", "regio_b", "aanbieder"})
@@ -519,6 +552,20 @@ RULES: dict[str, Rule] = {
         read=frozenset({"regio", "regio_b", "gemeente", "beheerder"}),
         write=frozenset({"regio", "regio_b", "gemeente"}),
     ),  # fmt: skip
+    "toezicht:index": Rule(read=SUPERVISORS),
+    "toezicht:signals_xlsx": Rule(read=SUPERVISORS),
+    "toezicht:signal": Rule(signals, read=SUPERVISORS),
+    "toezicht:case_create": Rule(signals, read=SUPERVISORS, write=SUPERVISORS, get=False),
+    "toezicht:cases": Rule(read=SUPERVISORS),
+    "toezicht:case": Rule(cases, read=SUPERVISORS, write=SUPERVISORS),
+    "toezicht:case_document": Rule(case_documents, read=SUPERVISORS),
+    "toezicht:worklist": Rule(read=SUPERVISORS),
+    "toezicht:worklist_xlsx": Rule(read=SUPERVISORS),
+    "toezicht:provider": Rule(providers("region"), read=SUPERVISORS),
+    "toezicht:thresholds": Rule(read=SUPERVISORS, write=REGIO),
+    "toezicht:waiting": Rule(read=CLIENT_ROLES, write=SUBMITTERS),
+    "toezicht:turning18": Rule(read=SUPERVISORS),
+    "toezicht:turning18_xlsx": Rule(read=SUPERVISORS),
     "inrichting:index": Rule(read=REGIO),
     "inrichting:role_changes": Rule(read=REGIO, write=REGIO),
     "inrichting:import": Rule(import_kinds, read=REGIO, write=REGIO),

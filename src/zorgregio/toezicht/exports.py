@@ -79,7 +79,7 @@ def cases_workbook(cases) -> bytes:
 
 def turning_18_workbook(people) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("18-/18+"))
+    sheet = workbook.create_sheet(_("Turning 18"))
     append_row(
         sheet,
         [

@@ -326,7 +326,9 @@ class ProviderOverviewView(SupervisionMixin, TemplateView):
         from zorgregio.aanbieders.models import Provider
 
         context = super().get_context_data(**kwargs)
-        provider = get_object_or_404(self.scope.providers(Provider.objects.all()), pk=kwargs["pk"])
+        provider = get_object_or_404(
+            self.scope.region_providers(Provider.objects.all()), pk=kwargs["pk"]
+        )
         signals = selectors.signals_visible_to(self.request.user).filter(provider=provider)
         context.update(
             provider=provider,
