@@ -476,6 +476,12 @@ RULES: dict[str, Rule] = {
     "monitor-figures-list": Rule(),
     "monitor-budget-list": Rule(),
     "monitor-budget-detail": Rule(budgets),
+    "toezicht-signal-list": Rule(read=SUPERVISORS),
+    "toezicht-signal-detail": Rule(signals, read=SUPERVISORS),
+    "toezicht-case-list": Rule(read=SUPERVISORS),
+    "toezicht-case-detail": Rule(cases, read=SUPERVISORS),
+    "toezicht-waiting-list": Rule(read=CLIENT_ROLES, write=frozenset({"aanbieder"})),
+    "toezicht-satisfaction-list": Rule(),
     # pages
     "home": Rule(),
     "municipality": Rule(municipalities("municipality")),
