@@ -157,3 +157,27 @@ def test_provider_reports_a_waiting_time_over_the_norm(
     login(client, users["gemeente"])
     page = client.get(reverse("toezicht:waiting")).content.decode()
     assert "boven de norm" in page
+
+
+def test_the_monitor_shows_reported_beside_measured_waiting_times(client, region, users, apeldoorn):
+    from decimal import Decimal
+
+    from zorgregio.toezicht.models import WaitingTimeReport
+
+    product = ProductFactory(group=ProductGroupFactory(code="begeleiding"))
+    provider = ProviderFactory(name="Wachtlijst BV")
+    care(product=product, municipality=apeldoorn, provider=provider,
+         start=dt.date.today() - dt.timedelta(days=30),
+         assigned=dt.date.today() - dt.timedelta(days=100))  # fmt: skip
+    refresh_after_import()
+    WaitingTimeReport.objects.create(
+        provider=provider, municipality=apeldoorn, product=product, reported_on=dt.date.today(),
+        intake_weeks=Decimal(5), treatment_weeks=Decimal(2),
+    )  # fmt: skip
+    login(client, users["gemeente"])
+    page = client.get(reverse("monitor:municipality", args=[apeldoorn.cbs_code])).content.decode()
+    assert "Gemelde wachttijden" in page and "Wachtlijst BV" in page
+    assert "boven de norm" in page and "wijkt af van gemeten" in page  # 7 weeks vs 10
+    login(client, users["raad"])
+    page = client.get(reverse("monitor:municipality", args=[apeldoorn.cbs_code])).content.decode()
+    assert "Wachtlijst BV" not in page
