@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zorgregio.common.models import TimeStampedModel
 
@@ -105,11 +106,11 @@ class Signal(models.Model):
 
 
 class CaseStatus(models.TextChoices):
-    NEW = "nieuw", _("new")
-    INVESTIGATING = "in_onderzoek", _("under investigation")
-    FOUNDED = "gegrond", _("founded")
-    UNFOUNDED = "ongegrond", _("unfounded")
-    CLOSED = "afgehandeld", _("closed")
+    NEW = "nieuw", pgettext_lazy("case status", "new")
+    INVESTIGATING = "in_onderzoek", pgettext_lazy("case status", "under investigation")
+    FOUNDED = "gegrond", pgettext_lazy("case status", "founded")
+    UNFOUNDED = "ongegrond", pgettext_lazy("case status", "unfounded")
+    CLOSED = "afgehandeld", pgettext_lazy("case status", "closed")
 
 
 class Case(TimeStampedModel):
@@ -170,7 +171,7 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(_("from"), max_length=14, blank=True)
-    to_status = models.CharField(_("to"), max_length=14, blank=True)
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=14, blank=True)
     text = models.TextField(_("note"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -305,9 +306,9 @@ class WaitingTimeReport(models.Model):
 
 
 class StopRequestStatus(models.TextChoices):
-    REQUESTED = "aangevraagd", _("requested")
-    GRANTED = "toegestaan", _("granted")
-    REFUSED = "geweigerd", _("refused")
+    REQUESTED = "aangevraagd", pgettext_lazy("client stop", "requested")
+    GRANTED = "toegestaan", pgettext_lazy("client stop", "granted")
+    REFUSED = "geweigerd", pgettext_lazy("client stop", "refused")
 
 
 class ClientStopRequest(models.Model):
