@@ -151,32 +151,38 @@ def _euros(cents) -> str:
 # --- per provider and municipality: counts of suspicious lines --------------------------------
 
 
-def _line_group(ctx, rule: str, rows, label_figures: Callable[[list], dict]):
-    """``rows``: (municipality_id, provider_id, line_id, month, amount_cents, status) of the
-    suspicious lines; one finding per provider and municipality reaching ``min_lines``."""
+APPROVED_SQL = "SUM(CASE WHEN r.status = 'goedgekeurd' THEN 1 ELSE 0 END)"
+
+
+def _line_group(ctx, rule: str, rows, extra: Callable[[tuple], dict] | None = None):
+    """``rows``: groups of suspicious lines as (municipality_id, provider_id, lines, signed
+    amount, approved lines, a sample line id, month); one finding per provider and municipality
+    with at least ``min_lines`` lines. The evidence keeps a sample line of each group (at most
+    EVIDENCE_CAP); the counts are complete."""
     groups: dict[tuple[int, int], list] = defaultdict(list)
     for row in rows:
         groups[(row[0], row[1])].append(row)
-    for (municipality_id, provider_id), lines in groups.items():
+    for (municipality_id, provider_id), items in groups.items():
         minimum = ctx.value(rule, "min_lines", municipality_id)
-        if len(lines) < minimum:
+        lines = sum(int(i[2]) for i in items)
+        if lines < minimum:
             continue
-        months = sorted(_date(line[3]) for line in lines)
+        months = sorted(_date(i[6]) for i in items)
         figures = {
-            "lines": len(lines),
-            "amount_cents": sum(int(line[4]) for line in lines),
-            "approved": sum(1 for line in lines if line[5] == "goedgekeurd"),
-            **label_figures(lines),
+            "lines": lines,
+            "amount_cents": sum(int(i[3] or 0) for i in items),
+            "approved": sum(int(i[4] or 0) for i in items),
+            **(extra(items[0]) if extra else {}),
         }
         yield Finding(
             rule=rule,
             key=f"{rule}:{municipality_id}:{provider_id}",
             municipality_id=municipality_id,
             provider_id=provider_id,
-            measure=len(lines),
+            measure=lines,
             threshold=minimum,
             figures=figures,
-            evidence={"lines": sorted(line[2] for line in lines)[:EVIDENCE_CAP]},
+            evidence={"lines": sorted(int(i[5]) for i in items)[:EVIDENCE_CAP]},
             period_start=months[0],
             period_end=months[-1],
         )
@@ -206,17 +212,18 @@ def _lines_summary(figures: dict) -> str:
 def declared_without_assignment(ctx: RuleContext):
     rows = _rows(
         f"""
-        SELECT r.municipality_id, r.provider_id, r.id, r.month, {_signed("r.amount_cents")},
-               r.status
+        SELECT r.municipality_id, r.provider_id, COUNT(*), SUM({_signed("r.amount_cents")}),
+               {APPROVED_SQL}, MIN(r.id), r.month
         FROM zorg_declaratieregel r
         WHERE r.municipality_id IN ({ctx.marks()})
           AND (r.toewijzing_id IS NULL OR NOT EXISTS (
               SELECT 1 FROM zorg_levering l
               WHERE l.toewijzing_id = r.toewijzing_id AND l.deleted = %s))
+        GROUP BY r.municipality_id, r.provider_id, r.month, r.toewijzing_id
         """,  # noqa: S608
         [*ctx.ids(), False],
     )
-    yield from _line_group(ctx, "declared_without_assignment", rows, lambda lines: {})
+    yield from _line_group(ctx, "declared_without_assignment", rows)
 
 
 @signal_rule(
@@ -235,22 +242,24 @@ def declared_without_assignment(ctx: RuleContext):
 def declared_after_stop(ctx: RuleContext):
     rows = _rows(
         f"""
-        SELECT r.municipality_id, r.provider_id, r.id, r.month, {_signed("r.amount_cents")},
-               r.status
+        SELECT r.municipality_id, r.provider_id, COUNT(*), SUM({_signed("r.amount_cents")}),
+               {APPROVED_SQL}, MIN(r.id), r.month
         FROM zorg_declaratieregel r
         JOIN zorg_toewijzing t ON t.id = r.toewijzing_id
-        LEFT JOIN (
-            SELECT l.toewijzing_id, MAX(l.einddatum) AS last_end,
-                   SUM(CASE WHEN l.einddatum IS NULL THEN 1 ELSE 0 END) AS open_count
-            FROM zorg_levering l WHERE l.deleted = %s GROUP BY l.toewijzing_id
-        ) s ON s.toewijzing_id = r.toewijzing_id
         WHERE r.municipality_id IN ({ctx.marks()})
           AND ((t.einddatum IS NOT NULL AND r.period_start > t.einddatum)
-               OR (s.open_count = 0 AND r.period_start > s.last_end))
+               OR (r.period_start > (
+                       SELECT MAX(l.einddatum) FROM zorg_levering l
+                       WHERE l.toewijzing_id = r.toewijzing_id AND l.deleted = %s)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM zorg_levering o
+                       WHERE o.toewijzing_id = r.toewijzing_id AND o.deleted = %s
+                         AND o.einddatum IS NULL)))
+        GROUP BY r.municipality_id, r.provider_id, r.month, r.toewijzing_id
         """,  # noqa: S608
-        [False, *ctx.ids()],
+        [*ctx.ids(), False, False],
     )
-    yield from _line_group(ctx, "declared_after_stop", rows, lambda lines: {})
+    yield from _line_group(ctx, "declared_after_stop", rows)
 
 
 @signal_rule(
@@ -276,45 +285,40 @@ def declared_not_admitted(ctx: RuleContext):
         index = ctx.cache["admissions"] = AdmissionIndex()
     combos = _rows(
         f"""
-        SELECT r.provider_id, r.product_id, r.municipality_id, r.period_start
+        SELECT r.municipality_id, r.provider_id, COUNT(*), SUM({_signed("r.amount_cents")}),
+               {APPROVED_SQL}, MIN(r.id), r.month, r.product_id, r.period_start
         FROM zorg_declaratieregel r
         WHERE r.municipality_id IN ({ctx.marks()}) AND r.product_id IS NOT NULL
-        GROUP BY r.provider_id, r.product_id, r.municipality_id, r.period_start
+        GROUP BY r.municipality_id, r.provider_id, r.product_id, r.period_start, r.month
         """,  # noqa: S608
         ctx.ids(),
     )
-    wrong = [c for c in combos if not index.admitted(c[0], c[1], c[2], _date(c[3]))]
+    wrong = [c for c in combos if not index.admitted(c[1], c[7], c[0], _date(c[8]))]
     bridges = defaultdict(list)
     for b in BridgingAgreement.objects.prefetch_related("clients"):
         for client in b.clients.all():
-            bridges[(b.provider_id, b.municipality_id, client.pk)].append(
-                (b.valid_from, b.valid_until)
+            bridges[(b.provider_id, b.municipality_id)].append(
+                (client.pk, b.valid_from, b.valid_until)
             )
-    rows = []
-    for start in range(0, len(wrong), 200):
-        chunk = wrong[start : start + 200]
-        condition = " OR ".join(
-            [
-                "(r.provider_id = %s AND r.product_id = %s AND r.municipality_id = %s "
-                "AND r.period_start = %s)"
-            ]
-            * len(chunk)
-        )
-        params = [value for combo in chunk for value in combo]
-        for row in _rows(
+    rows = [c for c in wrong if (c[1], c[0]) not in bridges]
+    # Where a bridging agreement may cover some of the lines: count them one by one (rare).
+    for mun, prov, _n, _a, _ok, _id, month, product, start in wrong:
+        if (prov, mun) not in bridges:
+            continue
+        day = _date(start)
+        covered = {c for c, first, last in bridges[(prov, mun)] if first <= day <= last}
+        for line_id, client, amount, status in _rows(
             f"""
-            SELECT r.municipality_id, r.provider_id, r.id, r.month,
-                   {_signed("r.amount_cents")}, r.status, r.client_id, r.period_start
-            FROM zorg_declaratieregel r WHERE {condition}
+            SELECT r.id, r.client_id, {_signed("r.amount_cents")}, r.status
+            FROM zorg_declaratieregel r
+            WHERE r.provider_id = %s AND r.municipality_id = %s AND r.product_id = %s
+              AND r.period_start = %s
             """,  # noqa: S608
-            params,
+            [prov, mun, product, start],
         ):
-            day = _date(row[7])
-            periods = bridges.get((row[1], row[0], row[6]), ())
-            if any(first <= day <= last for first, last in periods):
-                continue
-            rows.append(row[:6])
-    yield from _line_group(ctx, "declared_not_admitted", rows, lambda lines: {})
+            if client not in covered:
+                rows.append((mun, prov, 1, amount, status == "goedgekeurd", line_id, month))
+    yield from _line_group(ctx, "declared_not_admitted", rows)
 
 
 @signal_rule(
@@ -360,56 +364,32 @@ def tariff_differs(ctx: RuleContext):
 
     combos = _rows(
         f"""
-        SELECT r.product_id, r.municipality_id, r.period_start, r.tariff_cents
+        SELECT r.municipality_id, r.provider_id, COUNT(*), SUM({_signed("r.amount_cents")}),
+               {APPROVED_SQL}, MIN(r.id), r.month, r.product_id, r.period_start, r.tariff_cents
         FROM zorg_declaratieregel r
         WHERE r.municipality_id IN ({ctx.marks()}) AND r.tariff_cents IS NOT NULL
           AND r.product_id IS NOT NULL
-        GROUP BY r.product_id, r.municipality_id, r.period_start, r.tariff_cents
+        GROUP BY r.municipality_id, r.provider_id, r.product_id, r.period_start, r.month,
+                 r.tariff_cents
         """,  # noqa: S608
         ctx.ids(),
     )
-    wrong = {}
-    for product_id, municipality_id, start, tariff in combos:
-        expected = contract(product_id, municipality_id, _date(start))
-        tolerance = ctx.value("tariff_differs", "tolerance_cents", municipality_id)
-        if expected is not None and abs(int(tariff) - expected) > tolerance:
-            wrong[(product_id, municipality_id, _date(start), int(tariff))] = expected
-    rows, declared = [], {}
-    items = list(wrong)
-    for start in range(0, len(items), 200):
-        chunk = items[start : start + 200]
-        condition = " OR ".join(
-            [
-                "(r.product_id = %s AND r.municipality_id = %s AND r.period_start = %s "
-                "AND r.tariff_cents = %s)"
-            ]
-            * len(chunk)
-        )
-        for row in _rows(
-            f"""
-            SELECT r.municipality_id, r.provider_id, r.id, r.month,
-                   {_signed("r.amount_cents")}, r.status, r.product_id, r.period_start,
-                   r.tariff_cents
-            FROM zorg_declaratieregel r WHERE {condition}
-            """,  # noqa: S608
-            [v for combo in chunk for v in combo],
-        ):
-            rows.append(row[:6])
-            declared[(row[0], row[1])] = (
-                int(row[8]),
-                wrong[(row[6], row[0], _date(row[7]), int(row[8]))],
-            )
+    rows = []
+    expected_cache = {}
+    for combo in combos:
+        mun, product_id, start, tariff = combo[0], combo[7], _date(combo[8]), int(combo[9])
+        key = (product_id, mun, start)
+        if key not in expected_cache:
+            expected_cache[key] = contract(product_id, mun, start)
+        expected = expected_cache[key]
+        tolerance = ctx.value("tariff_differs", "tolerance_cents", mun)
+        if expected is not None and abs(tariff - expected) > tolerance:
+            rows.append((*combo[:7], tariff, expected))
     yield from _line_group(
         ctx,
         "tariff_differs",
         rows,
-        lambda lines: dict(
-            zip(
-                ("declared_cents", "contract_cents"),
-                declared[(lines[0][0], lines[0][1])],
-                strict=True,
-            )
-        ),
+        lambda first: {"declared_cents": first[7], "contract_cents": first[8]},
     )
 
 
