@@ -277,47 +277,43 @@ def declared_after_stop(ctx: RuleContext):
     client_level=True,
 )
 def declared_not_admitted(ctx: RuleContext):
-    from zorgregio.contracten.models import BridgingAgreement
-    from zorgregio.contracten.selectors import AdmissionIndex
+    from zorgregio.contracten.models import AdmissionStatus, BridgingAgreement
 
-    index = ctx.cache.get("admissions")
-    if index is None:
-        index = ctx.cache["admissions"] = AdmissionIndex()
-    combos = _rows(
+    through = BridgingAgreement.clients.through._meta
+    bridge_fk = through.get_field("bridgingagreement").column
+    client_fk = through.get_field("client").column
+    # The register's own question (contracten.selectors.admitted), asked per line in SQL.
+    rows = _rows(
         f"""
         SELECT r.municipality_id, r.provider_id, COUNT(*), SUM({_signed("r.amount_cents")}),
-               {APPROVED_SQL}, MIN(r.id), r.month, r.product_id, r.period_start
+               {APPROVED_SQL}, MIN(r.id), r.month
         FROM zorg_declaratieregel r
         WHERE r.municipality_id IN ({ctx.marks()}) AND r.product_id IS NOT NULL
-        GROUP BY r.municipality_id, r.provider_id, r.product_id, r.period_start, r.month
+          AND NOT EXISTS (
+            SELECT 1 FROM contracten_admission a
+            WHERE a.provider_id = r.provider_id AND a.municipality_id = r.municipality_id
+              AND a.valid_from <= r.period_start
+              AND (a.valid_until IS NULL OR a.valid_until >= r.period_start)
+              AND (a.status IN (%s, %s) OR (a.status = %s AND a.activated_on IS NOT NULL))
+              AND (a.product_id = r.product_id OR a.product_group_id IN (
+                  SELECT p.group_id FROM producten_product p WHERE p.id = r.product_id
+                    AND p.valid_from <= r.period_start
+                    AND (p.valid_until IS NULL OR p.valid_until >= r.period_start))))
+          AND NOT EXISTS (
+            SELECT 1 FROM contracten_bridgingagreement b
+            JOIN {through.db_table} bc ON bc.{bridge_fk} = b.id
+            WHERE b.provider_id = r.provider_id AND b.municipality_id = r.municipality_id
+              AND bc.{client_fk} = r.client_id
+              AND b.valid_from <= r.period_start AND b.valid_until >= r.period_start)
+        GROUP BY r.municipality_id, r.provider_id, r.month
         """,  # noqa: S608
-        ctx.ids(),
+        [
+            *ctx.ids(),
+            AdmissionStatus.ACTIVE.value,
+            AdmissionStatus.CLIENT_STOP.value,
+            AdmissionStatus.ENDED.value,
+        ],
     )
-    wrong = [c for c in combos if not index.admitted(c[1], c[7], c[0], _date(c[8]))]
-    bridges = defaultdict(list)
-    for b in BridgingAgreement.objects.prefetch_related("clients"):
-        for client in b.clients.all():
-            bridges[(b.provider_id, b.municipality_id)].append(
-                (client.pk, b.valid_from, b.valid_until)
-            )
-    rows = [c for c in wrong if (c[1], c[0]) not in bridges]
-    # Where a bridging agreement may cover some of the lines: count them one by one (rare).
-    for mun, prov, _n, _a, _ok, _id, month, product, start in wrong:
-        if (prov, mun) not in bridges:
-            continue
-        day = _date(start)
-        covered = {c for c, first, last in bridges[(prov, mun)] if first <= day <= last}
-        for line_id, client, amount, status in _rows(
-            f"""
-            SELECT r.id, r.client_id, {_signed("r.amount_cents")}, r.status
-            FROM zorg_declaratieregel r
-            WHERE r.provider_id = %s AND r.municipality_id = %s AND r.product_id = %s
-              AND r.period_start = %s
-            """,  # noqa: S608
-            [prov, mun, product, start],
-        ):
-            if client not in covered:
-                rows.append((mun, prov, 1, amount, status == "goedgekeurd", line_id, month))
     yield from _line_group(ctx, "declared_not_admitted", rows)
 
 
@@ -347,50 +343,41 @@ def declared_not_admitted(ctx: RuleContext):
     client_level=True,
 )
 def tariff_differs(ctx: RuleContext):
-    from zorgregio.producten.models import Tariff
-
-    tariffs = defaultdict(list)
-    for t in Tariff.objects.order_by("valid_from").values(
-        "product_id", "municipality_id", "valid_from", "valid_until", "amount_cents"
-    ):
-        tariffs[(t["product_id"], t["municipality_id"])].append(t)
-
-    def contract(product_id, municipality_id, day):
-        for scope in (municipality_id, None):
-            for t in reversed(tariffs.get((product_id, scope), ())):
-                if t["valid_from"] <= day and (t["valid_until"] is None or day <= t["valid_until"]):
-                    return t["amount_cents"]
-        return None
-
-    combos = _rows(
-        f"""
-        SELECT r.municipality_id, r.provider_id, COUNT(*), SUM({_signed("r.amount_cents")}),
-               {APPROVED_SQL}, MIN(r.id), r.month, r.product_id, r.period_start, r.tariff_cents
-        FROM zorg_declaratieregel r
-        WHERE r.municipality_id IN ({ctx.marks()}) AND r.tariff_cents IS NOT NULL
-          AND r.product_id IS NOT NULL
-        GROUP BY r.municipality_id, r.provider_id, r.product_id, r.period_start, r.month,
-                 r.tariff_cents
-        """,  # noqa: S608
-        ctx.ids(),
+    # The contracted tariff on the first day of the product period: the municipality's own,
+    # else the regional one (producten: periods of one product and scope do not overlap).
+    valid = (
+        "{t}.valid_from <= r.period_start"
+        " AND ({t}.valid_until IS NULL OR {t}.valid_until >= r.period_start)"
     )
-    rows = []
-    expected_cache = {}
-    for combo in combos:
-        mun, product_id, start, tariff = combo[0], combo[7], _date(combo[8]), int(combo[9])
-        key = (product_id, mun, start)
-        if key not in expected_cache:
-            expected_cache[key] = contract(product_id, mun, start)
-        expected = expected_cache[key]
-        tolerance = ctx.value("tariff_differs", "tolerance_cents", mun)
-        if expected is not None and abs(tariff - expected) > tolerance:
-            rows.append((*combo[:7], tariff, expected))
-    yield from _line_group(
-        ctx,
-        "tariff_differs",
-        rows,
-        lambda first: {"declared_cents": first[7], "contract_cents": first[8]},
-    )
+    contract = "COALESCE(tm.amount_cents, tr.amount_cents)"
+    by_tolerance = defaultdict(list)
+    for mun in ctx.ids():
+        by_tolerance[ctx.value("tariff_differs", "tolerance_cents", mun)].append(mun)
+    for tolerance, municipality_ids in by_tolerance.items():
+        marks = ", ".join(["%s"] * len(municipality_ids))
+        rows = _rows(
+            f"""
+            SELECT r.municipality_id, r.provider_id, COUNT(*),
+                   SUM({_signed("r.amount_cents")}), {APPROVED_SQL}, MIN(r.id), r.month,
+                   MIN(r.tariff_cents), MIN({contract})
+            FROM zorg_declaratieregel r
+            LEFT JOIN producten_tariff tm ON tm.product_id = r.product_id
+                 AND tm.municipality_id = r.municipality_id AND {valid.format(t="tm")}
+            LEFT JOIN producten_tariff tr ON tr.product_id = r.product_id
+                 AND tr.municipality_id IS NULL AND {valid.format(t="tr")}
+            WHERE r.municipality_id IN ({marks}) AND r.tariff_cents IS NOT NULL
+              AND r.product_id IS NOT NULL AND {contract} IS NOT NULL
+              AND ABS(r.tariff_cents - {contract}) > %s
+            GROUP BY r.municipality_id, r.provider_id, r.month
+            """,  # noqa: S608
+            [*municipality_ids, tolerance],
+        )
+        yield from _line_group(
+            ctx,
+            "tariff_differs",
+            rows,
+            lambda first: {"declared_cents": int(first[7]), "contract_cents": int(first[8])},
+        )
 
 
 # --- more declared than assigned ---------------------------------------------------------------
