@@ -95,8 +95,12 @@ def recompute_signals(*, today: dt.date | None = None, rules=None, region=None) 
         scope = Signal.objects.filter(rule__in=codes)
         if region is not None:
             scope = scope.filter(region=region)
-        existing = dict(scope.values_list("key", "pk"))
-        seen, updates, creates = set(), [], []
+        compared = [
+            "municipality_id", "provider_id", "client_id", "product_group_id", "product_id",
+            "period_start", "period_end", "measure", "threshold", "figures", "evidence", "active",
+        ]  # fmt: skip
+        existing = {row["key"]: row for row in scope.values("key", "pk", *compared)}
+        seen, updates, unchanged, creates = set(), [], [], []
         for region_id, f in findings:
             if f.key in seen:
                 continue
@@ -119,8 +123,14 @@ def recompute_signals(*, today: dt.date | None = None, rules=None, region=None) 
                 "last_seen": now,
                 "resolved_at": None,
             }
-            if f.key in existing:
-                updates.append(Signal(pk=existing[f.key], key=f.key, **values))
+            old = existing.get(f.key)
+            if old is not None:
+                # Only what changed is rewritten; a signal raised again as it was only gets
+                # its last_seen moved (one UPDATE per 500).
+                if all(old[name] == values[name] for name in compared):
+                    unchanged.append(old["pk"])
+                else:
+                    updates.append(Signal(pk=old["pk"], key=f.key, **values))
             else:
                 creates.append(Signal(key=f.key, first_seen=now, **values))
         Signal.objects.bulk_create(creates, batch_size=500)
@@ -129,8 +139,10 @@ def recompute_signals(*, today: dt.date | None = None, rules=None, region=None) 
             "period_start", "period_end", "measure", "threshold", "figures", "evidence",
             "active", "last_seen", "resolved_at",
         ]  # fmt: skip
-        Signal.objects.bulk_update(updates, fields, batch_size=500)
-        gone = [pk for key, pk in existing.items() if key not in seen]
+        Signal.objects.bulk_update(updates, fields, batch_size=100)
+        for start in range(0, len(unchanged), 500):
+            Signal.objects.filter(pk__in=unchanged[start : start + 500]).update(last_seen=now)
+        gone = [row["pk"] for key, row in existing.items() if key not in seen]
         for start in range(0, len(gone), 500):
             Signal.objects.filter(pk__in=gone[start : start + 500], active=True).update(
                 active=False, resolved_at=now
