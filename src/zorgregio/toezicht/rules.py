@@ -248,13 +248,13 @@ def declared_after_stop(ctx: RuleContext):
         JOIN zorg_toewijzing t ON t.id = r.toewijzing_id
         WHERE r.municipality_id IN ({ctx.marks()})
           AND ((t.einddatum IS NOT NULL AND r.period_start > t.einddatum)
-               OR (r.period_start > (
-                       SELECT MAX(l.einddatum) FROM zorg_levering l
+               OR (EXISTS (
+                       SELECT 1 FROM zorg_levering l
                        WHERE l.toewijzing_id = r.toewijzing_id AND l.deleted = %s)
                    AND NOT EXISTS (
                        SELECT 1 FROM zorg_levering o
                        WHERE o.toewijzing_id = r.toewijzing_id AND o.deleted = %s
-                         AND o.einddatum IS NULL)))
+                         AND (o.einddatum IS NULL OR o.einddatum >= r.period_start))))
         GROUP BY r.municipality_id, r.provider_id, r.month, r.toewijzing_id
         """,  # noqa: S608
         [*ctx.ids(), False, False],
