@@ -21,6 +21,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
@@ -73,6 +74,16 @@ log = logging.getLogger(__name__)
 MAX_FILE_BYTES = int(getattr(settings, "ZORGREGIO_MAX_MESSAGE_BYTES", 1024**3))
 LINE_BATCH = 2000
 MAX_REMARKS = 200
+# Small files are applied many to one transaction (each message in a savepoint of its own, so
+# still all or nothing per message): a commit, and the disk sync it costs, is paid per batch,
+# not per file. A batch ends after BATCH_FILES files or BATCH_SECONDS (other writers wait for
+# it); a file of BATCH_BIG_BYTES or more gets a transaction of its own.
+BATCH_FILES = 200
+BATCH_SECONDS = 2.0
+BATCH_BIG_BYTES = 4 * 1024 * 1024
+# A declaration of fewer lines is written at once instead of on the writer thread, whose start
+# and join cost more than the write.
+THREAD_MIN_ROWS = 500
 CHUNK = 1024 * 1024
 
 Progress = Callable[[float, int, str], None]
@@ -347,9 +358,10 @@ def ingest_paths(
     with contextlib.ExitStack() as stack:
         sources = _sources(paths, stack)
         ctx = ApplyContext()
-        results = []
         total = len(sources)
-        for index, source in enumerate(sources):
+
+        def work(index: int) -> IngestResult:
+            source = sources[index]
             if on_progress:
                 on_progress(index, total, source.name)
 
@@ -358,11 +370,47 @@ def ingest_paths(
                     on_progress(index + min(read_bytes / size, 0.99), total, name)
 
             received = receive(source, actor=actor)
-            results.append(process_received(received, actor=actor, ctx=ctx, on_bytes=fraction))
+            return process_received(received, actor=actor, ctx=ctx, on_bytes=fraction)
+
+        results = in_batches(total, work, size_of=lambda i: sources[i].size, ctx=ctx)
     if on_progress:
         on_progress(total, total, "")
     if refresh_monitor:
         after_import(results)
+    return results
+
+
+def in_batches(count: int, work: Callable[[int], IngestResult], *, size_of, ctx) -> list:
+    """``work(i)`` for i in ``range(count)``, small files many to one transaction (see
+    BATCH_FILES). ``work`` handles a file's own failures (a refusal is a result); should a
+    batch fail anyway (the commit, the database), its files are done again one by one, each in
+    its own transaction as without batches, so no result tells of work that was rolled back."""
+    results: list = []
+    index = 0
+    while index < count:
+        first = index
+        try:
+            with transaction.atomic():
+                ctx.noted = set()  # one transaction: a month is noted in it once
+                started = time.monotonic()
+                batch: list = []
+                while index < count:
+                    big = (size_of(index) or 0) >= BATCH_BIG_BYTES
+                    full = len(batch) >= BATCH_FILES
+                    if batch and (big or full or time.monotonic() - started >= BATCH_SECONDS):
+                        break
+                    batch.append(work(index))
+                    index += 1
+                    if big:
+                        break
+                ctx.noted = None
+        except Exception:
+            log.exception("A batch of %s files failed; processing them one by one", index - first)
+            ctx.reset()
+            last = min(index + 1, count)
+            batch = [work(i) for i in range(first, last)]  # each in a transaction of its own
+            index = last
+        results += batch
     return results
 
 
@@ -448,8 +496,9 @@ def process_file(message_file, *, actor=None, ctx=None, on_bytes=None, name=None
             status=FileStatus.PROCESSING,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        if claimed:
-            message_file.refresh_from_db()
+        if claimed:  # what the update wrote, without reading the row again
+            message_file.status = FileStatus.PROCESSING
+            message_file.uploaded_by = actor if getattr(actor, "is_authenticated", False) else None
             return _process(message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
     message_file.refresh_from_db()
     return duplicate_result(name, message_file, actor)
@@ -465,11 +514,13 @@ def retry_refused(*, actor=None, on_progress: Progress | None = None) -> list[In
         files = message_files(actor).filter(status=FileStatus.REJECTED)
     files = list(files.order_by("received_at", "pk"))
     ctx = ApplyContext()
-    results = []
-    for index, message_file in enumerate(files):
+
+    def work(index: int) -> IngestResult:
         if on_progress:
-            on_progress(index, len(files), message_file.name)
-        results.append(process_file(message_file, actor=actor, ctx=ctx))
+            on_progress(index, len(files), files[index].name)
+        return process_file(files[index], actor=actor, ctx=ctx)
+
+    results = in_batches(len(files), work, size_of=lambda i: files[i].size, ctx=ctx)
     if on_progress:
         on_progress(len(files), len(files), "")
     after_import(results)
@@ -477,8 +528,6 @@ def retry_refused(*, actor=None, on_progress: Progress | None = None) -> list[In
 
 
 def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
-    from zorgregio.zorg.hooks import note_changes
-
     ctx = ctx or ApplyContext()
     status, reasons, summary, message = FileStatus.PROCESSED, [], None, None
     refusal = None
@@ -500,7 +549,7 @@ def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
         else:
             summary = apply_records(message, actor=actor, source=message_file, ctx=ctx)
             reasons = summary.remarks
-            note_changes(changed_months(summary))
+            ctx.note_changes(changed_months(summary))
     except MessageError as exc:
         ctx.reset()
         refusal = exc if verdicts.within_message(exc.rule) else _schema_reason(message) or exc
@@ -628,6 +677,19 @@ class ApplyContext:
         self._products = None
         self._tariffs = None
         self._admissions = None
+        # Months noted as changed in the current batch's transaction (``in_batches`` sets it
+        # for the length of one transaction); None: note every time.
+        self.noted: set | None = None
+
+    def note_changes(self, months: set) -> None:
+        """Note changed months, once per transaction within a batch of files."""
+        from zorgregio.zorg.hooks import note_changes
+
+        new = set(months) - (self.noted or set())
+        if new:
+            note_changes(new)
+            if self.noted is not None:
+                self.noted |= new
 
     # reference data
     def municipality_id(self, cbs: str) -> int | None:
@@ -1386,7 +1448,7 @@ class _Writer:
 
     def submit(self, sql: str, rows: list[tuple]) -> None:
         self.wait()
-        if not self.background:
+        if not self.background or len(rows) < THREAD_MIN_ROWS:
             with connection.cursor() as cursor:
                 cursor.executemany(sql, rows)
             return

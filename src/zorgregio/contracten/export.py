@@ -40,9 +40,15 @@ def register_workbook(admissions) -> bytes:
         "valid_until",
         "status",
     )
-    from .models import AdmissionStatus
+    from django.utils import timezone
 
-    labels = dict(AdmissionStatus.choices)
+    from .models import Admission
+
+    today = timezone.localdate()
+
+    def state(status, start, end) -> str:  # as it stands today ("actief vanaf ...")
+        return str(Admission(status=status, valid_from=start, valid_until=end).state_on(today)[1])
+
     for (
         name,
         kvk,
@@ -69,7 +75,7 @@ def register_workbook(admissions) -> bytes:
                 cbs,
                 start,
                 end,
-                str(labels.get(status, status)),
+                state(status, start, end),
             ],
         )
     buffer = BytesIO()
