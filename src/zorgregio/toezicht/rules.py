@@ -445,6 +445,7 @@ def declared_over_assigned(ctx: RuleContext):
     groups = defaultdict(list)
     for tid, mun, prov, volume, freq, budget, start, end, declared, amount, last, first in rows:
         factor = 1 + ctx.value("declared_over_assigned", "tolerance_percent", mun) / 100
+        declared, amount = float(declared or 0), int(amount or 0)  # numeric on PostgreSQL
         last = _date(last)
         end = _date(end)
         until = min(end, last) if end else last
@@ -791,7 +792,8 @@ def outlier_growth(ctx: RuleContext):
     )
     metrics = defaultdict(dict)
     for mun, group, provider, now, then, clients in rows:
-        if now and then and then > 0:
+        now, then = float(now or 0), float(then or 0)  # PostgreSQL sums to numeric
+        if now and then > 0:
             metrics[(mun, group)][provider] = (100.0 * (now - then) / then, clients)
     yield from _outliers(ctx, "outlier_growth", metrics, _("percent growth"))
 
