@@ -42,7 +42,7 @@ def users(region, apeldoorn, zutphen):
 # The ingest and the monitor run raw SQL, whose formatting differs when DEBUG is on (Django's
 # debug cursor logs ``sql % params``); ``make demo`` runs with DEBUG on. Every test of these
 # apps therefore runs twice: as in production (DEBUG off) and as in the demo (DEBUG on).
-RUN_ALSO_WITH_DEBUG = ("berichten", "monitor", "zorg", "demo")
+RUN_ALSO_WITH_DEBUG = ("berichten", "monitor", "zorg", "demo", "toezicht")
 
 
 def pytest_generate_tests(metafunc):

@@ -428,9 +428,42 @@ def scenarios(world):
     ]
 
 
+def signals(world):
+    from zorgregio.toezicht.models import Signal
+
+    qs = Signal.objects.all()
+    sample = _sample(qs.exclude(municipality=None), 30) + _sample(qs.filter(municipality=None), 5)
+    return [
+        ({"pk": s.pk}, Owner("municipality", s.region_id, s.municipality_id, s.provider_id))
+        for s in sample
+    ]
+
+
+def cases(world):
+    from zorgregio.toezicht.models import Case
+
+    return [
+        ({"pk": c.pk}, Owner("municipality", c.region_id, c.municipality_id, c.provider_id))
+        for c in _sample(Case.objects.all())
+    ]
+
+
+def case_documents(world):
+    from zorgregio.toezicht.models import CaseDocument
+
+    return [
+        (
+            {"pk": d.case_id, "document": d.pk},
+            Owner("municipality", d.case.region_id, d.case.municipality_id, d.case.provider_id),
+        )  # fmt: skip
+        for d in _sample(CaseDocument.objects.select_related("case"))
+    ]
+
+
 REGIO = frozenset({"regio", "regio_b"})
 SCENARIO_READERS = frozenset({"regio", "regio_b", "gemeente", "raad"})
 SCENARIO_WRITERS = frozenset({"regio", "regio_b", "gemeente"})
+SUPERVISORS = frozenset({"regio", "regio_b", "gemeente"})
 CLIENT_ROLES = frozenset({"regio", "regio_b", "gemeente", "aanbieder"})
 UPLOADERS = frozenset({"regio", "regio_b", "gemeente"})
 SUBMITTERS = frozenset({"regio", "regio_b", "aanbieder"})
@@ -478,6 +511,12 @@ RULES: dict[str, Rule] = {
     "monitor-figures-list": Rule(),
     "monitor-budget-list": Rule(),
     "monitor-budget-detail": Rule(budgets),
+    "toezicht-signal-list": Rule(read=SUPERVISORS),
+    "toezicht-signal-detail": Rule(signals, read=SUPERVISORS),
+    "toezicht-case-list": Rule(read=SUPERVISORS),
+    "toezicht-case-detail": Rule(cases, read=SUPERVISORS),
+    "toezicht-waiting-list": Rule(read=CLIENT_ROLES, write=frozenset({"aanbieder"})),
+    "toezicht-satisfaction-list": Rule(),
     # pages
     "home": Rule(),
     "municipality": Rule(municipalities("municipality")),
@@ -564,6 +603,20 @@ RULES: dict[str, Rule] = {
     "scenario:publish": Rule(
         scenarios, read=SCENARIO_READERS, write=SCENARIO_WRITERS, get=False
     ),  # fmt: skip
+    "toezicht:index": Rule(read=SUPERVISORS),
+    "toezicht:signals_xlsx": Rule(read=SUPERVISORS),
+    "toezicht:signal": Rule(signals, read=SUPERVISORS),
+    "toezicht:case_create": Rule(signals, read=SUPERVISORS, write=SUPERVISORS, get=False),
+    "toezicht:cases": Rule(read=SUPERVISORS),
+    "toezicht:case": Rule(cases, read=SUPERVISORS, write=SUPERVISORS),
+    "toezicht:case_document": Rule(case_documents, read=SUPERVISORS),
+    "toezicht:worklist": Rule(read=SUPERVISORS),
+    "toezicht:worklist_xlsx": Rule(read=SUPERVISORS),
+    "toezicht:provider": Rule(providers("region"), read=SUPERVISORS),
+    "toezicht:thresholds": Rule(read=SUPERVISORS, write=REGIO),
+    "toezicht:waiting": Rule(read=CLIENT_ROLES, write=SUBMITTERS),
+    "toezicht:turning18": Rule(read=SUPERVISORS),
+    "toezicht:turning18_xlsx": Rule(read=SUPERVISORS),
     "inrichting:index": Rule(read=REGIO),
     "inrichting:role_changes": Rule(read=REGIO, write=REGIO),
     "inrichting:import": Rule(import_kinds, read=REGIO, write=REGIO),

@@ -37,6 +37,8 @@ MESSAGE_ROLES = CLIENT_ROLES  # the message archive and declarations
 UPLOAD_ROLES = (Role.REGIONAL, Role.MUNICIPALITY)  # upload messages, download a 325
 BUDGET_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.ADMIN)  # the budgets screen
 SCENARIO_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.COUNCIL)  # the budget scenarios
+SUPERVISION_ROLES = (Role.REGIONAL, Role.MUNICIPALITY)  # toezicht: signals, cases, 18-/18+
+WAITING_TIME_ROLES = (Role.REGIONAL, Role.MUNICIPALITY, Role.PROVIDER)  # reported waiting times
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,56 @@ class Scope:
         if municipality_id is None:
             return self.role == Role.REGIONAL
         return self.role == Role.REGIONAL or municipality_id in self.municipality_ids
+
+    # --- supervision (toezicht) ---------------------------------------------------------------
+
+    @property
+    def supervises(self) -> bool:
+        """May see supervision signals and cases: the regional team and municipality staff.
+        Providers, councils and administrators never see them (a provider learns of a case
+        from the officer, not from the system)."""
+        return self.role in SUPERVISION_ROLES
+
+    def supervision(self, qs: QuerySet, *, municipality: str, region: str) -> QuerySet:
+        """Signals and cases: the regional team those of its region; municipality staff those
+        of its own municipalities (not the region-wide ones without a municipality, such as
+        expired evidence or a subcontractor); every other role none."""
+        if self.role == Role.REGIONAL and self.region_id:
+            return qs.filter(**{region: self.region_id})
+        if self.role == Role.MUNICIPALITY and self.region_id:
+            return qs.filter(
+                **{region: self.region_id, f"{municipality}__in": self.municipality_ids}
+            )
+        return qs.none()
+
+    def may_open_case(self, *, region_id: int, municipality_id: int | None) -> bool:
+        """Open (or take on) a case for this municipality (None: region-wide): the regional
+        team within its region, municipality staff only for its own municipalities."""
+        if self.role == Role.REGIONAL:
+            return region_id == self.region_id
+        if self.role == Role.MUNICIPALITY:
+            return region_id == self.region_id and municipality_id in self.municipality_ids
+        return False
+
+    def waiting_time_reports(self, qs: QuerySet, *, provider: str, municipality: str) -> QuerySet:
+        """Reported waiting times and client-stop requests: a provider its own; municipality
+        staff those for its municipalities; the regional team its region's."""
+        if self.role == Role.PROVIDER and self.provider_id:
+            return qs.filter(**{provider: self.provider_id})
+        if self.role in SUPERVISION_ROLES:
+            return self.filter(qs, municipality=municipality)
+        return qs.none()
+
+    def may_report_for(self, provider_id: int) -> bool:
+        """Report a waiting time or announce a client stop for this provider: its own users."""
+        return self.role == Role.PROVIDER and self.provider_id == provider_id
+
+    def youth_transition(self, qs: QuerySet) -> QuerySet:
+        """Municipalities whose 18-/18+ worklist (client level) this role sees: the regional
+        team every municipality of its region, municipality staff its own; nobody else."""
+        if self.role in SUPERVISION_ROLES:
+            return self.municipalities(qs)
+        return qs.none()
 
     def region_municipalities(self, qs: QuerySet) -> QuerySet:
         """The municipalities of this role's region: what "the region" covers (its aggregate,
@@ -301,6 +353,15 @@ def may_write_care_data(actor, *, municipality_id: int, region_id: int | None, p
     if scope.role == Role.PROVIDER:
         return provider_id == scope.provider_id and region_id == scope.region_id
     return False
+
+
+def supervision_officers(users: QuerySet, *, region_id: int, municipality_id: int | None):
+    """Who may be assigned a supervision case of this municipality (None: region-wide): the
+    regional team of the region, and municipality staff of that municipality."""
+    condition = Q(role=Role.REGIONAL, region_id=region_id)
+    if municipality_id is not None:
+        condition |= Q(role=Role.MUNICIPALITY, region_id=region_id, municipalities=municipality_id)
+    return users.filter(condition).distinct()
 
 
 def scope_for(user) -> Scope:

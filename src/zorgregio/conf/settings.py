@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "zorgregio.berichten",
     "zorgregio.monitor",
     "zorgregio.scenario",
+    "zorgregio.toezicht",
     "zorgregio.web",
     "zorgregio.api",
     "zorgregio.inrichting",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("berichten/", include("zorgregio.berichten.urls")),
     path("monitor/", include("zorgregio.monitor.urls")),
     path("scenario/", include("zorgregio.scenario.urls")),
+    path("toezicht/", include("zorgregio.toezicht.urls")),
     path("inrichting/", include("zorgregio.inrichting.urls")),
     path("", include("zorgregio.web.urls")),
 ]

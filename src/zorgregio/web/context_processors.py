@@ -7,7 +7,7 @@ so apps can be added one at a time.
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from zorgregio.accounts.scoping import MESSAGE_ROLES, SCENARIO_ROLES, scope_for
+from zorgregio.accounts.scoping import MESSAGE_ROLES, SCENARIO_ROLES, SUPERVISION_ROLES, scope_for
 from zorgregio.scenario.apps import MENU_LABEL as SCENARIO_LABEL
 
 # (url name, label, roles that see it; None is every role)
@@ -19,6 +19,8 @@ MENU = [
     ("berichten:index", _("Messages"), MESSAGE_ROLES),
     ("monitor:index", _("Monitor"), None),
     ("scenario:index", SCENARIO_LABEL, SCENARIO_ROLES),
+    ("toezicht:index", _("Supervision"), SUPERVISION_ROLES),
+    ("toezicht:waiting", _("Waiting times"), ("aanbieder",)),
     ("inrichting:index", _("Set-up"), ("regio",)),
 ]
 
