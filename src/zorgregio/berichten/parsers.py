@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from zorgregio.common.formatting import xml_error_reason
 from zorgregio.common.validators import is_valid_bsn, parse_integer, parse_iso_date
 
 from .archive import ArchiveError, open_stored
@@ -122,7 +123,8 @@ def _reject_doctype(root) -> None:
 
 
 def _syntax_reason(exc: Exception) -> str:
-    return _("The file is not well-formed XML: %(error)s") % {"error": str(exc)[:300]}
+    # The reason in Dutch from the error type (common.formatting), never libxml2's English text.
+    return _("The file is not well-formed XML: %(error)s") % {"error": xml_error_reason(exc)}
 
 
 def sniff(path_or_head) -> tuple[str, str]:
@@ -432,7 +434,8 @@ def _lxml_error(exc) -> MessageError:
     log = getattr(exc, "error_log", None) or []
     if any(getattr(err, "domain_name", "") == "SCHEMASV" for err in log) or "SCHEMASV" in message:
         return MessageError(
-            _("The message does not match the official XSD: %(error)s") % {"error": message[:400]},
+            _("The message does not match the official XSD: %(error)s")
+            % {"error": xml_error_reason(exc)},
             schema=True,
         )
     return MessageError(_syntax_reason(exc))

@@ -40,6 +40,8 @@ def register_workbook(admissions) -> bytes:
         "valid_until",
         "status",
     )
+    from zorgregio.common.formatting import product_code
+
     from .models import AdmissionStatus
 
     labels = dict(AdmissionStatus.choices)
@@ -63,7 +65,7 @@ def register_workbook(admissions) -> bytes:
                 name,
                 kvk,
                 agb or "",
-                f"{cat}{code}" if code else "",
+                product_code(cat, code),
                 product or group,
                 municipality,
                 cbs,

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log, snapshot
@@ -448,7 +449,11 @@ def purchase_matrix_set(*, actor, valid_from: dt.date, changes: dict) -> int:
     audit_log(
         actor=actor,
         action=AuditAction.UPDATE,
-        message=_("Purchase matrix: %(count)s cells changed from %(day)s.")
+        message=ngettext(
+            "Purchase matrix: %(count)s cell changed from %(day)s.",
+            "Purchase matrix: %(count)s cells changed from %(day)s.",
+            len(planned),
+        )
         % {"count": len(planned), "day": _fmt(valid_from)},
         before=before,
         after={f"{p.pk}/{m.pk}": mode for p, m, mode, _c in planned},

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from zorgregio.accounts.permissions import RoleRequiredMixin
@@ -187,7 +188,11 @@ class MatrixView(ProductenView):
             return self.render_to_response(self.get_context_data(date_form=form, day=day))
         messages.success(
             request,
-            _("%(count)s cells changed from %(day)s.")
+            ngettext(
+                "%(count)s cell changed from %(day)s.",
+                "%(count)s cells changed from %(day)s.",
+                count,
+            )
             % {"count": count, "day": day.strftime("%d-%m-%Y")},
         )
         group = f"&groep={self.group_id()}" if self.group_id() else ""
