@@ -55,6 +55,12 @@ PAGES = {
     "demo-raad": [("home", "/"), ("monitor", "/monitor/"), ("productenboek", "/producten/")],
     "demo-beheer": [("home", "/")],
 }
+# The elements that stick out past the right edge of the viewport (to fix what scrolls sideways).
+WIDEST = """() => Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .filter(e => !e.parentElement.closest('.utrecht-table-container, .table-scroll, table'))
+  .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))
+  .join(', ')"""
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
@@ -112,7 +118,8 @@ def take(base_url: str) -> list[str]:
                             > width + 1
                         )
                         if sideways:
-                            problems.append(f"{account} {path}: the page scrolls sideways")
+                            wide = page.evaluate(WIDEST)
+                            problems.append(f"{account} {path}: the page scrolls sideways ({wide})")
                     role = account.removeprefix("demo-")
                     # The whole page, cut at a few screens' height (a long list is not news).
                     full_height = page.evaluate("document.documentElement.scrollHeight")

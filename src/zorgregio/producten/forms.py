@@ -152,3 +152,27 @@ class ProductForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = code_choices("iwmo", "WJ756")
         self.fields["allowed_frequencies"].choices = code_choices("iwmo", "WMO757")
+
+
+class ProductEditForm(forms.ModelForm):
+    """What may change in an existing product (services.EDITABLE_PRODUCT_FIELDS)."""
+
+    unit = forms.ChoiceField(label=_("Unit"))
+    allowed_frequencies = forms.MultipleChoiceField(
+        label=_("Frequencies allowed"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Product
+        fields = ["group", "name", "description", "unit", "allowed_frequencies", "intensity_rank"]
+
+    def __init__(self, *args, **kwargs):
+        from zorgregio.codelijsten.selectors import code_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = code_choices("iwmo", "WJ756")
+        self.fields["allowed_frequencies"].choices = code_choices("iwmo", "WMO757")
+        if self.instance.pk:
+            self.fields["group"].queryset = self.fields["group"].queryset.filter(
+                law=self.instance.law
+            )
