@@ -40,6 +40,10 @@ def product_code(product):
     """``{{ product|product_code }}`` -> ``02A16`` (the category never glued in front twice)."""
     if product is None:
         return ""
+    if isinstance(product, dict):  # a line stored as JSON (refused lines)
+        return formatting.product_code(
+            product.get("productcategorie", ""), product.get("productcode", "")
+        )
     return formatting.product_code(
         getattr(product, "productcategorie", ""), getattr(product, "productcode", "")
     )
