@@ -21,6 +21,13 @@ class ManagesRegion(HasRole):
         return scope_for(request.user).manages_region
 
 
+class ProposesAmendments(HasRole):
+    message = _("Only the regional team and the provider itself propose contract amendments.")
+
+    def has_permission(self, request, view) -> bool:
+        return scope_for(request.user).proposes_amendments
+
+
 class RoleRequiredMixin:
     """Views: login required, a role required, optionally one of ``allowed_roles``."""
 

@@ -116,11 +116,19 @@ class Scope:
         return qs
 
     def providers(self, qs: QuerySet) -> QuerySet:
+        """Providers: a provider user itself; the other roles those working in their region
+        (and providers not yet working in any region, such as a newcomer that registered for
+        an admission procedure); the administrator all."""
         if not self.role:
             return qs.none()
         if self.role == Role.PROVIDER:
             return qs.filter(pk=self.provider_id)
-        return qs
+        if self.spans_regions:
+            return qs
+        in_region = qs.model.objects.filter(
+            Q(regions=self.region_id) | Q(regions__isnull=True)
+        ).values("pk")
+        return qs.filter(pk__in=in_region)
 
     def region_providers(self, qs: QuerySet) -> QuerySet:
         """Providers listed for the region (the home page's count): those working in its
@@ -159,6 +167,17 @@ class Scope:
         return self.role in (Role.REGIONAL, Role.MUNICIPALITY)
 
     @property
+    def proposes_amendments(self) -> bool:
+        """May propose a contract amendment: the regional team, and a provider for its own
+        contract (the same as the amendment screen)."""
+        return self.role in (Role.REGIONAL, Role.PROVIDER)
+
+    @property
+    def sets_budgets(self) -> bool:
+        """May import budgets (the regional team, municipality staff for their own)."""
+        return self.role in (Role.REGIONAL, Role.MUNICIPALITY)
+
+    @property
     def imports_messages(self) -> bool:
         """May upload message files (the regional team, municipality staff)."""
         return self.role in UPLOAD_ROLES
@@ -193,12 +212,14 @@ class Scope:
         *,
         municipality: str | None = None,
         provider: str | None = None,
+        region: str | None = None,
         client_level: bool = False,
     ) -> QuerySet:
         """Restrict ``qs`` to this role's scope.
 
-        ``municipality`` and ``provider`` are lookup paths from the queryset's model to the
-        municipality and provider (e.g. ``"toewijzing__municipality"``). Client-level
+        ``municipality``, ``provider`` and ``region`` are lookup paths from the queryset's model
+        to the municipality, the provider and the region (e.g. ``"toewijzing__municipality"``,
+        ``"agreement__region"``; the region also follows from the municipality). Client-level
         querysets are denied outright to roles without client rights, and to scoped roles whose
         path is not given: deny by default.
         """
@@ -214,9 +235,12 @@ class Scope:
                 qs = qs.filter(**{provider: self.provider_id})
             elif client_level:
                 return qs.none()
-        if municipality and self.role != Role.ADMIN:
-            region_path = "region_id" if municipality == "pk" else f"{municipality}__region_id"
-            qs = qs.filter(**{region_path: self.region_id})
+        if self.role != Role.ADMIN:
+            if municipality:
+                region_path = "region_id" if municipality == "pk" else f"{municipality}__region_id"
+                qs = qs.filter(**{region_path: self.region_id})
+            if region:
+                qs = qs.filter(**{f"{region}_id": self.region_id})
         return qs
 
 

@@ -99,7 +99,10 @@ class _Row:
         if required and not value:
             self.fail(column, _("this field is required."))
         elif len(value) > max_length:
+            # Not checked (nor repeated in a reason) any further: a stray quote can make a
+            # value of the rest of the file.
             self.fail(column, _("at most %(n)s characters.") % {"n": max_length})
+            return ""
         return value
 
     def digits(self, column: str, length: int, required: bool = True) -> str:
@@ -194,8 +197,11 @@ def _read_rows(data: bytes, kind: str, errors: list[str]) -> list[_Row]:
     known = set(COLUMNS[kind]["required"]) | set(COLUMNS[kind]["optional"])
     unknown = [c for c in header if c and c not in known]
     if unknown:
+        # A stray quote makes the rest of the file one "column name": name only its start, so
+        # the reason does not carry the file's contents (client numbers) along.
+        shown = [" ".join(c.split())[:40] + ("..." if len(c) > 40 else "") for c in unknown]
         errors.append(
-            _("Row 1 (header): unknown column(s) %(columns)s.") % {"columns": ", ".join(unknown)}
+            _("Row 1 (header): unknown column(s) %(columns)s.") % {"columns": ", ".join(shown)}
         )
         return []
     reader.fieldnames = header

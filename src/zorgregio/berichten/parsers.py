@@ -22,9 +22,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from zorgregio.common.formatting import xml_error_reason
 from zorgregio.common.validators import is_valid_bsn, parse_integer, parse_iso_date
 
+from . import xml_errors
 from .archive import ArchiveError, open_stored
 from .records import (
     MESSAGE_TYPES,
@@ -123,8 +123,7 @@ def _reject_doctype(root) -> None:
 
 
 def _syntax_reason(exc: Exception) -> str:
-    # The reason in Dutch from the error type (common.formatting), never libxml2's English text.
-    return _("The file is not well-formed XML: %(error)s") % {"error": xml_error_reason(exc)}
+    return xml_errors.syntax_reason(exc)
 
 
 def sniff(path_or_head) -> tuple[str, str]:
@@ -430,14 +429,8 @@ def _events(context, fh, on_bytes, root_tag: str) -> Iterator:
 
 
 def _lxml_error(exc) -> MessageError:
-    message = str(exc)
-    log = getattr(exc, "error_log", None) or []
-    if any(getattr(err, "domain_name", "") == "SCHEMASV" for err in log) or "SCHEMASV" in message:
-        return MessageError(
-            _("The message does not match the official XSD: %(error)s")
-            % {"error": xml_error_reason(exc)},
-            schema=True,
-        )
+    if xml_errors.is_schema_error(exc):
+        return MessageError(xml_errors.schema_reason(exc), schema=True)
     return MessageError(_syntax_reason(exc))
 
 

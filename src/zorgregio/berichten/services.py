@@ -21,6 +21,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
@@ -73,6 +74,16 @@ log = logging.getLogger(__name__)
 MAX_FILE_BYTES = int(getattr(settings, "ZORGREGIO_MAX_MESSAGE_BYTES", 1024**3))
 LINE_BATCH = 2000
 MAX_REMARKS = 200
+# Small files are applied many to one transaction (each message in a savepoint of its own, so
+# still all or nothing per message): a commit, and the disk sync it costs, is paid per batch,
+# not per file. A batch ends after BATCH_FILES files or BATCH_SECONDS (other writers wait for
+# it); a file of BATCH_BIG_BYTES or more gets a transaction of its own.
+BATCH_FILES = 200
+BATCH_SECONDS = 2.0
+BATCH_BIG_BYTES = 4 * 1024 * 1024
+# A declaration of fewer lines is written at once instead of on the writer thread, whose start
+# and join cost more than the write.
+THREAD_MIN_ROWS = 500
 CHUNK = 1024 * 1024
 
 Progress = Callable[[float, int, str], None]
@@ -171,6 +182,8 @@ def _zip_sources(zip_file, stack: contextlib.ExitStack, name: str = "") -> list[
         members = [info for info in archive.infolist() if not info.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return [Source(name, None, None, _("The zip archive is damaged and cannot be read."))]
+    if not members:
+        return [Source(name, None, None, _("The zip archive contains no files."))]
     sources = []
     seen: dict[str, int] = {}
     for info in sorted(members, key=lambda i: i.filename):
@@ -345,9 +358,10 @@ def ingest_paths(
     with contextlib.ExitStack() as stack:
         sources = _sources(paths, stack)
         ctx = ApplyContext()
-        results = []
         total = len(sources)
-        for index, source in enumerate(sources):
+
+        def work(index: int) -> IngestResult:
+            source = sources[index]
             if on_progress:
                 on_progress(index, total, source.name)
 
@@ -356,11 +370,45 @@ def ingest_paths(
                     on_progress(index + min(read_bytes / size, 0.99), total, name)
 
             received = receive(source, actor=actor)
-            results.append(process_received(received, actor=actor, ctx=ctx, on_bytes=fraction))
+            return process_received(received, actor=actor, ctx=ctx, on_bytes=fraction)
+
+        results = in_batches(total, work, size_of=lambda i: sources[i].size, ctx=ctx)
     if on_progress:
         on_progress(total, total, "")
     if refresh_monitor:
         after_import(results)
+    return results
+
+
+def in_batches(count: int, work: Callable[[int], IngestResult], *, size_of, ctx) -> list:
+    """``work(i)`` for i in ``range(count)``, small files many to one transaction (see
+    BATCH_FILES). ``work`` handles a file's own failures (a refusal is a result); should a
+    batch fail anyway (the commit, the database), its files are done again one by one, each in
+    its own transaction as without batches, so no result tells of work that was rolled back."""
+    results: list = []
+    index = 0
+    while index < count:
+        first = index
+        try:
+            with transaction.atomic():
+                started = time.monotonic()
+                batch: list = []
+                while index < count:
+                    big = (size_of(index) or 0) >= BATCH_BIG_BYTES
+                    full = len(batch) >= BATCH_FILES
+                    if batch and (big or full or time.monotonic() - started >= BATCH_SECONDS):
+                        break
+                    batch.append(work(index))
+                    index += 1
+                    if big:
+                        break
+        except Exception:
+            log.exception("A batch of %s files failed; processing them one by one", index - first)
+            ctx.reset()
+            last = min(index + 1, count)
+            batch = [work(i) for i in range(first, last)]
+            index = last
+        results += batch
     return results
 
 
@@ -463,11 +511,13 @@ def retry_refused(*, actor=None, on_progress: Progress | None = None) -> list[In
         files = message_files(actor).filter(status=FileStatus.REJECTED)
     files = list(files.order_by("received_at", "pk"))
     ctx = ApplyContext()
-    results = []
-    for index, message_file in enumerate(files):
+
+    def work(index: int) -> IngestResult:
         if on_progress:
-            on_progress(index, len(files), message_file.name)
-        results.append(process_file(message_file, actor=actor, ctx=ctx))
+            on_progress(index, len(files), files[index].name)
+        return process_file(files[index], actor=actor, ctx=ctx)
+
+    results = in_batches(len(files), work, size_of=lambda i: files[i].size, ctx=ctx)
     if on_progress:
         on_progress(len(files), len(files), "")
     after_import(results)
@@ -1384,7 +1434,7 @@ class _Writer:
 
     def submit(self, sql: str, rows: list[tuple]) -> None:
         self.wait()
-        if not self.background:
+        if not self.background or len(rows) < THREAD_MIN_ROWS:
             with connection.cursor() as cursor:
                 cursor.executemany(sql, rows)
             return

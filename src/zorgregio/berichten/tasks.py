@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 @task()
 def run_import(batch_id: int) -> None:
     from .models import FileStatus, MessageFile
-    from .services import ApplyContext, IngestResult, after_import, process_file
+    from .services import ApplyContext, IngestResult, after_import, in_batches, process_file
 
     claimed = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
         status=BatchStatus.RUNNING
@@ -44,26 +44,33 @@ def run_import(batch_id: int) -> None:
 
     ctx = ApplyContext()
     actor = batch.created_by
+    files = {
+        f.pk: f
+        for f in MessageFile.objects.filter(pk__in=[i["file_id"] for i in items if i["file_id"]])
+    }
+
+    def work(index: int):
+        item = items[index]
+        save(index, item["name"])
+        message_file = files.get(item["file_id"]) if item["file_id"] else None
+        if message_file is None:
+            refusal = item.get("refusal") or _("The file could not be read.")
+            return IngestResult(item["name"], FileStatus.REJECTED, [refusal])
+
+        def fraction(read_bytes, index=index, item=item, size=message_file.size):
+            if size:
+                save(index + min(read_bytes / size, 0.99), item["name"])
+
+        return process_file(
+            message_file, actor=actor, ctx=ctx, on_bytes=fraction, name=item["name"]
+        )
+
+    def size_of(index: int):
+        found = files.get(items[index]["file_id"])
+        return found.size if found else 0
+
     try:
-        for index, item in enumerate(items):
-            save(index, item["name"])
-            message_file = (
-                MessageFile.objects.filter(pk=item["file_id"]).first() if item["file_id"] else None
-            )
-            if message_file is None:
-                refusal = item.get("refusal") or _("The file could not be read.")
-                results.append(IngestResult(item["name"], FileStatus.REJECTED, [refusal]))
-                continue
-
-            def fraction(read_bytes, index=index, item=item, size=message_file.size):
-                if size:
-                    save(index + min(read_bytes / size, 0.99), item["name"])
-
-            results.append(
-                process_file(
-                    message_file, actor=actor, ctx=ctx, on_bytes=fraction, name=item["name"]
-                )
-            )
+        results += in_batches(len(items), work, size_of=size_of, ctx=ctx)
         save(len(items), force=True)
         after_import(results)
         ImportBatch.objects.filter(pk=batch_id).update(

@@ -304,10 +304,12 @@ class AmendmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AmendmentSerializer
 
     def get_permissions(self):
-        from zorgregio.accounts.permissions import ManagesRegion
+        from zorgregio.accounts.permissions import ManagesRegion, ProposesAmendments
 
         if self.action == "decide":
             return [ManagesRegion()]
+        if self.action == "create":
+            return [ProposesAmendments()]
         return [HasRole()]
 
     def get_queryset(self):

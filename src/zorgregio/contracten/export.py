@@ -40,11 +40,17 @@ def register_workbook(admissions) -> bytes:
         "valid_until",
         "status",
     )
+    from django.utils import timezone
+
     from zorgregio.common.formatting import product_code
 
-    from .models import AdmissionStatus
+    from .models import Admission
 
-    labels = dict(AdmissionStatus.choices)
+    today = timezone.localdate()
+
+    def state(status, start, end) -> str:  # as it stands today ("actief vanaf ...")
+        return str(Admission(status=status, valid_from=start, valid_until=end).state_on(today)[1])
+
     for (
         name,
         kvk,
@@ -71,7 +77,7 @@ def register_workbook(admissions) -> bytes:
                 cbs,
                 start,
                 end,
-                str(labels.get(status, status)),
+                state(status, start, end),
             ],
         )
     buffer = BytesIO()

@@ -4,6 +4,8 @@ Only the core is defined here; the contract register issue adds the lifecycle, a
 bridging agreements, subcontractors and the provider dossier.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +109,23 @@ class Admission(ValidityPeriod, TimeStampedModel):
     def __str__(self) -> str:
         what = self.product or self.product_group
         return f"{self.provider} · {what} · {self.municipality}"
+
+    def state_on(self, day: dt.date) -> tuple[str, str]:
+        """(status, label) as the admission stands on ``day``: an active admission that starts
+        later is "active from 1 January 2027", one whose period is over "ended on ..." (the
+        stored status is the lifecycle's; the period decides what holds on a date)."""
+        from django.utils.formats import date_format
+
+        if self.status in (AdmissionStatus.ACTIVE, AdmissionStatus.CLIENT_STOP):
+            if day < self.valid_from:
+                return "gepland", _("active from %(date)s") % {
+                    "date": date_format(self.valid_from, "j F Y")
+                }
+            if self.valid_until is not None and day > self.valid_until:
+                return AdmissionStatus.ENDED, _("ended on %(date)s") % {
+                    "date": date_format(self.valid_until, "j F Y")
+                }
+        return self.status, self.get_status_display()
 
 
 # --- Added by the contract register issue -------------------------------------------------

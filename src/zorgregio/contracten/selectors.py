@@ -235,13 +235,7 @@ def current_agreement(region, day: dt.date | None = None) -> FrameworkAgreement 
 
 
 def agreements_visible_to(user):
-    scope = scope_for(user)
-    if not scope.has_role:
-        return FrameworkAgreement.objects.none()
-    qs = FrameworkAgreement.objects.all()
-    if scope.region_id:
-        qs = qs.filter(region_id=scope.region_id)
-    return qs
+    return scope_for(user).filter(FrameworkAgreement.objects.all(), region="region")
 
 
 def admissions_visible_to(user):
@@ -286,13 +280,17 @@ def register(
 
 def amendments_visible_to(user):
     return scope_for(user).filter(
-        Amendment.objects.select_related("provider", "agreement"), provider="provider"
+        Amendment.objects.select_related("provider", "agreement"),
+        provider="provider",
+        region="agreement__region",
     )
 
 
 def subcontractors_visible_to(user):
     return scope_for(user).filter(
-        Subcontractor.objects.select_related("main_provider"), provider="main_provider"
+        Subcontractor.objects.select_related("main_provider"),
+        provider="main_provider",
+        region="agreement__region",
     )
 
 
@@ -406,18 +404,21 @@ def ceiling_use(ceiling: SpendingCeiling) -> CeilingUse:
     return CeilingUse(ceiling, used, warn)
 
 
-def ceilings_with_use(provider) -> list[CeilingUse]:
+def ceilings_with_use(provider, municipalities=None) -> list[CeilingUse]:
+    """The provider's spending ceilings with their use, in ``municipalities`` (what the viewer
+    may see of the provider: staff of one municipality not its spending elsewhere)."""
     spending = provider_spending_by_year(provider.pk)
     warn = _warn_percents()
+    ceilings = provider.spending_ceilings.select_related("municipality")
+    if municipalities is not None:
+        ceilings = ceilings.filter(municipality__in=municipalities)
     return [
         CeilingUse(
             c,
             spending.get((c.municipality_id, c.year), 0),
             warn.get(c.municipality_id, DEFAULT_WARN_PERCENT),
         )
-        for c in provider.spending_ceilings.select_related("municipality").order_by(
-            "-year", "municipality__name"
-        )
+        for c in ceilings.order_by("-year", "municipality__name")
     ]
 
 
@@ -524,6 +525,22 @@ def activity_assessment(
         exception=exception,
         complete=today > window_end,
     )
+
+
+def activity_by_municipality(provider, agreement, municipalities, today: dt.date) -> list[tuple]:
+    """``(municipality, ActivityAssessment)`` of art. 1.6 for a provider in each of
+    ``municipalities`` that uses the article under ``agreement``."""
+    if agreement is None:
+        return []
+    options = MunicipalityContractOptions.objects.filter(
+        agreement=agreement, activity_rule=True, municipality__in=municipalities
+    ).select_related("municipality")
+    found = []
+    for item in options:
+        result = activity_assessment(provider, item.municipality, item, today)
+        if result is not None:
+            found.append((item.municipality, result))
+    return found
 
 
 def activity_worklist(user, today: dt.date) -> list[tuple]:

@@ -117,9 +117,11 @@ class RegisterView(ContractenMixin, TemplateView):
         page = Paginator(qs, 50).get_page(self.request.GET.get("pagina"))
         page.object_list = attach_origins(page.object_list, self.request.user)
         query = {k: v for k, v in self.request.GET.items() if k != "pagina" and v}
+        day = form.cleaned_data.get("day") if form.is_bound and form.is_valid() else None
         return super().get_context_data(
             form=form,
             page=page,
+            day=day,
             agreement=self.agreement(),
             query=urlencode(query),
             **kwargs,
@@ -274,15 +276,9 @@ class ProviderContractView(ContractenMixin, TemplateView):
         today = timezone.localdate()
         agreement = self.agreement()
         admissions = attach_origins(selectors.register(user, provider=provider), user)
-        assessments = []
-        if agreement is not None:
-            options = MunicipalityContractOptions.objects.filter(
-                agreement=agreement, activity_rule=True, municipality__in=self.municipalities()
-            ).select_related("municipality")
-            for item in options:
-                result = selectors.activity_assessment(provider, item.municipality, item, today)
-                if result is not None:
-                    assessments.append((item.municipality, result))
+        assessments = selectors.activity_by_municipality(
+            provider, agreement, self.municipalities(), today
+        )
         kwargs.setdefault("evidence_form", EvidenceForm())
         kwargs.setdefault("subcontractor_form", SubcontractorForm())
         dossier = getattr(provider, "dossier", None)
@@ -323,7 +319,7 @@ class ProviderContractView(ContractenMixin, TemplateView):
                 (sub, ConsentForm(allowed=ConsentStates.allowed(sub.status), prefix=f"sub{sub.pk}"))
                 for sub in selectors.subcontractors_visible_to(user).filter(main_provider=provider)
             ],
-            ceilings=selectors.ceilings_with_use(provider),
+            ceilings=selectors.ceilings_with_use(provider, self.municipalities()),
             assessments=assessments,
             sroi=provider.sroi_commitments.select_related("municipality"),
             may_edit=self.may_edit(provider),

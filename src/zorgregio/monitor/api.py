@@ -42,8 +42,17 @@ class FigureSerializer(serializers.Serializer):
     label = serializers.CharField()
     definition = serializers.CharField()
     current = CellSerializer()
-    previous_year = CellSerializer(allow_null=True)
-    change = CellSerializer(allow_null=True)
+    compared = CellSerializer(
+        allow_null=True,
+        help_text="The figure over the comparable months (comparison.period), when that is "
+        "not the whole period.",
+    )
+    previous_year = CellSerializer(
+        allow_null=True, help_text="The figure over the comparison's months a year earlier."
+    )
+    change = CellSerializer(
+        allow_null=True, help_text="compared (or current) against previous_year"
+    )
 
 
 class MonthSerializer(serializers.Serializer):
@@ -64,6 +73,27 @@ class ProviderShareSerializer(serializers.Serializer):
     share = CellSerializer()
 
 
+class ComparisonSerializer(serializers.Serializer):
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    previous_start = serializers.DateField(allow_null=True)
+    previous_end = serializers.DateField(allow_null=True)
+    partial = serializers.BooleanField(help_text="Fewer months than the period: data lag.")
+    label = serializers.CharField()
+
+
+def comparison_data(comparison) -> dict:
+    period, previous = comparison.period, comparison.previous
+    return {
+        "period_start": period.start if period else None,
+        "period_end": period.end if period else None,
+        "previous_start": previous.start if previous else None,
+        "previous_end": previous.end if previous else None,
+        "partial": comparison.partial,
+        "label": comparison.label,
+    }
+
+
 class FiguresSerializer(serializers.Serializer):
     period_start = serializers.DateField()
     period_end = serializers.DateField()
@@ -71,6 +101,9 @@ class FiguresSerializer(serializers.Serializer):
     complete_until = serializers.DateField(allow_null=True)
     suppressed = serializers.BooleanField(help_text="Small-cell suppression applied.")
     has_data = serializers.BooleanField()
+    comparison = ComparisonSerializer(
+        help_text="The change against last year covers only the months with complete data."
+    )
     figures = FigureSerializer(many=True)
     months = MonthSerializer(many=True)
     providers = ProviderShareSerializer(many=True)
@@ -181,12 +214,14 @@ class FiguresViewSet(viewsets.ViewSet):
                 "complete_until": state.complete_until,
                 "suppressed": not detail,
                 "has_data": board.has_data,
+                "comparison": comparison_data(board.comparison),
                 "figures": [
                     {
                         "key": row.key,
                         "label": str(row.label),
                         "definition": str(row.definition),
                         "current": cell_data(row.cell),
+                        "compared": cell_data(row.compared),
                         "previous_year": cell_data(row.previous),
                         "change": cell_data(row.delta),
                     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Sum
 from django.utils.translation import gettext
@@ -20,7 +20,7 @@ from . import figures as f
 from . import protection
 from .privacy import Cell, Suppressor, change
 from .protection import HiddenCells
-from .selection import Selection, month_end, shift_years
+from .selection import MonitorPeriod, Selection, month_end, shift_years
 
 DEFINITIONS = {
     "clients_on": _("Clients with a levering that covers the reference date."),
@@ -94,6 +94,7 @@ class Row:
     cell: Cell
     previous: Cell | None = None
     delta: Cell | None = None
+    compared: Cell | None = None  # the figure over the comparable months, when not the period
 
     @property
     def label(self):
@@ -102,6 +103,43 @@ class Row:
     @property
     def definition(self):
         return DEFINITIONS.get(self.key, "")
+
+
+# Figures about a whole market or a municipality's budget: for one provider they mean nothing
+# (an HHI of 10,000, a top-3 share of 100%, cost per inhabitant of the region's inhabitants).
+NOT_FOR_ONE_PROVIDER = frozenset(
+    {
+        "cost_per_inhabitant",
+        "clients_per_1000",
+        "budget",
+        "budget_use",
+        "forecast",
+        "top3",
+        "top10",
+        "hhi",
+        "providers_without_clients",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the change against last year compares: the months of the period the data are
+    complete for (``period``) with the same months a year earlier (``previous``); ``period``
+    is None when no month of the period is complete yet."""
+
+    period: MonitorPeriod | None
+    previous: MonitorPeriod | None
+    partial: bool  # fewer months than the period
+
+    @property
+    def label(self) -> str:
+        if self.period is None:
+            return gettext("no comparison: no month of this period has complete data yet")
+        return gettext("%(period)s compared with %(previous)s") % {
+            "period": self.period.span_label,
+            "previous": self.previous.span_label,
+        }
 
 
 @dataclass
@@ -120,9 +158,29 @@ class Dashboard:
     municipalities: list[dict] = field(default_factory=list)
 
     backtest: list[dict] = field(default_factory=list)
+    comparison: Comparison | None = None
+    # For one provider: its realisatie, all providers' and its share, per product group.
+    region_shares: list[dict] = field(default_factory=list)
+
+    @property
+    def provider_scope(self) -> bool:
+        return self.selection.provider_id is not None
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
+
+    def comparison_headers(self) -> list[str]:
+        """The headers of the comparison columns of a table of the rows (page, XLSX, PDF)."""
+        c = self.comparison
+        headers = [c.period.span_label] if c and c.partial else []
+        previous = c.previous.span_label if c and c.previous else None
+        return [*headers, previous or gettext("Same period last year"), gettext("Change")]
+
+    def comparison_cells(self, row: Row) -> list[Cell | None]:
+        return ([row.compared] if self.comparison and self.comparison.partial else []) + [
+            row.previous,
+            row.delta,
+        ]
 
     @property
     def cells(self) -> dict[str, Row]:
@@ -232,6 +290,31 @@ class Guard:
         return cell
 
 
+def _comparison(board, sel, s, guard, complete_until, current, people):
+    """(figures over the comparable months, the same months a year earlier): a comparison
+    with last year covers only the months the data are complete for (issue 17), and a year
+    without data shows "no data", never a zero."""
+    period = sel.period.comparable(complete_until)
+    if period is None:
+        board.comparison = Comparison(None, None, partial=False)
+        missing = {key: Cell(None, cell.kind, no_data=True) for key, cell in current.items()}
+        return current, missing
+    previous_period = period.previous_year()
+    board.comparison = Comparison(period, previous_period, partial=period != sel.period)
+    if period == sel.period:
+        compared = current
+    else:
+        compared = _core(sel.with_period(period), s, people)
+        _guard_core(guard, compared, period)
+    previous_sel = sel.with_period(previous_period)
+    previous = _core(previous_sel, s, f.inhabitants(previous_sel, previous_period.start.year))
+    _guard_core(guard, previous, previous_period)
+    if not f.has_data(previous_sel):
+        for cell in previous.values():
+            cell.no_data = True
+    return compared, previous
+
+
 def _guard_core(guard: Guard, cells: dict[str, Cell], period) -> None:
     for keys, measure in (
         (("clients_in", "clients_per_1000"), "in"),
@@ -285,13 +368,11 @@ def _build(
     year = sel.period.start.year
     people = f.inhabitants(sel, year)
     current = _core(sel, s, people)
-    previous_sel = sel.with_period(sel.period.previous_year())
-    previous = _core(previous_sel, s, f.inhabitants(previous_sel, year - 1))
     _guard_core(guard, current, sel.period)
-    _guard_core(guard, previous, previous_sel.period)
     if not board.has_data:
         for cell in current.values():
             cell.no_data = True
+    compared, previous = _comparison(board, sel, s, guard, complete_until, current, people)
     current["clients_on"] = guard.apply(
         s.count(f.clients_on(sel, day), no_data=not board.has_data), "on", day, day
     )
@@ -403,19 +484,30 @@ def _build(
         current["turning_18_wmo"] = guard.apply(s.count(youths["to_wmo"]), "t18wmo", p.start, p.end)
 
     for key in LABELS:
+        if sel.provider_id and key in NOT_FOR_ONE_PROVIDER:
+            continue
         cell = current[key]
         row = Row(key, cell)
         if key in previous:
             row.previous = previous[key]
-            row.delta = change(cell, previous[key])
+            row.delta = change(compared[key], previous[key])
+            if compared is not current:
+                row.compared = compared[key]
         board.rows.append(row)
+
+    if sel.provider_id:
+        board.region_shares = _region_shares(sel, s, detail=detail, viewer=viewer, version=version)
 
     if with_series:
         for month in f.monthly_series(sel):
             first, last = month["month"], month_end(month["month"])
+            if first > day:  # a month still to come: no data, not zeros
+                for key in ("clients", "instroom", "uitstroom", "amount"):
+                    month[key] = None
             board.months.append(
                 {
                     "month": month["month"],
+                    "complete": complete_until is not None and last <= complete_until,
                     "clients": guard.apply(s.count(month["clients"]), "in", first, last),
                     "instroom": guard.apply(s.count(month["instroom"]), "instroom", first, last),
                     "uitstroom": guard.apply(s.count(month["uitstroom"]), "uitstroom", first, last),
@@ -431,6 +523,53 @@ def _build(
         for row in board.budget_months:
             guard.apply(row["cumulative"], "paid", year_start, month_end(row["month"]))
     return board
+
+
+def _region_shares(sel: Selection, own: Suppressor, *, detail: bool, viewer: Viewer, version):
+    """Per product group the provider's realisatie, all providers' in the same municipalities
+    and its share. All providers' total is an aggregate: a provider user gets it protected as
+    any aggregate (and the share with it, since own / share gives the total)."""
+    from zorgregio.producten.models import ProductGroup
+
+    everyone = replace(sel, provider_id=None)
+    region_detail = detail and viewer.provider_id is None
+    s = Suppressor(region_detail)
+    guard = Guard(everyone, detail=region_detail, viewer=viewer, version=version)
+    p = sel.period
+    rows = []
+    groups = ProductGroup.objects.order_by("law", "name")
+    if sel.law:
+        groups = groups.filter(law=sel.law)
+    if sel.group_id:
+        groups = groups.filter(pk=sel.group_id)
+    for group in groups:
+        mine = f.realisatie(replace(sel, group_id=group.pk, law=group.law))
+        if not mine["amount"]:
+            continue
+        total = f.realisatie(replace(everyone, group_id=group.pk, law=group.law))
+        whole = guard.apply(
+            s.over(total["amount"], total["clients"], "amount"),
+            "paid",
+            p.start,
+            p.end,
+            category=(group.law, group.pk),
+        )
+        share = s.over(
+            mine["amount"] / total["amount"] if total["amount"] else None,
+            total["clients"],
+            "percent",
+        )
+        if whole.suppressed:
+            share.suppressed = share.protecting = True
+        rows.append(
+            {
+                "group": group,
+                "own": own.over(mine["amount"], mine["clients"], "amount"),
+                "all": whole,
+                "share": share,
+            }
+        )
+    return rows
 
 
 def _market_rows(market: dict, s: Suppressor, *, detail: bool, viewer: Viewer) -> list[dict]:

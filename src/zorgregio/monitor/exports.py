@@ -43,23 +43,17 @@ def xlsx_bytes(board: Dashboard, heading: str) -> bytes:
     append_row(sheet, [_("Reference date"), board.reference_day.isoformat()])
     if not board.detail:
         append_row(sheet, [_("Counts below the threshold are shown as '< N'; amounts hidden.")])
+    append_row(sheet, [_("Change"), board.comparison.label])
     append_row(sheet, [])
     append_row(
-        sheet, [_("Figure"), _("Value"), _("Same period last year"), _("Change"), _("Definition")]
+        sheet,
+        [_("Figure"), board.selection.period.label, *board.comparison_headers(), _("Definition")],
     )
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for row in board.rows:
-        append_row(
-            sheet,
-            [
-                str(row.label),
-                _value(row.cell),
-                _value(row.previous),
-                _value(row.delta),
-                str(row.definition),
-            ],
-        )
+        compared = [_value(cell) for cell in board.comparison_cells(row)]
+        append_row(sheet, [str(row.label), _value(row.cell), *compared, str(row.definition)])
     append_row(sheet, [_("Amounts in euros.")])
 
     months = book.create_sheet(_("Per month")[:31])
@@ -115,15 +109,28 @@ def _chart(board: Dashboard):
     drawing = Drawing(460, 180)
     chart = HorizontalLineChart()
     chart.x, chart.y, chart.width, chart.height = 50, 30, 390, 130
-    chart.data = [[(v or 0) / 100 for v in values]]
+    # Hidden months and months still to come are gaps, never zeros; the axis starts at zero,
+    # so a dip of a few percent does not look like a crash; Dutch number notation.
+    chart.data = [[v / 100 if v is not None else None for v in values]]
     chart.categoryAxis.categoryNames = [m["month"].strftime("%m-%y") for m in board.months]
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labelTextFormat = lambda value: f"{value:,.0f}".replace(",", ".")
     chart.lines[0].strokeColor = colors.HexColor("#154273")
     chart.lines[0].strokeWidth = 1.5
     drawing.add(chart)
     drawing.add(String(50, 168, _("Realisatie per month (euros)"), fontSize=9))
     return drawing
+
+
+def _complete_note(period, complete_until) -> str:
+    if complete_until is not None and period.end <= complete_until:
+        return _("The data for %(period)s are complete.") % {"period": period.label}
+    return _(
+        "The data for %(period)s are not complete yet: declarations of its last months are "
+        "still coming in, so spending is lower than it will be."
+    ) % {"period": period.label}
 
 
 def council_report_pdf(board: Dashboard, municipality, period, state) -> bytes:
@@ -169,6 +176,7 @@ def council_report_pdf(board: Dashboard, municipality, period, state) -> bytes:
                 styles["Normal"],
             ),
         ]
+        story.append(Paragraph(_complete_note(period, state.complete_until), styles["Normal"]))
         if not board.detail:
             story.append(
                 Paragraph(
@@ -183,16 +191,11 @@ def council_report_pdf(board: Dashboard, municipality, period, state) -> bytes:
         if not board.has_data:
             story.append(Paragraph(_("No data for this period."), styles["Heading2"]))
         story += [Spacer(1, 8), Paragraph(_("Key figures"), styles["Heading2"])]
-        data = [[_("Figure"), _("Value"), _("Same period last year"), _("Change")]]
+        story.append(Paragraph(f"{_('Change')}: {board.comparison.label}", styles["Normal"]))
+        data = [[_("Figure"), period.label, *board.comparison_headers()]]
         for row in board.rows:
-            data.append(
-                [
-                    str(row.label),
-                    row.cell.text,
-                    row.previous.text if row.previous else "",
-                    row.delta.text if row.delta else "",
-                ]
-            )
+            compared = [cell.text if cell else "" for cell in board.comparison_cells(row)]
+            data.append([str(row.label), row.cell.text, *compared])
         story.append(Table(data, style=grid, repeatRows=1))
         forecast = board.forecast_cells
         story += [Spacer(1, 8), Paragraph(_("Budget and forecast"), styles["Heading2"])]

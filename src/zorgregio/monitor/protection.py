@@ -7,14 +7,16 @@ is a cell of a published table, and the cells of that table are protected togeth
 
 - The **published cells**: per region and year, per measure, every combination of a place (the
   region or one municipality), a category (all care, one law, or one product group) and a
-  period (the year, a quarter, a month; for spending also January to the end of each month,
-  what the budget chart and budget use show; a product group per year and quarter only).
+  period (the year, a quarter, a month, and January to the end of each month: what the
+  budget chart, budget use and the comparison with last year over the complete months show;
+  a product group per year and quarter, and January to June and to September).
   Nothing else is answered to these roles: no custom periods, no sets of municipalities, no
   single product or provider.
 - The **relations** an attacker can subtract along: the region is the sum of its
   municipalities; all care is Wmo plus youth care, a law the sum of its product groups (and of
-  care without a group); a year the sum of its quarters, a quarter of its months, January to
-  month *k* the same to month *k - 1* plus month *k*.
+  care without a group); for what adds up over time (spending, instroom, uitstroom) a year
+  the sum of its quarters, a quarter of its months, January to month *k* the same to month
+  *k - 1* plus month *k*.
 - **Complementary suppression**: in every relation, the hidden cells are none, or at least two
   whose clients together reach the threshold (so what subtraction gives is a group of at least
   that many clients, never one small cell); a relation that breaks this gets its smallest
@@ -57,10 +59,10 @@ class Measure:
 
 MEASURES = {
     "paid": Measure("paid", ("Y", "Q", "M", "C"), True),  # realisatie and what derives from it
-    "in": Measure("in", ("Y", "Q", "M"), False),  # clients in care during the period
+    "in": Measure("in", ("Y", "Q", "M", "C"), False),  # clients in care during the period
     "on": Measure("on", ("E",), False),  # clients in care on a day
-    "instroom": Measure("instroom", ("Y", "Q", "M"), True),
-    "uitstroom": Measure("uitstroom", ("Y", "Q", "M"), True),
+    "instroom": Measure("instroom", ("Y", "Q", "M", "C"), True),
+    "uitstroom": Measure("uitstroom", ("Y", "Q", "M", "C"), True),
     "up": Measure("up", ("Y", "Q", "M"), True),
     "down": Measure("down", ("Y", "Q", "M"), True),
     "t18": Measure("t18", ("Y", "Q", "M"), True, by_category=False),
@@ -128,13 +130,12 @@ def time_of(start: dt.date, end: dt.date) -> tuple | None:
 
 def times_for(measure: Measure, category: tuple) -> list[tuple]:
     """The published periods of a measure for a category. Product groups are published per
-    year and quarter only (and, for spending, January to the end of each quarter): per month
-    and group the cells are so small that months are shown for all care and per law only."""
+    year and quarter only (and January to the end of each quarter, what a comparison over the
+    complete months of a year asks for): per month and group the cells are so small that
+    months are shown for all care and per law only."""
     if category[1] is None or measure.name not in ("paid", "in", "instroom", "uitstroom"):
         return time_keys(measure.times)
-    if measure.name == "paid":
-        return [("Y",), *(("Q", q) for q in range(1, 5)), ("C", 6), ("C", 9)]
-    return [("Y",), *(("Q", q) for q in range(1, 5))]
+    return [("Y",), *(("Q", q) for q in range(1, 5)), ("C", 6), ("C", 9)]
 
 
 def relations(
@@ -172,7 +173,7 @@ def relations(
                     for q in range(1, 5):
                         months = tuple(cell(("M", m)) for m in range(3 * q - 2, 3 * q + 1))
                         out.append((cell(("Q", q)), months))
-                if measure.name != "paid":
+                if "C" not in measure.times:
                     continue
                 if ("M", 1) in published:
                     for month in range(2, 13):
@@ -375,18 +376,29 @@ class _Bases:
                         self.add(measure, region, year, (place, category, time), count)
 
 
-def _cumulative_bases(cube: dict[Key, int]) -> None:
-    """January to month *k* of spending: its clients are at least those of any month or quarter
-    in it (a lower bound is safe: it can only hide more)."""
+# Measures published from January to the end of a month, and whether their bases add up over
+# time (events: a trajectory starting or ending) or are distinct clients (a lower bound).
+CUMULATIVE = {"paid": False, "in": False, "instroom": True, "uitstroom": True}
+
+
+def _cumulative_bases(cube: dict[Key, int], *, additive: bool) -> None:
+    """The bases of January to month *k*. Events add up: the sum of the months (of the quarters
+    for a product group). Distinct clients are at least those of any month or quarter in it (a
+    lower bound is safe: it can only hide more)."""
     cells = defaultdict(dict)
     for (place, category, time), base in cube.items():
         cells[(place, category)][time] = base
     for (place, category), times in cells.items():
-        months = (6, 9) if category[1] is not None else (2, 4, 5, 6, 7, 8, 9, 10, 11)
+        by_group = category[1] is not None
+        months = (6, 9) if by_group else (2, 4, 5, 6, 7, 8, 9, 10, 11)
         for month in months:
-            parts = [times.get(("M", m), 0) for m in range(1, month + 1)]
-            parts += [times.get(("Q", q), 0) for q in range(1, month // 3 + 1)]
-            cube[(place, category, ("C", month))] = max(parts)
+            monthly = [times.get(("M", m), 0) for m in range(1, month + 1)]
+            quarterly = [times.get(("Q", q), 0) for q in range(1, month // 3 + 1)]
+            if additive:
+                base = sum(quarterly) if by_group else sum(monthly)
+            else:
+                base = max(monthly + quarterly)
+            cube[(place, category, ("C", month))] = base
 
 
 def _turning_18_rows():
@@ -490,8 +502,8 @@ def compute_bases(
         for time in (("M", month), ("Q", (month - 1) // 3 + 1), ("Y",)):
             bases.add(measure, region, year_, (place, ALL, time), len(ids))
     for (measure, _region, _year), cube in bases.cells.items():
-        if measure == "paid":
-            _cumulative_bases(cube)
+        if measure in CUMULATIVE:
+            _cumulative_bases(cube, additive=CUMULATIVE[measure])
     return bases
 
 
@@ -573,8 +585,8 @@ def _rest_pattern(measure_name: str, rest: dict[Key, int], groups, limit: int) -
     """Protect the part of the region a viewer does not know (``rest``: region minus what the
     viewer knows, per category and period) over the categories and periods."""
     measure = MEASURES[measure_name]
-    if measure_name == "paid":
-        _cumulative_bases(rest)
+    if measure_name in CUMULATIVE:
+        _cumulative_bases(rest, additive=CUMULATIVE[measure_name])
     if measure.by_category:
         laws = sorted({law for law, _g in groups})
         categories = [ALL, *((law, None) for law in laws), *sorted(groups)]

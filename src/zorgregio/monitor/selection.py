@@ -44,6 +44,31 @@ class MonitorPeriod:
     def previous_year(self) -> MonitorPeriod:
         return MonitorPeriod(shift_years(self.start, -1), shift_years(self.end, -1), self.kind)
 
+    def comparable(self, complete_until: dt.date | None) -> MonitorPeriod | None:
+        """The part of the period the data are complete for, to compare with the same months a
+        year earlier: the period itself when it ends by ``complete_until``, its start to
+        ``complete_until`` when that falls inside it, None when no month of it is complete."""
+        if complete_until is None or self.start > complete_until:
+            return None
+        if self.end <= complete_until:
+            return self
+        return MonitorPeriod(self.start, complete_until, "range")
+
+    @property
+    def span_label(self) -> str:
+        """Short Dutch label of whole months: "jan-sep 2026", "mrt 2026"; else the period."""
+        from django.utils.dateformat import format as date_format
+
+        whole = self.start.day == 1 and self.end == month_end(self.end)
+        if not whole or self.kind in ("year", "quarter", "month"):
+            return self.label
+        first, last = date_format(self.start, "b"), date_format(self.end, "b")
+        if self.start.year != self.end.year:
+            return f"{first} {self.start.year}-{last} {self.end.year}"
+        if self.start.month == self.end.month:
+            return f"{first} {self.end.year}"
+        return f"{first}-{last} {self.end.year}"
+
     def months(self) -> list[dt.date]:
         months, month = [], self.start.replace(day=1)
         while month <= self.end:
@@ -76,6 +101,18 @@ def year_period(year: int) -> MonitorPeriod:
 def quarter_period(year: int, quarter: int) -> MonitorPeriod:
     start = dt.date(year, 3 * (quarter - 1) + 1, 1)
     return MonitorPeriod(start, month_end(add_months(start, 2)), "quarter")
+
+
+def last_complete_quarter(complete_until: dt.date | None, today: dt.date | None = None):
+    """The last quarter the data are complete for: the one ending on ``complete_until`` or the
+    one before it. Without data, the quarter before today's."""
+    day = complete_until or add_months((today or dt.date.today()).replace(day=1), -3)
+    quarter = (day.month - 1) // 3 + 1
+    candidate = quarter_period(day.year, quarter)
+    if complete_until is not None and candidate.end > complete_until:
+        start = add_months(candidate.start, -3)
+        candidate = quarter_period(start.year, (start.month - 1) // 3 + 1)
+    return candidate
 
 
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:[KkQq]([1-4])|(\d{2})))?$")

@@ -23,7 +23,7 @@ from zorgregio.regio.models import Law, Municipality
 
 from . import charts, dashboard
 from .models import Budget, ScopeMonth
-from .selection import Selection, parse_period, quarter_period, year_period
+from .selection import Selection, last_complete_quarter, parse_period, quarter_period, year_period
 from .services import budget_import_csv, current_state
 
 
@@ -222,11 +222,15 @@ class MunicipalityView(MonitorView):
         return f"monitor-{self.municipality.cbs_code}-{self.period.code}.xlsx"
 
     def get_context_data(self, **kwargs):
-        quarter = (self.period.end.month - 1) // 3 + 1
+        if self.period.kind == "quarter":
+            quarter = self.period
+        else:  # the last complete quarter of the period shown
+            complete = self.complete_until or self.period.end
+            quarter = last_complete_quarter(min(self.period.end, complete))
         return super().get_context_data(
             municipality=self.municipality,
             pdf_url=reverse("monitor:report", args=[self.municipality.cbs_code])
-            + f"?periode={self.period.end.year}-K{quarter}",
+            + f"?periode={quarter.code}",
             **kwargs,
         )
 
@@ -276,6 +280,24 @@ class ProviderView(MonitorView):
     def heading(self) -> str:
         return _("Monitor of provider %(name)s") % {"name": self.provider.name}
 
+    def get_context_data(self, **kwargs):
+        """Besides its figures, what the contract asks of one provider: the spending ceilings
+        (art. 1.5) and the activity rule (art. 1.6), in the municipalities the viewer sees."""
+        from django.utils import timezone
+
+        from zorgregio.contracten import selectors as contract
+
+        municipalities = self.municipalities()
+        region = self.request.user.region
+        agreement = contract.current_agreement(region, timezone.localdate()) if region else None
+        return super().get_context_data(
+            ceilings=contract.ceilings_with_use(self.provider, municipalities),
+            assessments=contract.activity_by_municipality(
+                self.provider, agreement, municipalities, timezone.localdate()
+            ),
+            **kwargs,
+        )
+
     def filename(self) -> str:
         return f"monitor-aanbieder-{self.provider.pk}-{self.period.code}.xlsx"
 
@@ -288,8 +310,9 @@ class ReportView(MunicipalityView):
         code = request.GET.get("periode") or ""
         period, error = parse_period(code, None, None, None)
         if error or period is None or period.kind != "quarter":
-            today = self.state.complete_until or dt.date.today()
-            period = quarter_period(today.year, (today.month - 1) // 3 + 1)
+            # By default the last quarter with complete data: a quarter still coming in would
+            # show empty spending next to a budget use of the whole year (issue 17).
+            period = last_complete_quarter(self.state.complete_until)
         municipality = self.municipalities()[0]
         selection = Selection(municipality_ids=(municipality.pk,), period=period)
         detail = self.scope.detail_for(selection.municipality_ids)
@@ -341,6 +364,10 @@ class BudgetView(RoleRequiredMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
+        if not self.scope.sets_budgets:
+            raise PermissionDenied(
+                _("Only the regional team and municipality staff import budgets.")
+            )
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("Choose a CSV file to import."))

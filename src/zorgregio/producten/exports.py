@@ -135,7 +135,22 @@ def _pdf(title: str, subtitle: str, header: list, rows: list, widths: list, righ
         topMargin=15 * mm,
         bottomMargin=15 * mm,
     )
+    from html import escape
+
+    from reportlab.lib.styles import ParagraphStyle
+
     styles = getSampleStyleSheet()
+    cell = ParagraphStyle("cell", parent=styles["Normal"], fontSize=8, leading=10)
+    # Text cells wrap within their column (labels such as "Per week, Per maand" are long).
+    rows = [
+        [
+            Paragraph(escape(value), cell) if isinstance(value, str) and i != right else value
+            for i, value in enumerate(row)
+        ]
+        for row in rows
+    ]
+    head = ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold")
+    header = [Paragraph(escape(str(value)), head) for value in header]
     table = Table([header, *rows], repeatRows=1, colWidths=[w * mm for w in widths])
     table.setStyle(
         TableStyle(

@@ -51,15 +51,22 @@ class MunicipalityDetailView(RoleRequiredMixin, TemplateView):
 
 class ThemeForm(forms.Form):
     primary_color = forms.CharField(
-        label=_("Primary colour"), max_length=7, widget=forms.TextInput(attrs={"type": "color"})
+        label=_("Primary colour"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text=_("Header, buttons and links; white text on it needs a contrast of 4.5:1."),
     )
     primary_dark_color = forms.CharField(
         label=_("Dark primary colour"),
         max_length=7,
         widget=forms.TextInput(attrs={"type": "color"}),
+        help_text=_("Navigation bar, headings and hover states."),
     )
     focus_color = forms.CharField(
-        label=_("Focus colour"), max_length=7, widget=forms.TextInput(attrs={"type": "color"})
+        label=_("Focus colour"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text=_("The outline around the element that has the keyboard focus (3:1 contrast)."),
     )
     logo = forms.FileField(
         label=_("Logo (PNG or JPEG, at most 200 kB)"),
@@ -68,6 +75,12 @@ class ThemeForm(forms.Form):
     )
     logo_alt = forms.CharField(label=_("Text of the logo"), max_length=150, required=False)
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}-help"
 
 
 class ThemeView(RoleRequiredMixin, TemplateView):

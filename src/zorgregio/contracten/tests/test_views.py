@@ -428,3 +428,36 @@ def test_only_the_regional_team_creates_or_edits_agreements(login, users, agreem
     )
     agreement.refresh_from_db()
     assert agreement.name != "X"
+
+
+def test_a_future_admission_reads_active_from_its_start_on_the_date_looked_at(
+    login, users, agreement, product, apeldoorn
+):
+    """Issue 17 point 4: entered today with a start next year, an admission is not "actief"
+    yet: the register and the admission page say from when, and on a later reference date
+    of the register it is simply active; after its end it reads ended."""
+    future = AdmissionFactory(
+        agreement=agreement,
+        product=product,
+        municipality=apeldoorn,
+        active=True,
+        valid_from=dt.date.today().replace(month=1, day=1).replace(year=dt.date.today().year + 1),
+        valid_until=None,
+    )
+    client = login(users["regio"])
+    starts = f"actief vanaf 1 januari {future.valid_from.year}"
+    assert starts in client.get(reverse("contracten:index")).content.decode()
+    assert starts in client.get(reverse("contracten:admission", args=[future.pk])).content.decode()
+    later = client.get(reverse("contracten:index"), {"day": future.valid_from.isoformat()})
+    body = later.content.decode()
+    assert "actief vanaf" not in body and ">actief<" in body
+    past = AdmissionFactory(
+        agreement=agreement,
+        product=product,
+        municipality=apeldoorn,
+        active=True,
+        valid_from=D(2020, 1, 1),
+        valid_until=D(2021, 12, 31),
+    )
+    page = client.get(reverse("contracten:admission", args=[past.pk])).content.decode()
+    assert "beëindigd op 31 december 2021" in page

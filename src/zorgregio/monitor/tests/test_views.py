@@ -220,3 +220,34 @@ def test_page_is_current_after_the_next_import(client, users, data, apeldoorn):
     assert figure(client.get(url, {"periode": "2025"}), "clients_in") == "6"  # not yet refreshed
     refresh_after_import()
     assert figure(client.get(url, {"periode": "2025"}), "clients_in") == "7"
+
+
+def test_a_providers_page_shows_what_means_something_for_one_provider(client, users, data):
+    """Issue 17 point 3: no HHI, top-3 share, cost per inhabitant or budget on a provider's own
+    page; instead its realisatie beside all providers' per product group with its share, and
+    its contract (ceilings, activity). All providers' total is an aggregate: with 8 clients
+    of whom 1 is the provider's own, the rest (7) may be shown; the share follows it."""
+    user = users["aanbieder"]
+    own = ClientFactory()
+    care(own, start=D(2025, 1, 1), product=data["product"], provider=user.provider,
+         municipality=users["gemeente"].municipalities.first())  # fmt: skip
+    RegelFactory(client=own, municipality=users["gemeente"].municipalities.first(),
+                 provider=user.provider, product=data["product"], amount_cents=300_00)  # fmt: skip
+    refresh_after_import()
+    client.force_login(user)
+    page = client.get(reverse("monitor:provider", args=[user.provider_id]), {"periode": "2025"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    for meaningless in ("hhi", "top3", "top10", "cost_per_inhabitant", "budget_use", "forecast"):
+        assert f'data-figure="{meaningless}"' not in html, meaningless
+    assert 'id="markt"' not in html and 'id="budget"' not in html
+    assert figure(page, "realisatie") == "€ 300,00"
+    row = html.split('data-group="begeleiding"')[1].split("</tr>")[0]
+    assert "€ 300,00" in row  # its own
+    assert "€ 1.100,00" in row and "27,3%" in row  # 300 of 1,100 over 9 clients
+    assert "Het contract: bestedingsruimte (art. 1.5) en activiteit (art. 1.6)" in html
+
+    # The regional team looking at the same provider sees the same table in detail.
+    client.force_login(users["regio"])
+    page = client.get(reverse("monitor:provider", args=[user.provider_id]), {"periode": "2025"})
+    assert "27,3%" in page.content.decode().split('data-group="begeleiding"')[1]

@@ -1,0 +1,57 @@
+"""Issue 15: small files are applied many to one transaction, still all or nothing per message;
+a batch that fails as a whole is done again file by file, so no result tells of rolled-back
+work."""
+
+import pytest
+from django.db import OperationalError
+
+from zorgregio.berichten import services
+from zorgregio.berichten.models import FileStatus, MessageFile
+from zorgregio.berichten.services import ingest_paths
+from zorgregio.berichten.tests import builders as B
+from zorgregio.zorg.models import Toewijzing
+
+from .conftest import AGB, BSN
+
+pytestmark = pytest.mark.django_db
+
+
+def _files(tmp_path, count, broken=()):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(count):
+        data = B.msg_301("ijw", "0200", AGB, BSN, [B.Assigned(f"{9100 + n}")])
+        if n in broken:
+            data = data[: len(data) // 2]  # cut off: refused as a whole
+        (folder / f"{n:03d}-301.xml").write_bytes(data)
+    return folder
+
+
+def test_many_small_files_in_batches_each_message_all_or_nothing(jeugd, tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "BATCH_FILES", 3)
+    results = ingest_paths([_files(tmp_path, 8, broken={4})])
+    assert [r.status for r in results] == [FileStatus.PROCESSED] * 4 + [FileStatus.REJECTED] + [
+        FileStatus.PROCESSED
+    ] * 3
+    assert Toewijzing.objects.count() == 7
+    assert "9104" not in set(Toewijzing.objects.values_list("toewijzingnummer", flat=True))
+    assert MessageFile.objects.filter(status=FileStatus.PROCESSED).count() == 7
+
+
+def test_a_batch_that_fails_as_a_whole_is_done_again_file_by_file(jeugd, tmp_path, monkeypatch):
+    real = services.process_received
+    calls = {"n": 0}
+
+    def failing_once(received, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:  # the database gives out in the middle of the batch
+            raise OperationalError("disk I/O error")
+        return real(received, **kwargs)
+
+    monkeypatch.setattr(services, "process_received", failing_once)
+    results = ingest_paths([_files(tmp_path, 5)])
+    # The batch's first two files were rolled back with it and are done again: every result
+    # is true of the database.
+    assert [r.status for r in results] == [FileStatus.PROCESSED] * 5
+    assert Toewijzing.objects.count() == 5
+    assert MessageFile.objects.filter(status=FileStatus.PROCESSED).count() == 5
