@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from zorgregio.aanbieders.models import LegalForm
-from zorgregio.common.numbers import DecimalCommaField
+from zorgregio.common.numbers import DecimalCommaField, DecimalInput
 from zorgregio.common.numbers import EuroField as NumbersEuroField
 from zorgregio.contracten.forms import DateInput
 from zorgregio.contracten.models import EvidenceKind
@@ -366,6 +366,7 @@ class AnswersForm(forms.Form):
                     label=label + (f" ({requirement.unit})" if requirement.unit else ""),
                     required=False,
                     initial=answer.value if answer else None,
+                    widget=DecimalInput(),  # a decimal comma, parsed by the service
                 )
             elif kind == QuestionType.CHOICE:
                 field = forms.ChoiceField(
