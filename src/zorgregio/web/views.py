@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from zorgregio.aanbieders.models import Provider
@@ -138,6 +139,7 @@ class ThemeView(RoleRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
+@require_GET
 def theme_logo(request, region_id: int):
     """A region's logo (public: it is shown on every page of the region, also before login)."""
     theme = get_object_or_404(RegionTheme, region_id=region_id, logo__isnull=False)
@@ -148,6 +150,7 @@ def theme_logo(request, region_id: int):
     return response
 
 
+@require_GET
 def theme_css(request, region_id: int):
     """The design tokens of a region's theme as a style sheet (no inline style: the CSP)."""
     theme = RegionTheme.objects.filter(region_id=region_id).first()
