@@ -391,6 +391,7 @@ def in_batches(count: int, work: Callable[[int], IngestResult], *, size_of, ctx)
         first = index
         try:
             with transaction.atomic():
+                ctx.noted = set()  # one transaction: a month is noted in it once
                 started = time.monotonic()
                 batch: list = []
                 while index < count:
@@ -402,11 +403,12 @@ def in_batches(count: int, work: Callable[[int], IngestResult], *, size_of, ctx)
                     index += 1
                     if big:
                         break
+                ctx.noted = None
         except Exception:
             log.exception("A batch of %s files failed; processing them one by one", index - first)
             ctx.reset()
             last = min(index + 1, count)
-            batch = [work(i) for i in range(first, last)]
+            batch = [work(i) for i in range(first, last)]  # each in a transaction of its own
             index = last
         results += batch
     return results
@@ -494,8 +496,9 @@ def process_file(message_file, *, actor=None, ctx=None, on_bytes=None, name=None
             status=FileStatus.PROCESSING,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        if claimed:
-            message_file.refresh_from_db()
+        if claimed:  # what the update wrote, without reading the row again
+            message_file.status = FileStatus.PROCESSING
+            message_file.uploaded_by = actor if getattr(actor, "is_authenticated", False) else None
             return _process(message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
     message_file.refresh_from_db()
     return duplicate_result(name, message_file, actor)
@@ -525,8 +528,6 @@ def retry_refused(*, actor=None, on_progress: Progress | None = None) -> list[In
 
 
 def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
-    from zorgregio.zorg.hooks import note_changes
-
     ctx = ctx or ApplyContext()
     status, reasons, summary, message = FileStatus.PROCESSED, [], None, None
     refusal = None
@@ -548,7 +549,7 @@ def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
         else:
             summary = apply_records(message, actor=actor, source=message_file, ctx=ctx)
             reasons = summary.remarks
-            note_changes(changed_months(summary))
+            ctx.note_changes(changed_months(summary))
     except MessageError as exc:
         ctx.reset()
         refusal = exc if verdicts.within_message(exc.rule) else _schema_reason(message) or exc
@@ -676,6 +677,19 @@ class ApplyContext:
         self._products = None
         self._tariffs = None
         self._admissions = None
+        # Months noted as changed in the current batch's transaction (``in_batches`` sets it
+        # for the length of one transaction); None: note every time.
+        self.noted: set | None = None
+
+    def note_changes(self, months: set) -> None:
+        """Note changed months, once per transaction within a batch of files."""
+        from zorgregio.zorg.hooks import note_changes
+
+        new = set(months) - (self.noted or set())
+        if new:
+            note_changes(new)
+            if self.noted is not None:
+                self.noted |= new
 
     # reference data
     def municipality_id(self, cbs: str) -> int | None:

@@ -55,3 +55,14 @@ def test_a_batch_that_fails_as_a_whole_is_done_again_file_by_file(jeugd, tmp_pat
     assert [r.status for r in results] == [FileStatus.PROCESSED] * 5
     assert Toewijzing.objects.count() == 5
     assert MessageFile.objects.filter(status=FileStatus.PROCESSED).count() == 5
+
+
+def test_a_batch_notes_each_changed_month_once_and_the_monitor_still_learns_it(jeugd, tmp_path):
+    from zorgregio.zorg.hooks import pending_changes
+    from zorgregio.zorg.models import CareChange
+
+    results = ingest_paths([_files(tmp_path, 6)], refresh_monitor=False)
+    assert all(r.status == FileStatus.PROCESSED for r in results)
+    # Six toewijzingen, one transaction: the change is noted once, not six times.
+    assert list(CareChange.objects.values_list("month", flat=True)) == [None]
+    assert pending_changes()
