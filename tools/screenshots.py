@@ -85,6 +85,8 @@ def take(base_url: str) -> list[str]:
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("*.png"):  # only this run's pages
+        old.unlink()
     problems = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
