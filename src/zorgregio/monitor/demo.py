@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Sum
+from django.db.models import Max, Sum
 
 from zorgregio.demo.registry import DemoContext, demo_step
 
@@ -27,15 +27,23 @@ def build_monitor(ctx: DemoContext) -> None:
         ).annotate(total=Sum("amount_cents"))
     }
     years = sorted({key[2] for key in spent}) or [dt.date.today().year]
+    # A year the archive covers only in part (the current one) gets the budget of a whole year:
+    # its spending so far scaled to twelve months.
+    months = {
+        row["month__year"]: row["last"].month
+        for row in ClientMonth.objects.values("month__year").annotate(last=Max("month"))
+    }
     budgets = []
     for year in years:
+        scale = 12 / months.get(year, 12)
         for municipality in municipalities:
             for group in groups:
                 actual = spent.get((municipality.pk, group.pk, year), 0)
                 if actual <= 0:
                     continue
-                # Budgets a little above or below what was spent, rounded to 1,000 euros.
-                amount = round(actual * ctx.rng.uniform(0.9, 1.1) / 100_000) * 100_000
+                # Budgets a little above or below what is spent in the year, rounded to 1,000
+                # euros.
+                amount = round(actual * scale * ctx.rng.uniform(0.9, 1.1) / 100_000) * 100_000
                 budgets.append(
                     Budget(
                         municipality=municipality,
