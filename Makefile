@@ -6,7 +6,7 @@ PORT ?= 8000
 # The demo runs in development mode unless the caller says otherwise.
 DEMO_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: demo test install install-dev lint format messages openapi clean
+.PHONY: demo test install install-dev lint format messages openapi screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ messages: $(VENV)/.installed-dev
 ## make openapi: regenerate the committed OpenAPI schema
 openapi: $(VENV)/.installed-dev
 	DEBUG=true $(BIN)/zorgregio spectacular --file openapi.yaml --validate --fail-on-warn
+
+## make screenshots: the main pages per role, desktop and phone, into var/screenshots/
+screenshots: $(VENV)/.installed-dev
+	$(DEMO_ENV) $(BIN)/zorgregio migrate --no-input -v 0
+	$(DEMO_ENV) $(BIN)/zorgregio collectstatic --no-input -v 0
+	$(DEMO_ENV) $(BIN)/zorgregio demo
+	$(DEMO_ENV) $(BIN)/python tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) var

@@ -460,6 +460,19 @@ def case_documents(world):
     ]
 
 
+def region_themes(world):
+    """Every region with a theme and a logo (a logo is public: shown before the login too)."""
+    from zorgregio.regio.models import Region
+    from zorgregio.web.models import RegionTheme
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    for region in Region.objects.all():
+        RegionTheme.objects.get_or_create(
+            region=region, defaults={"logo": png, "logo_type": "image/png", "logo_alt": "logo"}
+        )
+    return [({"region_id": r.pk}, Owner("catalogue")) for r in Region.objects.all()]
+
+
 REGIO = frozenset({"regio", "regio_b"})
 SCENARIO_READERS = frozenset({"regio", "regio_b", "gemeente", "raad"})
 SCENARIO_WRITERS = frozenset({"regio", "regio_b", "gemeente"})
@@ -519,10 +532,14 @@ RULES: dict[str, Rule] = {
     "toezicht-satisfaction-list": Rule(),
     # pages
     "home": Rule(),
+    "theme": Rule(read=REGIO, write=REGIO),  # the regional team sets its own region's theme
+    "theme_logo": Rule(region_themes, public=True),
+    "theme_css": Rule(region_themes, public=True),
     "municipality": Rule(municipalities("municipality")),
     "producten:index": Rule(),
     "producten:product_create": Rule(read=REGIO, write=REGIO),
     "producten:product": Rule(catalogue("producten.Product"), write=REGIO),
+    "producten:product_edit": Rule(catalogue("producten.Product"), read=REGIO, write=REGIO),
     "producten:calculation_latest": Rule(catalogue("producten.Product"), write=REGIO),
     "producten:calculation": Rule(
         catalogue(

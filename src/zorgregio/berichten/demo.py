@@ -14,6 +14,7 @@ import time
 
 from django.conf import settings
 
+from zorgregio.common.formatting import files_summary
 from zorgregio.demo.registry import DemoContext, demo_step
 
 from .generator import assume_admissions, catalogue_from_db, generate_archive
@@ -75,10 +76,8 @@ def build_message_archive(ctx: DemoContext) -> None:
     # The monitor step refreshes once after the budgets (order 60); no refresh per import here.
     results = ingest_paths([result.root], on_progress=progress, refresh_monitor=False)
     refused = [r for r in results if r.refused]
-    ctx.log(
-        f"  {len(results) - len(refused)} bestanden verwerkt, {len(refused)} afgekeurd "
-        f"({time.monotonic() - started:.1f} s)"
-    )
+    summary = files_summary(len(results) - len(refused), len(refused))
+    ctx.log(f"  {summary} ({time.monotonic() - started:.1f} s)")
     for r in refused[:5]:
         ctx.log(f"    {r.name}: {'; '.join(r.reasons)[:200]}")
     ctx.data["message_archive"] = result

@@ -173,6 +173,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zorgregio.web.context_processors.navigation",
+                "zorgregio.web.context_processors.theme",
             ],
         },
     },

@@ -84,7 +84,7 @@ class AdmissionSerializer(serializers.ModelSerializer):
     def get_product_code(self, obj) -> str | None:
         if obj.product_id is None:
             return None
-        return f"{obj.product.productcategorie}{obj.product.productcode}"
+        return obj.product.code
 
 
 class AmendmentSerializer(serializers.ModelSerializer):

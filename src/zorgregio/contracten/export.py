@@ -42,6 +42,8 @@ def register_workbook(admissions) -> bytes:
     )
     from django.utils import timezone
 
+    from zorgregio.common.formatting import product_code
+
     from .models import Admission
 
     today = timezone.localdate()
@@ -69,7 +71,7 @@ def register_workbook(admissions) -> bytes:
                 name,
                 kvk,
                 agb or "",
-                f"{cat}{code}" if code else "",
+                product_code(cat, code),
                 product or group,
                 municipality,
                 cbs,

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zorgregio.aanbieders.models import Provider
+from zorgregio.common.numbers import DecimalCommaField
+from zorgregio.common.numbers import EuroField as NumbersEuroField
 from zorgregio.producten.models import Product, ProductGroup
 from zorgregio.regio.models import Law, Municipality
 
@@ -223,16 +225,7 @@ class ConsentForm(forms.Form):
         ]
 
 
-class EuroField(forms.CharField):
-    """An amount in euros ("1.234,50"), cleaned to eurocents."""
-
-    def clean(self, value):
-        from zorgregio.common.money import parse_euros
-
-        value = super().clean(value)
-        if value in ("", None):
-            return None
-        return parse_euros(value)
+EuroField = NumbersEuroField  # one parsing path for amounts (common.numbers)
 
 
 class CeilingForm(forms.Form):
@@ -270,7 +263,7 @@ class ExceptionForm(forms.Form):
         label=_("Municipality"), queryset=Municipality.objects.none()
     )
     reason = forms.ChoiceField(label=_("Exception"), choices=ActivityExceptionReason.choices)
-    satisfaction = forms.DecimalField(
+    satisfaction = DecimalCommaField(
         label=_("Average satisfaction"), max_digits=3, decimal_places=1, required=False
     )
     note = forms.CharField(label=_("Note"), required=False)

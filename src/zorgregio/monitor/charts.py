@@ -22,7 +22,7 @@ STYLES = [
     {"color": "#8a5a00", "dash": "1 3", "marker": "circle"},
 ]
 WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 80, 150, 20, 40
+LEFT, RIGHT, TOP, BOTTOM = 86, 150, 20, 54
 
 
 @dataclass
@@ -61,8 +61,26 @@ def _fmt(value: float, money: bool) -> str:
     return f"{value:,.0f}".replace(",", ".")
 
 
-def line_chart(title: str, labels: list[str], series: list[Series], *, money=False) -> str:
-    """An accessible SVG line chart (role img, title and description)."""
+def line_chart(
+    title: str,
+    labels: list[str],
+    series: list[Series],
+    *,
+    money=False,
+    x_label: str | None = None,
+    y_label: str | None = None,
+) -> str:
+    """An accessible SVG line chart (role img, title and description), with both axes
+    labelled (by default "Maand" and "Bedrag (euro)" or "Aantal")."""
+    from django.utils.translation import pgettext
+
+    if x_label is None:
+        x_label = pgettext("chart axis", "Month")
+    if y_label is None:
+        if money:
+            y_label = pgettext("chart axis", "Amount (euro)")
+        else:
+            y_label = pgettext("chart axis", "Number")
     points = [v for s in series for v in s.values if v is not None]
     if not labels or not points:
         return ""
@@ -90,6 +108,13 @@ def line_chart(title: str, labels: list[str], series: list[Series], *, money=Fal
             f'stroke="#dcdfe4"/><text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" '
             f'font-size="11">{escape(_fmt(value, money))}</text>'
         )
+    parts.append(
+        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
+        f'font-size="12" font-weight="600" class="chart-axis-label">{escape(x_label)}</text>'
+        f'<text transform="translate(14 {TOP + plot_h / 2:.1f}) rotate(-90)" '
+        f'text-anchor="middle" font-size="12" font-weight="600" class="chart-axis-label">'
+        f"{escape(y_label)}</text>"
+    )
     every = max(1, len(labels) // 12)
     for i, label in enumerate(labels):
         if i % every == 0:

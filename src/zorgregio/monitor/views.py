@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 
 from zorgregio.aanbieders.models import Provider
@@ -343,10 +343,25 @@ class BudgetView(RoleRequiredMixin, TemplateView):
         return self.scope.municipalities(Municipality.objects.all())
 
     def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        from .budget_filters import BudgetFilterForm
+
         budgets = Budget.objects.filter(
             municipality__in=self.allowed_municipalities()
         ).select_related("municipality", "product_group")
-        return super().get_context_data(budgets=budgets, **kwargs)
+        form = BudgetFilterForm(
+            self.request.GET or None,
+            municipalities=self.allowed_municipalities(),
+            years=budgets.values_list("year", flat=True).distinct().order_by("-year"),
+        )
+        budgets = form.apply(budgets)
+        page = Paginator(budgets, 50).get_page(self.request.GET.get("pagina"))
+        query = self.request.GET.copy()
+        query.pop("pagina", None)
+        return super().get_context_data(
+            budgets=page, page=page, filter_form=form, query=query.urlencode(), **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
         if not self.scope.sets_budgets:
@@ -365,5 +380,9 @@ class BudgetView(RoleRequiredMixin, TemplateView):
             )
         except ValidationError as exc:
             return self.render_to_response(self.get_context_data(import_errors=exc.messages))
-        messages.success(request, _("%(count)s budgets imported.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s budget imported.", "%(count)s budgets imported.", count)
+            % {"count": count},
+        )
         return redirect("monitor:budgets")

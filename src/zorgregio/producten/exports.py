@@ -7,6 +7,7 @@ import io
 
 from django.utils.translation import gettext as _
 
+from zorgregio.common.formatting import date_short, frequencies_label, product_code, unit_label
 from zorgregio.common.money import format_eurocents
 from zorgregio.common.xlsx import append_row
 
@@ -69,11 +70,11 @@ def catalogue_xlsx(products) -> bytes:
 def _tariff_values(t: Tariff) -> list:
     return [
         t.product.productcategorie,
-        t.product.productcode,
+        product_code(t.product.productcategorie, t.product.productcode),
         t.product.name,
         t.product.group.name,
         t.municipality.name if t.municipality else _("whole region"),
-        t.product.unit,
+        unit_label(t.product.law, t.product.unit),
         t.amount_cents / 100,
         t.valid_from,
         t.valid_until,
@@ -134,7 +135,22 @@ def _pdf(title: str, subtitle: str, header: list, rows: list, widths: list, righ
         topMargin=15 * mm,
         bottomMargin=15 * mm,
     )
+    from html import escape
+
+    from reportlab.lib.styles import ParagraphStyle
+
     styles = getSampleStyleSheet()
+    cell = ParagraphStyle("cell", parent=styles["Normal"], fontSize=8, leading=10)
+    # Text cells wrap within their column (labels such as "Per week, Per maand" are long).
+    rows = [
+        [
+            Paragraph(escape(value), cell) if isinstance(value, str) and i != right else value
+            for i, value in enumerate(row)
+        ]
+        for row in rows
+    ]
+    head = ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold")
+    header = [Paragraph(escape(str(value)), head) for value in header]
     table = Table([header, *rows], repeatRows=1, colWidths=[w * mm for w in widths])
     table.setStyle(
         TableStyle(
@@ -172,19 +188,19 @@ def catalogue_pdf(products, day: dt.date, region_name: str = "") -> bytes:
     rows = [
         [
             p.productcategorie,
-            p.productcode,
-            _clip(f"{p.group.name}: {p.name}", 60),
+            product_code(p.productcategorie, p.productcode),
+            _clip(f"{p.group.name}: {p.name}", 48),
             p.intensity_rank or "",
-            p.unit,
-            ", ".join(p.allowed_frequencies or []),
-            p.valid_from.strftime("%d-%m-%Y"),
-            p.valid_until.strftime("%d-%m-%Y") if p.valid_until else "",
+            unit_label(p.law, p.unit),
+            frequencies_label(p.law, p.allowed_frequencies),
+            date_short(p.valid_from),
+            date_short(p.valid_until),
             format_eurocents(p.tariff_cents) if p.tariff_cents is not None else "",
         ]
         for p in products
     ]
     title = _("Product catalogue on %s") % day.strftime("%d-%m-%Y")
-    return _pdf(title, region_name, header, rows, [18, 16, 88, 16, 12, 22, 24, 24, 26], 8)
+    return _pdf(title, region_name, header, rows, [16, 16, 66, 14, 28, 48, 22, 22, 26], 8)
 
 
 def tariff_sheet_pdf(tariffs: list[Tariff], day: dt.date, region_name: str = "") -> bytes:
@@ -201,15 +217,15 @@ def tariff_sheet_pdf(tariffs: list[Tariff], day: dt.date, region_name: str = "")
     rows = [
         [
             t.product.productcategorie,
-            t.product.productcode,
-            _clip(f"{t.product.group.name}: {t.product.name}", 60),
+            product_code(t.product.productcategorie, t.product.productcode),
+            _clip(f"{t.product.group.name}: {t.product.name}", 55),
             t.municipality.name if t.municipality else _("whole region"),
-            t.product.unit,
+            unit_label(t.product.law, t.product.unit),
             format_eurocents(t.amount_cents),
-            t.valid_from.strftime("%d-%m-%Y"),
-            t.valid_until.strftime("%d-%m-%Y") if t.valid_until else "",
+            date_short(t.valid_from),
+            date_short(t.valid_until),
         ]
         for t in tariffs
     ]
     title = _("Tariff sheet on %s") % day.strftime("%d-%m-%Y")
-    return _pdf(title, region_name, header, rows, [18, 18, 90, 40, 14, 28, 24, 24], 5)
+    return _pdf(title, region_name, header, rows, [16, 18, 82, 40, 28, 28, 24, 24], 5)

@@ -1,8 +1,7 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from zorgregio.common.money import parse_euros
+from zorgregio.common.numbers import DutchNumbersMixin, EuroField, cents_text
 
 from .models import CostCalculation, Indexation, Product
 
@@ -18,20 +17,7 @@ class DayForm(forms.Form):
     op = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
 
 
-class EuroField(forms.CharField):
-    """An amount in euros (``12,34``) cleaned to eurocents; fractions of a cent are refused."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        cents = parse_euros(value)
-        if cents < 0:
-            raise ValidationError(_("The amount may not be negative."))
-        return cents
-
-
-class CostCalculationForm(forms.ModelForm):
+class CostCalculationForm(DutchNumbersMixin, forms.ModelForm):
     monthly_salary = EuroField(label=_("Monthly salary of that scale and step (euro)"))
     travel_cost_per_hour = EuroField(label=_("Travel cost per productive hour (euro)"))
 
@@ -60,26 +46,18 @@ class CostCalculationForm(forms.ModelForm):
     def __init__(self, *args, instance=None, **kwargs):
         initial = kwargs.pop("initial", {}) or {}
         if instance is not None and instance.pk:
-            initial.setdefault("monthly_salary", _cents_text(instance.monthly_salary_cents))
+            initial.setdefault("monthly_salary", cents_text(instance.monthly_salary_cents))
             initial.setdefault(
-                "travel_cost_per_hour", _cents_text(instance.travel_cost_per_hour_cents)
+                "travel_cost_per_hour", cents_text(instance.travel_cost_per_hour_cents)
             )
         super().__init__(*args, instance=instance, initial=initial, **kwargs)
-        for name, form_field in self.fields.items():
-            if isinstance(form_field, forms.DecimalField):
-                form_field.widget.attrs["step"] = "any"
-            if name == "note":
-                form_field.required = False
+        self.fields["note"].required = False
 
     def inputs(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "note"}
         data["monthly_salary_cents"] = self.cleaned_data["monthly_salary"]
         data["travel_cost_per_hour_cents"] = self.cleaned_data["travel_cost_per_hour"] or 0
         return data
-
-
-def _cents_text(cents: int) -> str:
-    return f"{cents // 100},{cents % 100:02d}"
 
 
 class ApplyCalculationForm(forms.Form):
@@ -97,7 +75,7 @@ class ApplyCalculationForm(forms.Form):
         self.fields["municipality"].queryset = municipalities
 
 
-class IndexationForm(forms.ModelForm):
+class IndexationForm(DutchNumbersMixin, forms.ModelForm):
     class Meta:
         model = Indexation
         fields = [
@@ -112,12 +90,6 @@ class IndexationForm(forms.ModelForm):
             "material_forecast_current_pct",
             "material_final_current_pct",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for form_field in self.fields.values():
-            if isinstance(form_field, forms.DecimalField):
-                form_field.widget.attrs["step"] = "any"
 
 
 class IndexationApplyForm(forms.Form):
@@ -180,3 +152,27 @@ class ProductForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = code_choices("iwmo", "WJ756")
         self.fields["allowed_frequencies"].choices = code_choices("iwmo", "WMO757")
+
+
+class ProductEditForm(forms.ModelForm):
+    """What may change in an existing product (services.EDITABLE_PRODUCT_FIELDS)."""
+
+    unit = forms.ChoiceField(label=_("Unit"))
+    allowed_frequencies = forms.MultipleChoiceField(
+        label=_("Frequencies allowed"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Product
+        fields = ["group", "name", "description", "unit", "allowed_frequencies", "intensity_rank"]
+
+    def __init__(self, *args, **kwargs):
+        from zorgregio.codelijsten.selectors import code_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = code_choices("iwmo", "WJ756")
+        self.fields["allowed_frequencies"].choices = code_choices("iwmo", "WMO757")
+        if self.instance.pk:
+            self.fields["group"].queryset = self.fields["group"].queryset.filter(
+                law=self.instance.law
+            )

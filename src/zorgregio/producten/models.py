@@ -89,12 +89,19 @@ class Product(ValidityPeriod, TimeStampedModel):
         indexes = [models.Index(fields=["law", "productcategorie", "productcode"])]
 
     def __str__(self) -> str:
-        return f"{self.productcategorie}{self.productcode} {self.name}"
+        return f"{self.code} {self.name}"
+
+    @property
+    def code(self) -> str:
+        """The code as printed everywhere: ``02A16`` (never ``0202A16``); see common.formatting."""
+        from zorgregio.common.formatting import product_code
+
+        return product_code(self.productcategorie, self.productcode)
 
     @property
     def label(self) -> str:
         """Code, group and name as shown in the productenboek: ``02A16 Begeleiding: Basis``."""
-        return f"{self.productcode} {self.group.name}: {self.name}"
+        return f"{self.code} {self.group.name}: {self.name}"
 
 
 class PurchaseMode(models.TextChoices):

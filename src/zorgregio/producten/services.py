@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log, snapshot
@@ -448,7 +449,11 @@ def purchase_matrix_set(*, actor, valid_from: dt.date, changes: dict) -> int:
     audit_log(
         actor=actor,
         action=AuditAction.UPDATE,
-        message=_("Purchase matrix: %(count)s cells changed from %(day)s.")
+        message=ngettext(
+            "Purchase matrix: %(count)s cell changed from %(day)s.",
+            "Purchase matrix: %(count)s cells changed from %(day)s.",
+            len(planned),
+        )
         % {"count": len(planned), "day": _fmt(valid_from)},
         before=before,
         after={f"{p.pk}/{m.pk}": mode for p, m, mode, _c in planned},
@@ -510,6 +515,54 @@ def product_create(*, actor, **fields) -> Product:
     check_product(product)
     product.save()
     audit_log(actor=actor, action=AuditAction.CREATE, obj=product, after=snapshot(product))
+    return product
+
+
+# What may change in a product that exists. Its identity in the messages (law, category, code)
+# and its period stay: another code is another product, and ending it goes through
+# product_retire (which ends its tariffs and matrix entries too).
+EDITABLE_PRODUCT_FIELDS = (
+    "group",
+    "name",
+    "description",
+    "unit",
+    "allowed_frequencies",
+    "intensity_rank",
+)
+
+
+@transaction.atomic
+def product_update(*, actor, product: Product, **fields) -> Product:
+    """Change the name, description, group, unit, frequencies or intensity of ``product``.
+
+    The unit may only change while the product has no tariffs (a tariff is per unit)."""
+    unknown = set(fields) - set(EDITABLE_PRODUCT_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("These fields of a product cannot be changed: %s.") % ", ".join(sorted(unknown))
+        )
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    before = snapshot(product)
+    if "unit" in fields and fields["unit"] != product.unit and product.tariffs.exists():
+        raise ValidationError(
+            {
+                "unit": _(
+                    "The unit cannot change: the product has tariffs per unit. Retire it and "
+                    "add a new product instead."
+                )
+            }
+        )
+    group = fields.get("group")
+    if group is not None and group.law != product.law:
+        raise ValidationError({"group": _("The product group belongs to another law.")})
+    for name, value in fields.items():
+        setattr(product, name, value)
+    check_product(product)
+    after = snapshot(product)
+    if after == before:
+        return product
+    product.save()
+    audit_log(actor=actor, action=AuditAction.UPDATE, obj=product, before=before, after=after)
     return product
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
     path("product/nieuw/", views.ProductCreateView.as_view(), name="product_create"),
     path("product/<int:pk>/", views.ProductDetailView.as_view(), name="product"),
+    path("product/<int:pk>/wijzigen/", views.ProductEditView.as_view(), name="product_edit"),
     path("product/<int:pk>/kostprijs/", views.CalculationView.as_view(), name="calculation_latest"),
     path(
         "product/<int:pk>/kostprijs/<int:version>/",

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from zorgregio.accounts.permissions import RoleRequiredMixin
@@ -27,6 +28,7 @@ from .forms import (
     IndexationApplyForm,
     IndexationForm,
     MatrixDateForm,
+    ProductEditForm,
     ProductForm,
     RetireForm,
 )
@@ -103,6 +105,42 @@ class ProductCreateView(ProductenView):
                     for message in exc.messages:
                         form.add_error(None, message)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class ProductEditView(ProductenView):
+    """The regional team changes a product's name, group, unit, frequencies or intensity."""
+
+    template_name = "producten/product_edit.html"
+
+    def product(self) -> Product:
+        return get_object_or_404(selectors.products(self.request.user), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        self.manager_only()
+        product = self.product()
+        return self.render_to_response(
+            self.get_context_data(product=product, form=ProductEditForm(instance=product))
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.manager_only()
+        product = self.product()
+        form = ProductEditForm(request.POST, instance=Product.objects.get(pk=product.pk))
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in ProductEditForm.Meta.fields}
+            try:
+                services.product_update(actor=request.user, product=product, **fields)
+                messages.success(request, _("The product has been changed."))
+                return redirect("producten:product", pk=product.pk)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.error_dict.items():
+                        for error in errors:
+                            form.add_error(field if field in form.fields else None, error)
+                else:
+                    for message in exc.messages:
+                        form.add_error(None, message)
+        return self.render_to_response(self.get_context_data(product=product, form=form))
 
 
 class ProductDetailView(ProductenView):
@@ -187,7 +225,11 @@ class MatrixView(ProductenView):
             return self.render_to_response(self.get_context_data(date_form=form, day=day))
         messages.success(
             request,
-            _("%(count)s cells changed from %(day)s.")
+            ngettext(
+                "%(count)s cell changed from %(day)s.",
+                "%(count)s cells changed from %(day)s.",
+                count,
+            )
             % {"count": count, "day": day.strftime("%d-%m-%Y")},
         )
         group = f"&groep={self.group_id()}" if self.group_id() else ""

@@ -35,7 +35,7 @@ class ProcedureLotSerializer(serializers.ModelSerializer):
         fields = ["number", "product_group_code", "product_group_name", "product_codes"]
 
     def get_product_codes(self, obj) -> list[str]:
-        return [f"{p.productcategorie}{p.productcode}" for p in obj.products.all()]
+        return [p.code for p in obj.products.all()]
 
 
 class ApplicationWindowSerializer(serializers.ModelSerializer):
@@ -186,7 +186,7 @@ class AdmissionApplicationLineSerializer(serializers.ModelSerializer):
         fields = ["product", "product_code", "municipality", "municipality_cbs_code"]
 
     def get_product_code(self, obj) -> str:
-        return f"{obj.product.productcategorie}{obj.product.productcode}"
+        return obj.product.code
 
 
 class AdmissionApplicationSerializer(serializers.ModelSerializer):
@@ -241,7 +241,7 @@ class AdmissionDecisionLineSerializer(serializers.ModelSerializer):
         ]
 
     def get_product_codes(self, obj) -> list[str]:
-        return [f"{p.productcategorie}{p.productcode}" for p in obj.products.all()]
+        return [p.code for p in obj.products.all()]
 
 
 class AdmissionDecisionSerializer(serializers.ModelSerializer):

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from zorgregio.aanbieders.models import LegalForm
-from zorgregio.common.money import parse_euros
+from zorgregio.common.numbers import DecimalCommaField, DecimalInput
+from zorgregio.common.numbers import EuroField as NumbersEuroField
 from zorgregio.contracten.forms import DateInput
 from zorgregio.contracten.models import EvidenceKind
 from zorgregio.regio.models import Law
@@ -47,14 +48,9 @@ def _moment(label, required=True, **kwargs):
     )
 
 
-class EurosField(forms.CharField):
-    """An amount in euros, cleaned to eurocents."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in ("", None):
-            return None
-        return parse_euros(value)
+def EurosField(*args, **kwargs):  # noqa: N802 - kept as a field name for the forms below
+    """An amount in euros, cleaned to eurocents (one parsing path: common.numbers)."""
+    return NumbersEuroField(*args, allow_negative=True, **kwargs)
 
 
 def _text(label, required=True, rows=3, **kwargs):
@@ -161,8 +157,8 @@ class RequirementFields(forms.Form):
         coerce=lambda v: v == "ja",
         initial="ja",
     )
-    min_value = forms.DecimalField(label=_("Minimum value"), required=False)
-    max_value = forms.DecimalField(label=_("Maximum value"), required=False)
+    min_value = DecimalCommaField(label=_("Minimum value"), required=False)
+    max_value = DecimalCommaField(label=_("Maximum value"), required=False)
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
     choices = _text(_("Options (one per line)"), required=False)
     accepted_choices = _text(_("Options that meet the requirement (one per line)"), required=False)
@@ -370,6 +366,7 @@ class AnswersForm(forms.Form):
                     label=label + (f" ({requirement.unit})" if requirement.unit else ""),
                     required=False,
                     initial=answer.value if answer else None,
+                    widget=DecimalInput(),  # a decimal comma, parsed by the service
                 )
             elif kind == QuestionType.CHOICE:
                 field = forms.ChoiceField(

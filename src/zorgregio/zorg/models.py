@@ -74,7 +74,9 @@ class Toewijzing(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.toewijzingnummer} ({self.productcategorie}{self.productcode})"
+        from zorgregio.common.formatting import product_code
+
+        return f"{self.toewijzingnummer} ({product_code(self.productcategorie, self.productcode)})"
 
 
 class Levering(models.Model):

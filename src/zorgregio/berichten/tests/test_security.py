@@ -150,7 +150,7 @@ def test_a_failing_refresh_leaves_the_files_applied_and_the_batch_truthful(
     batch = ImportBatch.objects.get()
     assert batch.status == BatchStatus.DONE
     assert batch.results[0]["status"] == FileStatus.PROCESSED
-    assert "1 bestand: 1 verwerkt, 0 afgekeurd" in content
+    assert "1 bestand verwerkt." in content
     assert "bijwerken van de monitor daarna is mislukt" in content
     assert Toewijzing.objects.exists()
     # The change stays noted, so the next refresh picks it up.

@@ -69,7 +69,7 @@ def test_export_has_the_filtered_rows(login, users, admissions):
     assert len(rows) == 2
     own = admissions["own"]
     assert rows[1][0] == own.provider.name and rows[1][5] == "Apeldoorn"
-    assert rows[1][3] == f"{own.product.productcategorie}{own.product.productcode}"
+    assert rows[1][3] == own.product.productcode  # "02A01", the category not glued twice
 
 
 def test_provider_proposes_and_region_accepts(login, users, admissions, product, zutphen):
@@ -188,7 +188,7 @@ def test_history_tab_shows_before_and_after(login, users, agreement, product, ap
     assert response.status_code == 200
     assert list(response.context["events"]) == list(audit_events_for(admission))
     body = response.content.decode()
-    assert "2026-01-01 → 2026-02-01" in body  # valid_from moved
+    assert "01-01-2026 → 01-02-2026" in body  # valid_from moved, as Dutch dates
 
 
 def test_api_lists_scoped_admissions(login, users, admissions, product):
@@ -291,7 +291,7 @@ def test_api_product_filter_includes_group_admissions(
     rows = data["results"] if isinstance(data, dict) else data
     assert {r["id"] for r in rows} == {by_group.pk, by_product.pk}
     coded = next(r for r in rows if r["id"] == by_product.pk)
-    assert coded["product_code"] == "0202A01" and coded["municipality_cbs_code"] == "0200"
+    assert coded["product_code"] == "02A01" and coded["municipality_cbs_code"] == "0200"
 
 
 def test_provider_reports_its_sroi_realisation(login, users, admissions, apeldoorn):

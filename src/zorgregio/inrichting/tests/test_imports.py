@@ -170,7 +170,7 @@ def test_an_admission_the_municipality_does_not_buy_is_refused_with_the_row(regi
     )
     report = run("deelnames", text)
     assert len(report.errors) == 2
-    assert report.errors[0].startswith("Rij 3, veld productcode: De Wolden koopt 0202Z02")
+    assert report.errors[0].startswith("Rij 3, veld productcode: De Wolden koopt 02Z02 ")
     assert report.errors[1].startswith(
         "Rij 4, veld productcode: er is geen product 02Z01 op 01-01-2025"
     )

@@ -386,13 +386,14 @@ def _parse_answer(requirement, raw) -> dict:
             )
         return {"yes": value}
     if kind == QuestionType.VALUE:
+        from zorgregio.common.numbers import parse_decimal
+
         text = str(raw).strip().replace(" ", "")
         if text == "":
             return {"value": None}
-        text = text.replace(".", "").replace(",", ".") if "," in text else text
-        try:
-            return {"value": Decimal(text).quantize(Decimal("0.01"))}
-        except InvalidOperation as exc:
+        try:  # the one parsing path for decimals (common.numbers): "25,5", "1.234,5", "25.5"
+            return {"value": parse_decimal(text).quantize(Decimal("0.01"))}
+        except (ValidationError, InvalidOperation) as exc:
             raise ValidationError(
                 {
                     field: _("%(code)s: %(value)s is not a number.")

@@ -19,6 +19,7 @@ from zorgregio.berichten.csv_import import KINDS, ingest_csv
 from zorgregio.berichten.models import FileStatus
 from zorgregio.berichten.services import ingest_paths, retry_refused
 from zorgregio.berichten.verdicts import result_verdict
+from zorgregio.common.formatting import files_summary
 
 
 class Command(BaseCommand):
@@ -97,8 +98,7 @@ class Command(BaseCommand):
                 refused += 1
             reasons = "; ".join(result.reasons)
             self.stdout.write(f"{label}\t{result.name}" + (f"\t{reasons}" if reasons else ""))
-        self.stdout.write(
-            _("%(files)s files, %(refused)s refused.") % {"files": len(results), "refused": refused}
-        )
+        duplicates = sum(1 for r in results if getattr(r, "duplicate", False))
+        self.stdout.write(files_summary(len(results) - refused - duplicates, refused, duplicates))
         if refused:
             sys.exit(1)
