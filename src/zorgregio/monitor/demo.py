@@ -27,15 +27,13 @@ def build_monitor(ctx: DemoContext) -> None:
         ).annotate(total=Sum("amount_cents"))
     }
     years = sorted({key[2] for key in spent}) or [dt.date.today().year]
-    # A year the archive covers only in part (the current one) gets the budget of a whole year:
-    # its spending so far scaled to twelve months.
-    months = {
-        row["month__year"]: row["last"].month
-        for row in ClientMonth.objects.values("month__year").annotate(last=Max("month"))
-    }
+    # The year still running gets the budget of a whole year: its spending so far scaled to
+    # twelve months (a past year is budgeted on what it spent).
+    this_year = dt.date.today().year
+    last = ClientMonth.objects.filter(month__year=this_year).aggregate(last=Max("month"))["last"]
     budgets = []
     for year in years:
-        scale = 12 / months.get(year, 12)
+        scale = 12 / last.month if year == this_year and last is not None else 1
         for municipality in municipalities:
             for group in groups:
                 actual = spent.get((municipality.pk, group.pk, year), 0)

@@ -138,3 +138,27 @@ def test_api_schema_documents_the_monitor(client, users):
     schema = client.get("/api/v1/schema/").content.decode()
     assert "/api/v1/monitor/kerncijfers/" in schema
     assert "productgroep" in schema
+
+
+def test_demo_step_budgets_the_running_year_as_a_whole_year(region, apeldoorn):
+    """The year still running is covered only up to its last month with data: its budget is
+    that spending scaled to twelve months, not the spending so far."""
+    import random
+
+    from zorgregio.monitor.demo import build_monitor
+
+    this_year = dt.date.today().year
+    product = ProductFactory(group=ProductGroupFactory())
+    for month in (1, 2, 3):  # 300 euros over the first quarter: 1,200 over the year
+        RegelFactory(
+            municipality=apeldoorn,
+            product=product,
+            period_start=D(this_year, month, 1),
+            amount_cents=100_000_00,
+        )
+    ctx = DemoContext(
+        seed=1, scale=1, log=lambda _m: None, password="x", region=region, rng=random.Random(1)
+    )
+    build_monitor(ctx)
+    budget = Budget.objects.get(year=this_year)
+    assert 1_080_000_00 <= budget.amount_cents <= 1_320_000_00
