@@ -187,10 +187,17 @@ class CaseEvent(models.Model):
         return f"{self.case_id}: {self.to_status or self.text[:40]}"
 
 
+def case_document_storage():
+    """Case documents are stored encrypted (:mod:`.storage`)."""
+    from .storage import encrypted_storage
+
+    return encrypted_storage
+
+
 class CaseDocument(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="toezicht/%Y/")
+    file = models.FileField(_("file"), upload_to="toezicht/%Y/", storage=case_document_storage)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

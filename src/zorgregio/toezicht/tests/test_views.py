@@ -181,3 +181,38 @@ def test_the_monitor_shows_reported_beside_measured_waiting_times(client, region
     login(client, users["raad"])
     page = client.get(reverse("monitor:municipality", args=[apeldoorn.cbs_code])).content.decode()
     assert "Wachtlijst BV" not in page
+
+
+def test_a_case_document_is_stored_encrypted_and_read_back_only_in_scope(
+    client, region, users, apeldoorn, settings, tmp_path
+):
+    """A case document may name clients: on disk it is encrypted like the message archive;
+    the officer downloads the plain file; staff of another municipality get a 404."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zorgregio.accounts.tests.factories import UserFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    signal = _signal(region, apeldoorn)
+    officer = users["gemeente"]
+    login(client, officer)
+    client.post(reverse("toezicht:case_create", args=[signal.pk]), {"title": "Zaak"})
+    case = Case.objects.get()
+    secret = b"%PDF-1.4 verbeterplan voor client 999900006"
+    client.post(
+        reverse("toezicht:case", args=[case.pk]),
+        {"action": "document", "title": "Verbeterplan",
+         "file": SimpleUploadedFile("plan.pdf", secret, content_type="application/pdf")},
+    )  # fmt: skip
+    document = case.documents.get()
+    stored = (tmp_path / document.file.name).read_bytes()
+    assert b"999900006" not in stored and stored.startswith(b"ZRA1")
+    url = reverse("toezicht:case_document", args=[case.pk, document.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == secret
+    assert "Content-Length" not in response or int(response["Content-Length"]) == len(secret)
+    zutphen_staff = UserFactory(role="gemeente", region=region)
+    zutphen_staff.municipalities.set([region.municipalities.exclude(pk=apeldoorn.pk).first()])
+    login(client, zutphen_staff)
+    assert client.get(url).status_code == 404
