@@ -17,7 +17,16 @@ Steps (each timed):
    Declaration lines per second = lines / time of the 323 phase; the end-to-end figure divides
    the lines by both phases. Peak memory is the child's VmHWM (peak resident set).
 4. In another child, a bare ``lxml.etree.iterparse`` of the same 323 files (counting the
-   Prestaties and clearing elements), for the ratio.
+   Prestaties and clearing elements), and a parse of every file of the archive validated
+   against its official XSD (what any receiver must do at least), for the ratios.
+
+The faults the generator plants (about ``fault_rate`` of the lines, listed in the archive's
+``manifest.json``) are compared with what the ingest rejected: the two shares should agree,
+since the generator keeps every other line valid against the register (a toewijzing ends when
+the provider's admission ends).
+
+``--database postgres://user@host:port/name`` runs the same on PostgreSQL: the database
+``name`` is dropped and created anew (never point it at a database you need).
 
 ``--write-readme`` replaces the "Ingest" section of ``benchmarks/README.md`` with the results.
 """
@@ -50,13 +59,14 @@ SECTION_END = "<!-- ingest-benchmark:end -->"
 
 def _environment(db: Path) -> dict:
     env = dict(os.environ)
+    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{db}"
     env.update(
         DJANGO_SETTINGS_MODULE="zorgregio.conf.settings",
         DEBUG="false",
         SECRET_KEY="benchmark-only-secret-key",
         ZORGREGIO_PSEUDONYM_KEY="benchmark-pseudonym-key",
         ZORGREGIO_ENCRYPTION_KEY="YmVuY2htYXJrLWtleS1iZW5jaG1hcmsta2V5LWJlbmM=",
-        DATABASE_URL=f"sqlite:///{db}",
+        DATABASE_URL=database_url,
         ZORGREGIO_UPLOAD_DIR=str(db.parent / f"{db.stem}-uploads"),
         ZORGREGIO_BASE_DIR=str(REPO),
     )
@@ -218,6 +228,7 @@ def child_ingest(args) -> dict:
         "declaration_refused": sum(1 for r in second if r.refused),
         "lines": stored + refused_lines,
         "lines_rejected": DeclaratieRegel.objects.filter(status="afgekeurd").count(),
+        "lines_refused": refused_lines,
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -225,7 +236,7 @@ def child_ingest(args) -> dict:
 def child_bare(args) -> dict:
     from lxml import etree
 
-    _others, declarations = _split(Path(args.root))
+    others, declarations = _split(Path(args.root))
     started = time.perf_counter()
     lines = 0
     for path in declarations:
@@ -234,8 +245,34 @@ def child_bare(args) -> dict:
                 lines += 1
                 element.clear()
     seconds = time.perf_counter() - started
+    xsd = _parse_with_xsd([*others, *declarations])
     return {"files": len(declarations), "lines": lines, "seconds": seconds,
+            "all_files": len(others) + len(declarations), "xsd_seconds": xsd,
             "peak_rss_mb": peak_rss_mb()}  # fmt: skip
+
+
+def _parse_with_xsd(paths: list[Path]) -> float | None:
+    """Seconds to parse every file and validate it against its official XSD (lxml, the
+    schemas loaded once), or None without the XSDs."""
+    from lxml import etree
+
+    if not XSD_DIR.is_dir():
+        return None
+    kind = re.compile(r"-(WMO|JW)(\d{3})-")
+    schemas: dict[tuple[str, str], etree.XMLSchema] = {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    started = time.perf_counter()
+    for path in paths:
+        law, number = kind.search(path.name).groups()
+        schema = schemas.get((law, number))
+        if schema is None:
+            folder = XSD_DIR / ("iwmo-3.2" if law == "WMO" else "ijw-3.2")
+            schema = schemas[(law, number)] = etree.XMLSchema(
+                etree.parse(str(folder / f"{law}{number}.xsd"), parser)
+            )
+        if not schema.validate(etree.parse(str(path), parser)):
+            raise SystemExit(f"{path.name} is not valid against its XSD")
+    return time.perf_counter() - started
 
 
 CHILDREN = {
@@ -264,11 +301,31 @@ def _run_child(command: str, db: Path, **options) -> dict:
 # --- the benchmark -------------------------------------------------------------------------
 
 
+def _fresh_postgres(url: str) -> None:
+    """Drop and create the benchmark's PostgreSQL database (its name from ``url``)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def main(args) -> None:
     BENCH.mkdir(parents=True, exist_ok=True)
+    if args.database:
+        os.environ["BENCH_DATABASE_URL"] = args.database
+        _fresh_postgres(args.database)
     name = f"{args.lines}-p{args.providers}"
     db = BENCH / f"ingest-{name}.sqlite3"
     out = BENCH / f"archive-{name}"
+    if args.database:
+        name += "-postgresql"
+        db = BENCH / f"ingest-{name}.sqlite3"  # names the uploads folder only
     for path in (db, db.parent / f"{db.stem}-uploads"):
         if path.is_dir():
             shutil.rmtree(path)
@@ -299,16 +356,20 @@ def main(args) -> None:
     print(json.dumps(results, indent=1))
     (BENCH / f"results-{name}.json").write_text(json.dumps(results, indent=1))
     if args.write_readme:
-        _write_readme(results)
+        _write_readme(results, "-postgresql" if args.database else "")
 
 
 def _summary(args, generated, ingest, bare) -> dict:
     lines = ingest["lines"]
     end_to_end = ingest["other_seconds"] + ingest["declaration_seconds"]
+    stats = generated.get("stats", {})
+    planted = sum(v for k, v in stats.items() if k.startswith("fault_"))
+    rejected = ingest["lines_rejected"] + ingest.get("lines_refused", 0)
+    xsd = bare.get("xsd_seconds")
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, SQLite",
+        f"{platform.python_version()}, {'PostgreSQL' if args.database else 'SQLite'}",
         "command": " ".join(["benchmarks/ingest/bench.py", *sys.argv[1:]]),
         "providers": args.providers,
         "xsd_validation": bool(os.environ.get("ZORGREGIO_XSD_DIR") or XSD_DIR.is_dir()),
@@ -321,14 +382,29 @@ def _summary(args, generated, ingest, bare) -> dict:
         "other_files_per_second": ingest["other_files"] / max(ingest["other_seconds"], 1e-9),
         "bare_lines_per_second": bare["lines"] / bare["seconds"],
         "ratio_to_bare_lxml": ingest["declaration_seconds"] / bare["seconds"],
+        "ratio_to_parse_with_xsd": end_to_end / xsd if xsd else None,
+        "planted_share": planted / max(stats.get("declaration_lines", 0), 1),
+        "rejected_share": rejected / max(lines, 1),
+        "load_average": os.getloadavg(),
     }
 
 
-def _write_readme(results: dict) -> None:
+def _seconds(value) -> str:
+    return f"{value:.1f} s" if value is not None else "(no XSDs)"
+
+
+def _times(value) -> str:
+    return f"{value:.1f} x" if value is not None else "?"
+
+
+def _write_readme(results: dict, suffix: str = "") -> None:
+    start, end = (
+        marker.replace("benchmark", f"benchmark{suffix}") for marker in (SECTION_START, SECTION_END)
+    )
     ingest, bare = results["ingest"], results["bare"]
     gen = results["generated"]
-    text = f"""{SECTION_START}
-## Ingest (berichten): end-to-end import of a generated archive
+    text = f"""{start}
+## Ingest (berichten): end-to-end import of a generated archive{" on PostgreSQL" if suffix else ""}
 
 Command: `.venv/bin/python {results["command"]}` ({results["date"]}; {results["machine"]};
 XSD validation {"on" if results["xsd_validation"] else "off"}). The script builds a fresh SQLite
@@ -355,12 +431,18 @@ rejected by the checks) |
 | bare lxml iterparse of the 323 files | {bare["seconds"]:.1f} s \
 ({results["bare_lines_per_second"]:,.0f} lines/s, peak {bare["peak_rss_mb"]:.0f} MB) |
 | ratio ingest / bare lxml (323 phase) | {results["ratio_to_bare_lxml"]:.1f} x |
+| every file parsed and validated against its XSD | {_seconds(bare.get("xsd_seconds"))}; \
+the whole import costs {_times(results.get("ratio_to_parse_with_xsd"))} |
+| faults planted / lines rejected or refused | {results["planted_share"]:.2%} / \
+{results["rejected_share"]:.2%} |
+| load average (1, 5, 15 min) at the end | \
+{", ".join(f"{v:.1f}" for v in results["load_average"])} |
 
-{SECTION_END}"""
+{end}"""
     current = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    if SECTION_START in current:
-        head, rest = current.split(SECTION_START, 1)
-        tail = rest.split(SECTION_END, 1)[1] if SECTION_END in rest else ""
+    if start in current:
+        head, rest = current.split(start, 1)
+        tail = rest.split(end, 1)[1] if end in rest else ""
         current = head + text + tail
     else:
         current = current.rstrip("\n") + "\n\n" + text + "\n"
@@ -379,6 +461,9 @@ def parse_args(argv=None):
     parser.add_argument("--limit", type=int, default=0, help="Ingest only this many files.")
     parser.add_argument("--reuse-archive", action="store_true")
     parser.add_argument("--write-readme", action="store_true")
+    parser.add_argument(
+        "--database", help="postgres://... : run on PostgreSQL (the database is recreated)."
+    )
     parser.add_argument("--db")
     parser.add_argument("--out")
     parser.add_argument("--root")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import getpass
 import os
 import socket
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -44,6 +46,27 @@ def system_actor_name() -> str:
     return f"systeem ({user}@{socket.gethostname()})"[:150]
 
 
+_deferred = threading.local()
+
+
+@contextlib.contextmanager
+def deferred_audit():
+    """Within the block, :func:`audit_log` collects its events and they are written as one bulk
+    insert when the block ends without an error. Use it inside the caller's transaction (the
+    events are then exactly as durable as the work they record: an error rolls both back).
+    An event's time is that of the insert. Nested blocks write once, at the outer end."""
+    if getattr(_deferred, "events", None) is not None:
+        yield
+        return
+    _deferred.events = []
+    try:
+        yield
+        if _deferred.events:
+            AuditEvent.objects.bulk_create(_deferred.events, batch_size=500)
+    finally:
+        _deferred.events = None
+
+
 def audit_log(
     *,
     actor,
@@ -54,7 +77,7 @@ def audit_log(
     after: dict | None = None,
 ) -> AuditEvent:
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=user,
         actor_name=getattr(user, "username", "") or system_actor_name(),
         action=action,
@@ -65,3 +88,9 @@ def audit_log(
         before=before,
         after=after,
     )
+    pending = getattr(_deferred, "events", None)
+    if pending is not None:
+        pending.append(event)
+    else:
+        event.save(force_insert=True)
+    return event

@@ -12,9 +12,8 @@ from django.utils import timezone
 from lxml import etree
 
 from zorgregio.zorg.models import Declaratie, DeclaratieRegel, LineStatus
+from zorgregio.zorg.rules.lines import codes_for_325
 from zorgregio.zorg.services import decrypt_bsn
-
-from .checks import codes_for_325
 
 BERICHTCODE = {"jw": "491", "wmo": "485"}
 

@@ -1,10 +1,11 @@
 """CSV import of toewijzingen, leveringen and declaration lines (docs/berichten-csv.md).
 
 For municipalities without a message archive. Every row is parsed into the same records the XML
-parsers produce (:mod:`.records`) and applied through :func:`services.apply_records`, so the
-same checks run (TR rules, contract register, tariffs). The whole file is validated first: any
-bad row gives a Dutch message naming the row and the column, and nothing is applied. The file is
-stored raw with its checksum, like a message file; the same file twice is refused.
+parsers produce (:mod:`zorgregio.zorg.records`) and applied through
+:func:`services.apply_records`, so the same checks run (TR rules, contract register, tariffs).
+The whole file is validated first: any bad row gives a Dutch message naming the row and the
+column, and nothing is applied. The file is stored raw with its checksum, like a message file;
+the same file twice is refused.
 """
 
 from __future__ import annotations
@@ -27,11 +28,7 @@ from django.utils.translation import gettext as _
 
 from zorgregio.common.money import parse_euros
 from zorgregio.common.validators import is_valid_bsn, parse_integer
-
-from .archive import writer as stored_writer
-from .models import FileStatus, MessageFile
-from .parsers import MAX_AMOUNT
-from .records import (
+from zorgregio.zorg.records import (
     ClientRecord,
     DeclaratieRecord,
     Header,
@@ -41,6 +38,11 @@ from .records import (
     StopRecord,
     ToewijzingRecord,
 )
+
+from .archive import writer as stored_writer
+from .models import FileStatus, MessageFile
+from .parsers import MAX_AMOUNT
+from .states import MessageFileStates
 
 KINDS = ("toewijzingen", "leveringen", "declaratieregels")
 MAX_ERRORS = 50
@@ -386,10 +388,12 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
     ``afgekeurd`` with the reasons. Lines the TR checks reject are stored as rejected, exactly as
     from a 323 message; their explanations are in the reasons.
     """
+    from zorgregio.zorg.apply import changed_months
     from zorgregio.zorg.hooks import note_changes
+    from zorgregio.zorg.index import ApplyContext
+    from zorgregio.zorg.records import MessageError
 
-    from .parsers import MessageError
-    from .services import ApplyContext, apply_records, changed_months
+    from .services import apply_records
     from .validation import checked
 
     path = Path(path)
@@ -441,6 +445,7 @@ def ingest_csv(path, *, kind: str, actor=None) -> CsvImportResult:
                 note_changes(changed_months(summary))
                 refused_items.extend(summary.refused_items)
             message_file.identificatie = f"CSV {kind}"[:40]
+            MessageFileStates.check(message_file.status, FileStatus.PROCESSED)
             message_file.status = FileStatus.PROCESSED
             message_file.errors = remarks[:200]
             message_file.item_count = items

@@ -154,6 +154,19 @@ class Catalogue:
                     best = tariff.cents
         return best
 
+    def admitted_until(self, agb: str, municipality: str, product: int, day: dt.date):
+        """Whether ``agb`` is admitted on ``day``, and until when: ``(True, last day or None)``,
+        or ``(False, None)``. A toewijzing ends by then, or its lines would break the
+        contract register (ZR01) without being a planted fault."""
+        for a in self._admitted.get((municipality, product), ()):
+            if (
+                a.provider == agb
+                and a.valid_from <= day
+                and (a.valid_until is None or day <= a.valid_until)
+            ):
+                return True, a.valid_until
+        return False, None
+
     def admitted(self, municipality: str, product: int, day: dt.date) -> list[str]:
         return [
             a.provider
@@ -568,7 +581,8 @@ class ArchiveGenerator:
                             referentie, "2", "")  # fmt: skip
                 decided += dt.timedelta(days=rng.randint(14, 42))
         start = decided + dt.timedelta(days=rng.randint(0, 10))
-        if not product.valid_on(start):
+        admitted, until = self.catalogue.admitted_until(agb, cbs, product.key, start)
+        if not product.valid_on(start) or not admitted:
             return
         months = rng.choice(self.months)
         end: dt.date | None = add_months(start, months) - dt.timedelta(days=1)
@@ -576,6 +590,8 @@ class ArchiveGenerator:
             end = None  # open-ended (e.g. household help); per week needs an end (CD076)
         if product.valid_until and (end is None or end > product.valid_until):
             end = product.valid_until
+        if until is not None and (end is None or end > until):
+            end = until  # the admission ends: so does the toewijzing
         turns_18 = None
         if law == "jw":
             turns_18 = birthday(person.born, 18)
@@ -601,12 +617,13 @@ class ArchiveGenerator:
     def _follow_up(self, old: Toewijzing) -> None:
         """Herbeoordeling: a new toewijzing for the same product from the day after the end."""
         start = old.end + dt.timedelta(days=1)
-        if not old.product.valid_on(start) or not self.catalogue.admitted(
-            old.cbs, old.product.key, start
-        ):
+        admitted, until = self.catalogue.admitted_until(old.agb, old.cbs, old.product.key, start)
+        if not old.product.valid_on(start) or not admitted:
             return
         self._toewijzing_nr += 1
         end = add_months(start, self.rng.choice((6, 12))) - dt.timedelta(days=1)
+        if until is not None:
+            end = min(end, until)
         if old.law == "jw":
             end = min(end, birthday(old.person.born, 18) - dt.timedelta(days=1))
             if end < start:
@@ -716,6 +733,9 @@ class ArchiveGenerator:
         # The municipality honours it: the old product ends, the new one is assigned.
         decided = min(asked + dt.timedelta(days=rng.randint(3, 10)), change)
         new_end = t.end
+        _admitted, until = self.catalogue.admitted_until(t.agb, t.cbs, new_product.key, change)
+        if until is not None and (new_end is None or new_end > until):
+            new_end = until
         t.end = change - dt.timedelta(days=1)
         t.reden = "12"
         t.stop = t.end

@@ -23,10 +23,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from zorgregio.common.validators import is_valid_bsn, parse_integer, parse_iso_date
-
-from . import xml_errors
-from .archive import ArchiveError, open_stored
-from .records import (
+from zorgregio.zorg.records import (
     MESSAGE_TYPES,
     RETURN_TYPES,
     AntwoordRecord,
@@ -35,6 +32,7 @@ from .records import (
     DeclaratieRecord,
     Header,
     Message,
+    MessageError,
     PrestatieRecord,
     ProductRequest,
     RelatieRecord,
@@ -43,6 +41,9 @@ from .records import (
     ToewijzingRecord,
     VerzoekRecord,
 )
+
+from . import xml_errors
+from .archive import ArchiveError, open_stored
 
 RELEASE = "3_2"
 NAMESPACE_RE = re.compile(
@@ -81,21 +82,6 @@ def _uint(value: str) -> int:
     if not _UINT.fullmatch(value):
         raise ValueError(value)
     return int(value)
-
-
-class MessageError(Exception):
-    """The file or message is refused; ``reason`` is a Dutch explanation, ``rule`` the code of
-    the rule it broke (registry ``zorg.rules``; "XSD" for the official XSD) and ``retourcode``
-    that rule's retourcode."""
-
-    def __init__(self, reason: str, *, schema: bool = False, rule: str = "", retourcode: str = "",
-                 row=None):  # fmt: skip
-        super().__init__(reason)
-        self.reason = reason
-        self.schema = schema  # the official XSD refused the message
-        self.rule = rule or ("XSD" if schema else "")
-        self.retourcode = retourcode
-        self.row = row
 
 
 def _parser_kwargs() -> dict:

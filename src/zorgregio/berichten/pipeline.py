@@ -3,7 +3,7 @@
 The parse (lxml ``iterparse`` with the XSD, the structural checks, the records) and the rest of
 the ingest (TR checks, inserts) each take about half of the time of a large 323. A forked child
 runs :func:`~zorgregio.berichten.parsers.open_message` and sends the records through a pipe in
-batches; this process reads them as the same :class:`~zorgregio.berichten.records.Message`
+batches; this process reads them as the same :class:`~zorgregio.zorg.records.Message`
 (header first, items streamed, the lines of a declaration streamed), so the callers and their
 all-or-nothing transaction do not change. Errors are raised here exactly as the in-process
 parser raises them: a :class:`~zorgregio.berichten.parsers.MessageError` with the same reason,
@@ -30,9 +30,10 @@ from django.conf import settings
 from django.db import connections
 from django.utils.translation import gettext as _
 
+from zorgregio.zorg.records import DeclaratieRecord, Message, PrestatieRecord
+
 from . import parsers
 from .parsers import MessageError
-from .records import DeclaratieRecord, Message, PrestatieRecord
 
 try:
     import fcntl

@@ -13,18 +13,21 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from .models import BatchStatus, ImportBatch
+from .states import ImportBatchStates
 
 log = logging.getLogger(__name__)
 
 
 @task()
 def run_import(batch_id: int) -> None:
-    from .models import FileStatus, MessageFile
-    from .services import ApplyContext, IngestResult, after_import, in_batches, process_file
+    from zorgregio.zorg.index import ApplyContext
 
-    claimed = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
-        status=BatchStatus.RUNNING
-    )
+    from .models import FileStatus, MessageFile
+    from .services import IngestResult, after_import, in_batches, process_file
+
+    claimed = ImportBatch.objects.filter(
+        pk=batch_id, status__in=ImportBatchStates.before(BatchStatus.RUNNING)
+    ).update(status=BatchStatus.RUNNING)
     if not claimed:
         return
     batch = ImportBatch.objects.get(pk=batch_id)

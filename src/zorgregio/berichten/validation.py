@@ -18,12 +18,12 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zorgregio.zorg.records import DeclaratieRecord
 from zorgregio.zorg.rules import elements as el
 from zorgregio.zorg.rules import within as tr
 from zorgregio.zorg.rules.registry import RULES
 
 from .parsers import MessageError
-from .records import DeclaratieRecord
 
 
 def refusal(code: str, row, what: str, detail: str = "") -> MessageError:

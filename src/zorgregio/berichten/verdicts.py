@@ -18,12 +18,10 @@ line (item) that a rule refused; the lines not listed were accepted.
 from __future__ import annotations
 
 from zorgregio.zorg.models import DeclaratieRegel, LineStatus
+from zorgregio.zorg.rules.lines import OWN_CODES, explain
 from zorgregio.zorg.rules.registry import RULES
 
-from .checks import OWN_CODES, explain
 from .models import FileStatus
-
-MAX_ITEM_VERDICTS = 10_000  # refused items kept per file (declaration lines are in the database)
 
 _KINDS = {"301": "ToegewezenProduct", "305": "StartProduct", "307": "StopProduct",
           "315": "AangevraagdProduct", "317": "Verzoek", "319": "Antwoord",
@@ -64,13 +62,6 @@ def line_rules(retourcodes) -> list[dict]:
         entry["text"] = explain(code)
         out.append(entry)
     return out
-
-
-def record_refused_item(items: list, row, rule: str) -> None:
-    """Keep the verdict of a refused item (bounded)."""
-    if len(items) < MAX_ITEM_VERDICTS:
-        found = RULES.get(rule)
-        items.append({"row": row, "rule": rule, "retourcode": found.retourcode if found else ""})
 
 
 def stored(*, refusal=None, summary=None) -> dict:

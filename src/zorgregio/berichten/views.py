@@ -16,10 +16,10 @@ from zorgregio.accounts.scoping import MESSAGE_ROLES, UPLOAD_ROLES
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log
 from zorgregio.web.uploads import too_large_message
+from zorgregio.zorg.rules.lines import explain
 
 from . import selectors
 from .answers import answer_325_bytes
-from .checks import explain
 from .forms import UploadForm
 from .models import BatchStatus, FileStatus, ImportBatch
 from .tasks import run_import

@@ -24,6 +24,11 @@ class StateMachine:
         return cls.TRANSITIONS.get(before, frozenset())
 
     @classmethod
+    def before(cls, after: str) -> list[str]:
+        """The statuses from which ``after`` may be reached (for a conditional update)."""
+        return [status for status, targets in cls.TRANSITIONS.items() if after in targets]
+
+    @classmethod
     def can(cls, before: str, after: str) -> bool:
         return after in cls.allowed(before)
 

@@ -12,8 +12,8 @@ from zorgregio.accounts.permissions import RoleRequiredMixin
 from zorgregio.accounts.scoping import CLIENT_ROLES
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log
-from zorgregio.berichten.checks import explain
 from zorgregio.common.validators import is_valid_bsn
+from zorgregio.zorg.rules.lines import explain
 
 from . import selectors
 from .services import pseudonym

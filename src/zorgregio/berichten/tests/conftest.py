@@ -3,9 +3,10 @@ import datetime as dt
 import pytest
 
 from zorgregio.aanbieders.tests.factories import ProviderFactory
-from zorgregio.berichten import pipeline, services
+from zorgregio.berichten import pipeline
 from zorgregio.contracten.models import Admission, AdmissionStatus, FrameworkAgreement
 from zorgregio.producten.models import Product, ProductGroup, Tariff
+from zorgregio.zorg import apply
 
 AGB = "65656055"
 BSN = "999900006"
@@ -62,6 +63,6 @@ def parse_mode(request, settings, monkeypatch):
         settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 0
     else:
         settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 1
-        monkeypatch.setattr(services, "LINE_BATCH", 2)
+        monkeypatch.setattr(apply, "LINE_BATCH", 2)
         monkeypatch.setattr(pipeline, "LINE_BATCH", 2)
     return request.param

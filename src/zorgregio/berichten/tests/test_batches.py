@@ -3,8 +3,10 @@ a batch that fails as a whole is done again file by file, so no result tells of 
 work."""
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 
+from zorgregio.audit.models import AuditAction, AuditEvent
+from zorgregio.audit.services import audit_log, deferred_audit
 from zorgregio.berichten import services
 from zorgregio.berichten.models import FileStatus, MessageFile
 from zorgregio.berichten.services import ingest_paths
@@ -55,6 +57,43 @@ def test_a_batch_that_fails_as_a_whole_is_done_again_file_by_file(jeugd, tmp_pat
     assert [r.status for r in results] == [FileStatus.PROCESSED] * 5
     assert Toewijzing.objects.count() == 5
     assert MessageFile.objects.filter(status=FileStatus.PROCESSED).count() == 5
+    # The audit rows of the rolled-back batch went with it: one row per file, not two.
+    assert _import_events() == sorted(
+        str(pk) for pk in MessageFile.objects.values_list("pk", flat=True)
+    )
+
+
+def _import_events() -> list[str]:
+    return sorted(
+        AuditEvent.objects.filter(action=AuditAction.IMPORT).values_list("object_id", flat=True)
+    )
+
+
+def test_a_batch_writes_the_audit_rows_of_its_files_at_once(jeugd, tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "BATCH_FILES", 4)
+    inserts = []
+    real = AuditEvent.objects.bulk_create
+
+    def counting(events, **kwargs):
+        inserts.append(len(events))
+        return real(events, **kwargs)
+
+    monkeypatch.setattr(AuditEvent.objects, "bulk_create", counting)
+    results = ingest_paths([_files(tmp_path, 6, broken={1})])
+    assert inserts == [4, 2]  # one insert per batch, a row for every file (the refused too)
+    files = {r.message_file.pk for r in results}
+    assert _import_events() == sorted(str(pk) for pk in files)
+
+
+def test_deferred_audit_writes_nothing_when_the_work_fails(jeugd):
+    with pytest.raises(RuntimeError), transaction.atomic(), deferred_audit():
+        audit_log(actor=None, action=AuditAction.IMPORT, message="rolled back")
+        raise RuntimeError("the batch fails")
+    assert not AuditEvent.objects.exists()
+    with transaction.atomic(), deferred_audit():
+        audit_log(actor=None, action=AuditAction.IMPORT, message="kept")
+        assert not AuditEvent.objects.exists()  # not yet: at the end of the block
+    assert list(AuditEvent.objects.values_list("message", flat=True)) == ["kept"]
 
 
 def test_a_batch_notes_each_changed_month_once_and_the_monitor_still_learns_it(jeugd, tmp_path):

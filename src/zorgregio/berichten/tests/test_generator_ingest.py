@@ -30,7 +30,8 @@ EXPECTED_CODE = {
 @pytest.fixture
 def register(region, apeldoorn, zutphen):
     """Products of both laws with tariffs (Zutphen has its own for one), five providers admitted
-    for everything in both municipalities from 2024, one provider only in a draft admission."""
+    for everything in both municipalities from 2024 (the first only until the end of 2024 in
+    Zutphen), one provider only in a draft admission."""
     agreement = FrameworkAgreement.objects.create(
         region=region, name="Raamovereenkomst", laws=["wmo", "jw"], valid_from=D(2024, 1, 1)
     )
@@ -62,11 +63,12 @@ def register(region, apeldoorn, zutphen):
     for provider in providers:
         provider.regions.add(region)
         for municipality in (apeldoorn, zutphen):
+            ends = D(2024, 12, 31) if (provider, municipality) == (providers[0], zutphen) else None
             for group in groups.values():
                 Admission.objects.create(
                     agreement=agreement, provider=provider, product_group=group,
                     municipality=municipality, status=AdmissionStatus.ACTIVE,
-                    valid_from=D(2024, 1, 1),
+                    valid_from=D(2024, 1, 1), valid_until=ends,
                 )  # fmt: skip
     draft = ProviderFactory()
     draft.regions.add(region)

@@ -761,8 +761,8 @@ def test_the_one_test_per_line_agrees_with_the_rule_functions():
     import random
 
     from zorgregio.berichten.parsers import MessageError
-    from zorgregio.berichten.records import DeclaratieRecord, PrestatieRecord
     from zorgregio.berichten.validation import checked_lines
+    from zorgregio.zorg.records import DeclaratieRecord, PrestatieRecord
     from zorgregio.zorg.rules import elements as el
     from zorgregio.zorg.rules import within as tr
 

@@ -11,6 +11,7 @@ from zorgregio.berichten.models import FileStatus, MessageFile
 from zorgregio.berichten.services import ingest_paths
 from zorgregio.berichten.tests import builders as B
 from zorgregio.regio.tests.factories import MunicipalityFactory
+from zorgregio.zorg import apply
 from zorgregio.zorg.models import Client, Declaratie, DeclaratieRegel, Levering, Toewijzing
 
 from .conftest import AGB, BSN, BSN2
@@ -352,7 +353,6 @@ def test_bad_input_refused_with_reason_and_nothing_applied(tmp_path, jeugd, apel
 
 @pytest.mark.django_db
 def test_too_big_file_refused_before_storing(tmp_path, settings, monkeypatch):
-    from zorgregio.berichten import services
 
     monkeypatch.setattr(services, "MAX_FILE_BYTES", 100)
     result = ingest(tmp_path, "big.xml", b"<a>" + b"x" * 200 + b"</a>")
@@ -381,7 +381,6 @@ def test_folder_and_zip(tmp_path, jeugd, apeldoorn):
 @pytest.mark.django_db
 def test_two_imports_of_the_same_file_at_once_count_once(tmp_path, jeugd, apeldoorn, monkeypatch):
     """Whichever import records the checksum first counts; the other applies nothing."""
-    from zorgregio.berichten import services
 
     data = B.msg_301("ijw", "0200", AGB, BSN, [B.Assigned("1001")])
     first = ingest(tmp_path, "301.xml", data)
@@ -502,7 +501,7 @@ def test_a_failing_write_refuses_the_whole_declaration(tmp_path, assigned, monke
     def broken_insert(checker, declaratie_id, rows):
         checker.writer.submit("INSERT INTO no_such_table VALUES (%s)", [(1,)])
 
-    monkeypatch.setattr(services._LineChecker, "insert", broken_insert)
+    monkeypatch.setattr(apply.DeclarationLines, "insert", broken_insert)
     lines = [B.Line(f"R{i}", "1001", start=f"2026-0{i}-01", end=f"2026-0{i}-28") for i in (1, 2, 3)]
     data = B.msg_323("ijw", "0200", AGB, "D1", lines, period=("2026-01-01", "2026-04-30"))
     result = ingest(tmp_path, "323.xml", data)

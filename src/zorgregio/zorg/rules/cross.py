@@ -1,8 +1,8 @@
 """Cross-message rules (the standard's check level *berichtoverstijgend*) as plain functions.
 
-Most cross-message rules are still enforced inline where the lines are applied
-(``berichten.services``; the registry names the place). The ones added since live here, so the
-move of the others (issue 14 item 1) has a home to go to.
+The rules on a declaration line are in :mod:`.lines`; the rules on a start, stop, toewijzing or
+request are in the service of that message kind (:class:`zorgregio.zorg.apply.MessageApplier`;
+the registry names the place). Here: the month bounds of a product period.
 """
 
 from __future__ import annotations

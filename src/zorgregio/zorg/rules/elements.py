@@ -1,7 +1,7 @@
 """The conditions (CD) and constraints (CS) of iWmo/iJw 3.2 per data element.
 
 Each function answers one rule for one record and returns True when the record **breaks** it.
-They read the plain records of ``berichten.records`` (or anything with the same attribute
+They read the plain records of ``zorg.records`` (or anything with the same attribute
 names) and nothing else: no database, no settings, so they run in the parser process too.
 A product rule takes a 301 ToegewezenProduct or a requested product of a 315/317 alike (both
 have ``productcategorie``, ``productcode``, ``ingangsdatum``, ``einddatum``, ``volume``,

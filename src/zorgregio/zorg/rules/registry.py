@@ -49,7 +49,10 @@ class Status:
 
 
 SERVICES = "berichten.services"
-LINES = f"{SERVICES}._LineChecker.run"
+APPLY = "zorg.apply"
+APPLIER = f"{APPLY}.MessageApplier"
+LINES = f"{APPLY}.DeclarationLines"
+LINE_RULES = "zorg.rules.lines"
 PARSERS = "berichten.parsers"
 VALIDATION = "berichten.validation"
 XSD_ENFORCED = "Enforced by the official XSD ({facet}): a message that breaks it is refused "
@@ -570,7 +573,7 @@ _cross(
     "TR019",
     _("A start or stop relates to a toewijzing by its ToewijzingNummer."),
     "9019",
-    where=f"{SERVICES}._Applier._tw_for",
+    where=f"{APPLIER}._tw_for",
     reason="A start or stop without a ToewijzingNummer (taakgericht) is accepted and not linked.",
 )
 _cross(
@@ -584,38 +587,38 @@ _cross(
     "TR063",
     _("A deletion (StatusAanlevering 3) refers to an earlier delivery with the same key."),
     "9063",
-    where=f"{SERVICES}._Applier.start / .stop",
+    where=f"{APPLIER}.start / .stop",
 )
 _cross(
     "TR071",
     _("A start is not deleted after a stop was sent for it."),
     "9071",
-    where=f"{SERVICES}._Applier.start",
+    where=f"{APPLIER}.start",
 )
 _cross(
     "TR074",
     _("A first delivery (StatusAanlevering 1) has a key not received before."),
     "9074",
-    where=f"{SERVICES}._Applier.start / .stop",
+    where=f"{APPLIER}.start / .stop",
 )
 _cross(
     "TR304",
     _("The BSN is that of the client of the toewijzing."),
     "8187",
-    where=LINES,
+    where=f"{LINE_RULES}.tr304_other_client",
     by_message={"317": (Status.NOT_IMPLEMENTED, NEXT)},
 )
 _cross(
     "TR307",
     _("The product period starts on or after the Ingangsdatum of the toewijzing."),
     "9307",
-    where=LINES,
+    where=f"{LINE_RULES}.tr307_before_start",
 )
 _cross(
     "TR308",
     _("The product period ends on or before the Einddatum of the toewijzing."),
     "9308",
-    where=LINES,
+    where=f"{LINE_RULES}.tr308_after_end",
 )
 _cross(
     "TR314",
@@ -624,7 +627,7 @@ _cross(
         "and across messages."
     ),
     "8021",
-    where=LINES,
+    where=f"{LINE_RULES}.tr314_reference_used",
     reason="A line whose ReferentieNummer was used before cannot be stored; it is kept in "
     "Declaratie.refused_lines.",
 )
@@ -640,44 +643,71 @@ _cross(
     "TR319",
     _("The product period lies within the current or an earlier declaration period."),
     "9319",
-    where=LINES,
+    where=f"{LINE_RULES}.tr319_outside_period",
 )
-_cross("TR321", _("The delivered volume fits the assigned volume."), "9321", where=LINES)
+_cross(
+    "TR321",
+    _("The delivered volume fits the assigned volume."),
+    "9321",
+    where=f"{LINE_RULES}.tr321_period_volume",
+)
 _cross(
     "TR322",
     _("The sum of the delivered volume fits the assigned total volume."),
     "9322",
-    where=LINES,
+    where=f"{LINE_RULES}.tr322_total_volume",
 )
-_cross("TR323", _("A credit line relates to an earlier approved debit line."), "8017", where=LINES)
+_cross(
+    "TR323",
+    _("A credit line relates to an earlier approved debit line."),
+    "8017",
+    where=f"{LINE_RULES}.tr323_no_debit",
+)
 _cross(
     "TR326",
     _("A start is sent only when the toewijzing has no current start."),
     "9326",
-    where=f"{SERVICES}._Applier.start",
+    where=f"{APPLIER}.start",
 )
 _cross(
     "TR332",
     _("Each toewijzing has a unique number per municipality and law."),
     "9332",
-    where=f"{SERVICES}._Applier.toewijzing",
+    where=f"{APPLIER}.toewijzing",
 )
 _cross(
     "TR333",
     _("The DeclaratieNummer is unique for the provider within the law."),
     "9333",
-    where=f"{SERVICES}._Applier.declaratie",
+    where=f"{APPLIER}.declaratie",
     effect=Effect.MESSAGE,
 )
-_cross("TR338", _("The line relates to a toewijzing by its ToewijzingNummer."), "9338", where=LINES)
-_cross("TR339", _("ProductCategorie equals that of the toewijzing."), "9339", where=LINES)
-_cross("TR340", _("ProductCode equals that of the toewijzing."), "9340", where=LINES)
-_cross("TR341", _("Eenheid fits the unit of the toewijzing."), "9341", where=LINES)
+_cross(
+    "TR338",
+    _("The line relates to a toewijzing by its ToewijzingNummer."),
+    "9338",
+    where=f"{LINES}.run",
+)
+_cross(
+    "TR339",
+    _("ProductCategorie equals that of the toewijzing."),
+    "9339",
+    where=f"{LINE_RULES}.tr339_categorie",
+)
+_cross(
+    "TR340",
+    _("ProductCode equals that of the toewijzing."),
+    "9340",
+    where=f"{LINE_RULES}.tr340_code",
+)
+_cross(
+    "TR341", _("Eenheid fits the unit of the toewijzing."), "9341", where=f"{LINE_RULES}.tr341_unit"
+)
 _cross(
     "TR347",
     _("ReferentieAanbieder is unique for the provider within the law."),
     "9347",
-    where=f"{SERVICES}._Applier.verzoek",
+    where=f"{APPLIER}.verzoek",
 )
 _cross(
     "TR349",
@@ -704,7 +734,7 @@ _cross(
     "TR355",
     _("The ReferentieAanbieder of an answer occurs in an earlier request."),
     "9355",
-    where=f"{SERVICES}._Applier.antwoord",
+    where=f"{APPLIER}.antwoord",
 )
 _cross(
     "TR357",
@@ -748,7 +778,12 @@ _cross(
     Status.NOT_APPLICABLE,
     reason="Applies to the municipality's own sending side (its 319 answers).",
 )
-_cross("TR369", _("The declared amounts fit the assigned budget."), "9369", where=LINES)
+_cross(
+    "TR369",
+    _("The declared amounts fit the assigned budget."),
+    "9369",
+    where=f"{LINE_RULES}.tr369_budget",
+)
 _cross(
     "TR373",
     _(
@@ -789,7 +824,10 @@ _cross(
     reason=NEXT,
 )
 _cross(
-    "TR384", _("No declaration on a deleted toewijzing (RedenWijziging 13)."), "9384", where=LINES
+    "TR384",
+    _("No declaration on a deleted toewijzing (RedenWijziging 13)."),
+    "9384",
+    where=f"{LINES}.run",
 )
 _cross(
     "TR385",
@@ -806,7 +844,7 @@ _cross(
         "starts later in that month."
     ),
     "9387",
-    where=LINES,
+    where="zorg.rules.cross.tr387_period_start",
 )
 _cross(
     "TR388",
@@ -815,15 +853,15 @@ _cross(
         "ends earlier in that month."
     ),
     "9388",
-    where=LINES,
+    where="zorg.rules.cross.tr388_period_end",
 )
 _cross(
     "TR389",
     _("No debit line for the same toewijzing, product and period was sent before."),
     "9389",
-    where=LINES,
+    where=f"{LINE_RULES}.tr389_declared_before",
 )
-_cross("TR390", _("A line is credited only once."), "9390", where=LINES)
+_cross("TR390", _("A line is credited only once."), "9390", where=f"{LINE_RULES}.tr390_credited")
 _cross(
     "TR411",
     _("When the toewijzing has a ProductCode, the Omvang is given."),
@@ -866,7 +904,7 @@ _cross(
     "TR418",
     _("ProductTarief equals the contractual tariff of the product."),
     "0611",
-    where=LINES,
+    where=f"{LINE_RULES}.tr418_tariff",
     reason="Not for a line in euros (Eenheid 83), which has no ProductTarief (CD087).",
 )
 
@@ -887,14 +925,14 @@ _cross(
     _("Unless the Eenheid is 83 (euros), IngediendBedrag is GeleverdVolume times ProductTarief."),
     "9346",
     level=Level.EXTERNAL,
-    where=LINES,
+    where=f"{LINE_RULES}.tr346_amount",
 )
 _cross(
     "TR378",
     _("The municipality code exists in the CBS list on the date."),
     "S300",
     level=Level.EXTERNAL,
-    where=f"{SERVICES}.apply_records",
+    where=f"{APPLY}.resolve_parties",
     effect=Effect.MESSAGE,
     reason="Stricter: the municipality must be one of the region (CBS code); the "
     "Woonplaatsbeginsel/Gemeente of a 319 is not checked against the CBS list.",
@@ -965,7 +1003,7 @@ _business(
     _("A toewijzing is changed by sending a new message."),
     IMP,
     "A 301 with a known ToewijzingNummer updates that toewijzing.",
-    where=f"{SERVICES}._Applier.toewijzing",
+    where=f"{APPLIER}.toewijzing",
 )
 _business("OP033x2", _("StatusAanlevering 2 (changed) is not used."), IMP, "Through CS058.")
 _business(
@@ -1090,7 +1128,7 @@ _business(
     _("AGB codes route the messages and identify the provider."),
     IMP,
     "A provider whose AGB code is not in the register refuses the message.",
-    where=f"{SERVICES}.apply_records",
+    where=f"{APPLY}.resolve_parties",
     laws=("jw",),
 )
 _business(
@@ -1429,7 +1467,7 @@ _business(
     IMP,
     "A credit and the corrected debit may come in one message in either order: the lines "
     "of a declaration are checked credits first.",
-    where=f"{SERVICES}._LineChecker.run",
+    where=f"{LINES}.run",
     laws=("jw",),
 )
 _business(
@@ -1465,7 +1503,7 @@ _business(
     _("After a (temporary) stop a new start may be sent."),
     IMP,
     "A start after a stop creates a new delivery.",
-    where=f"{SERVICES}._Applier.start",
+    where=f"{APPLIER}.start",
     laws=("jw",),
 )
 _business(

@@ -1,7 +1,10 @@
-"""Parsed messages as plain records: what the XML parsers and the CSV import both produce.
+"""Parsed messages as plain records: what the care model's services take
+(:mod:`zorgregio.zorg.apply`), and what the XML parsers and the CSV import of ``berichten``
+both produce.
 
-The care model is fed only through these records (``services.apply_records``), so a CSV
-import gets exactly the same checks as a message file. Records are small and flat; a
+The care model is fed only through these records, so a CSV import gets exactly the same checks
+as a message file; a message the care model refuses raises :class:`MessageError`.
+Records are small and flat; a
 declaration's lines are an iterable so a parser can stream them without holding a whole
 file in memory.
 
@@ -19,6 +22,21 @@ from dataclasses import dataclass, field
 MESSAGE_TYPES = ("301", "305", "307", "315", "317", "319", "323")
 # Return messages: validated and archived, nothing to apply to the care model.
 RETURN_TYPES = ("302", "306", "308", "316", "318", "320", "325")
+
+
+class MessageError(Exception):
+    """The file or message is refused; ``reason`` is a Dutch explanation, ``rule`` the code of
+    the rule it broke (registry ``zorg.rules``; "XSD" for the official XSD) and ``retourcode``
+    that rule's retourcode."""
+
+    def __init__(self, reason: str, *, schema: bool = False, rule: str = "", retourcode: str = "",
+                 row=None):  # fmt: skip
+        super().__init__(reason)
+        self.reason = reason
+        self.schema = schema  # the official XSD refused the message
+        self.rule = rule or ("XSD" if schema else "")
+        self.retourcode = retourcode
+        self.row = row
 
 
 @dataclass(slots=True)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+_ONE_DAY = dt.timedelta(days=1)
+
 # Own retourcodes (no WJ001 code exists for these municipal checks).
 ZR_NOT_ADMITTED = "ZR01"
 ZR_AFTER_STOP = "ZR02"
@@ -138,3 +140,116 @@ def tariff_on(rows, day: dt.date) -> int | None:
         if first <= day and (last is None or day <= last):
             found = amount
     return found
+
+
+# --- the rules on one declaration line --------------------------------------------------------
+# Plain functions over a line (:class:`~zorgregio.zorg.records.PrestatieRecord`), the toewijzing
+# it names (:class:`TW`, from the in-memory index) and what the index knows; each is True when
+# the line breaks the rule. :class:`zorgregio.zorg.apply.DeclarationLines` calls them in the
+# standard's order and gives a broken rule its retourcode (the registry: ``zorg.rules``).
+
+EURO = "83"  # Eenheid 83: an amount in euros, without ProductTarief (CD087)
+
+
+def tr304_other_client(tw: TW, client_id: int) -> bool:
+    """TR304 (8187): the BSN of the line is the client of the toewijzing."""
+    return tw.client_id != client_id
+
+
+def tr319_outside_period(end: dt.date, declaration_end: dt.date) -> bool:
+    """TR319 (9319): the product period falls within the current or an earlier declaration
+    period, so it ends by the end of the declaration period."""
+    return end > declaration_end
+
+
+def tr346_amount(line) -> bool:
+    """TR346 (9346): IngediendBedrag is GeleverdVolume times ProductTarief, unless the line is
+    in euros (Eenheid 83)."""
+    return line.unit != EURO and line.amount_cents != line.volume * line.tariff_cents
+
+
+def tr339_categorie(line, tw: TW) -> bool:
+    """TR339 (9339): the ProductCategorie of the line is that of the toewijzing (when it names
+    one)."""
+    return bool(tw.categorie) and line.productcategorie != tw.categorie
+
+
+def tr340_code(line, tw: TW) -> bool:
+    """TR340 (9340): the ProductCode of the line is that of the toewijzing (when it names one)."""
+    return bool(tw.code) and line.productcode != tw.code
+
+
+def tr341_unit(line, tw: TW) -> bool:
+    """TR341 (9341): the Eenheid of the line fits the unit of the toewijzing."""
+    return bool(tw.unit) and line.unit != tw.unit
+
+
+def tr307_before_start(start: dt.date, tw: TW) -> bool:
+    """TR307 (9307): the product period does not start before the toewijzing."""
+    return start < tw.start
+
+
+def tr308_after_end(end: dt.date, tw: TW) -> bool:
+    """TR308 (9308): the product period does not end after the toewijzing."""
+    return tw.end is not None and end > tw.end
+
+
+def whole_months(start: dt.date, end: dt.date, tw: TW) -> bool:
+    """True when the period is whole calendar months within the toewijzing, so TR387 and
+    TR388 hold without looking further (:func:`~.cross.month_bounds` gives their codes)."""
+    return (
+        start.day == 1
+        and (end + _ONE_DAY).day == 1
+        and start >= tw.start
+        and (tw.end is None or end <= tw.end)
+    )
+
+
+def tr321_period_volume(tw: TW, start: dt.date, end: dt.date, volume: int) -> bool:
+    """TR321 (9321): the delivered volume fits the volume assigned for the product period."""
+    allowed = allowed_volume(tw, start, end)
+    return allowed is not None and volume > allowed
+
+
+def tr322_total_volume(tw: TW, volume: int) -> bool:
+    """TR322 (9322): with a total volume (Frequentie 6), all approved lines together stay
+    within it."""
+    return tw.frequency == "6" and tw.volume is not None and tw.used_volume + volume > tw.volume
+
+
+def tr369_budget(tw: TW, amount: int) -> bool:
+    """TR369 (9369): the approved amounts together stay within the assigned budget."""
+    return tw.budget is not None and tw.used_amount + amount > tw.budget
+
+
+def tr418_tariff(line, tariff: int | None) -> str:
+    """TR418 (0611): ProductTarief is the contractual tariff; a line in euros has no
+    ProductTarief (CD087) and is not compared. Returns the retourcode, ZR03 when no tariff is
+    known to compare with, or ``""``."""
+    if line.unit == EURO:
+        return ""
+    if tariff is None:
+        return ZR_NO_TARIFF
+    return "0611" if tariff != line.tariff_cents else ""
+
+
+def tr389_declared_before(key: int, debit_keys: set[int]) -> bool:
+    """TR389 (9389): no approved debit line for the same toewijzing, product and period
+    exists (within one message the same pair is TR416, which refuses the message)."""
+    return key in debit_keys
+
+
+def tr323_no_debit(debit) -> bool:
+    """TR323 (8017): a credit line names an approved debit line (VorigReferentieNummer)."""
+    return debit is None
+
+
+def tr390_credited(vorig: str, credited: set[str]) -> bool:
+    """TR390 (9390): a debit line is credited only once."""
+    return vorig in credited
+
+
+def tr314_reference_used(ref: str, earlier: set[str], in_message: set[str]) -> bool:
+    """TR314 (8021): a ReferentieNummer is unique per provider within the law (earlier lines in
+    the database, or an earlier line of this message)."""
+    return ref in earlier or ref in in_message

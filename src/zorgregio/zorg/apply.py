@@ -1,0 +1,739 @@
+"""The care model's services: apply the records of one message, with every rule.
+
+``berichten`` is the adapter that turns files into records (:mod:`zorgregio.zorg.records`);
+this module applies them. :func:`resolve_parties` finds the municipality and provider of a
+message and checks that the actor may write their care data; :func:`apply_items` applies the
+items all or nothing, each through the service of its kind (:class:`MessageApplier`), the rules
+being the named functions of :mod:`zorgregio.zorg.rules` over the in-memory indexes of
+:mod:`zorgregio.zorg.index`. Whoever builds on the care data learns about changes through
+:mod:`zorgregio.zorg.hooks` (the caller notes :func:`changed_months`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zorgregio.accounts.scoping import may_write_care_data
+
+from .index import ApplyContext
+from .models import (
+    Declaratie,
+    DeclaratieRegel,
+    DeclaratieStatus,
+    Levering,
+    LineStatus,
+    Toewijzing,
+    Verzoek,
+)
+from .records import (
+    AntwoordRecord,
+    DeclaratieRecord,
+    Header,
+    MessageError,
+    StartRecord,
+    StopRecord,
+    ToewijzingRecord,
+    VerzoekRecord,
+)
+from .rules import lines as line_rules
+from .rules.cross import month_bounds
+from .rules.lines import TW, debit_key
+from .rules.registry import RULES
+from .states import DeclaratieStates
+
+LINE_BATCH = 2000
+MAX_REMARKS = 200
+MAX_ITEM_VERDICTS = 10_000  # refused items kept per message (declaration lines are in the database)
+# A declaration of fewer lines is written at once instead of on the writer thread, whose start
+# and join cost more than the write.
+THREAD_MIN_ROWS = 500
+
+
+@dataclass
+class ApplySummary:
+    """What applying one message did: items, refused items with their rules, remarks (Dutch),
+    the declarations written."""
+
+    items: int = 0
+    rejected: int = 0
+    remarks: list[str] = field(default_factory=list)
+    declaraties: list[int] = field(default_factory=list)
+    refused_items: list[dict] = field(default_factory=list)  # row, rule, retourcode (verdicts)
+
+    def refuse_item(self, row, rule: str) -> None:
+        """Keep the verdict of a refused item (bounded; declaration lines are in the database)."""
+        if len(self.refused_items) < MAX_ITEM_VERDICTS:
+            found = RULES.get(rule)
+            retourcode = found.retourcode if found else ""
+            self.refused_items.append({"row": row, "rule": rule, "retourcode": retourcode})
+
+    def remark(self, text: str) -> None:
+        if len(self.remarks) < MAX_REMARKS:
+            self.remarks.append(text)
+
+
+def changed_months(summary: ApplySummary) -> set:
+    """The months whose figures the applied message changes: those of its declaration lines,
+    or none in particular (toewijzingen, leveringen, requests: ``None``)."""
+    if not summary.declaraties:
+        return {None}
+    return set(
+        DeclaratieRegel.objects.filter(declaratie_id__in=summary.declaraties)
+        .values_list("month", flat=True)
+        .distinct()
+    ) or {None}
+
+
+def resolve_parties(header: Header, *, actor, ctx: ApplyContext) -> tuple[int, int]:
+    """The municipality and provider of a message, when both are known and the actor may write
+    their care data; otherwise :class:`MessageError` (nothing applied)."""
+    municipality_id = ctx.municipality_id(header.municipality_code)
+    if municipality_id is None:
+        raise MessageError(
+            _("Municipality %(code)s (CBS code) is not part of this region; refused.")
+            % {"code": header.municipality_code},
+            rule="TR378",
+            retourcode="S300",
+        )
+    provider_id = ctx.provider_id(header.provider_code)
+    if provider_id is None:
+        raise MessageError(
+            _("Provider with AGB code %(code)s is not known in the provider register; refused.")
+            % {"code": header.provider_code}
+        )
+    if not may_write_care_data(
+        actor,
+        municipality_id=municipality_id,
+        region_id=ctx.region_of(municipality_id),
+        provider_id=provider_id,
+    ):
+        raise MessageError(
+            _(
+                "This message concerns a municipality or provider you do not work for; it is "
+                "refused and nothing was applied."
+            )
+        )
+    return municipality_id, provider_id
+
+
+def apply_items(
+    ctx: ApplyContext, header: Header, municipality_id: int, provider_id: int, items, *, source=None
+) -> ApplySummary:
+    """Apply the items of one message with all rules, all or nothing: raises
+    :class:`MessageError` (nothing applied, the context reset) when the message is refused."""
+    applier = MessageApplier(ctx, header, municipality_id, provider_id, source)
+    try:
+        with transaction.atomic():
+            for item in items:
+                applier.apply(item)
+    except Exception:
+        ctx.reset()
+        raise
+    return applier.summary
+
+
+class MessageApplier:
+    """The care model's services per message kind, for the items of one message: apply a
+    toewijzing (301), a start (305), a stop (307), a request (315/317), an answer (319) and a
+    declaration (323). A rule that refuses an item records it (:meth:`reject`); a rule that
+    refuses the whole message raises :class:`MessageError` (the caller rolls back)."""
+
+    def __init__(self, ctx: ApplyContext, header, municipality_id, provider_id, source):
+        self.ctx, self.header = ctx, header
+        self.municipality_id, self.provider_id = municipality_id, provider_id
+        self.source = source
+        self.law = header.law
+        self.state = ctx.state(provider_id)
+        self.summary = ApplySummary()
+
+    def reject(self, row, text: str, rule: str = "") -> None:
+        self.summary.rejected += 1
+        self.summary.remark(_("Line %(row)s: %(text)s") % {"row": row or "?", "text": text})
+        self.summary.refuse_item(row, rule)
+
+    def apply(self, item) -> None:
+        if isinstance(item, DeclaratieRecord):
+            self.declaratie(item)
+            return
+        self.summary.items += 1
+        if isinstance(item, ToewijzingRecord):
+            self.toewijzing(item)
+        elif isinstance(item, StartRecord):
+            self.start(item)
+        elif isinstance(item, StopRecord):
+            self.stop(item)
+        elif isinstance(item, VerzoekRecord):
+            self.verzoek(item)
+        elif isinstance(item, AntwoordRecord):
+            self.antwoord(item)
+
+    # 301
+    def toewijzing(self, rec: ToewijzingRecord) -> None:
+        if rec.ingangsdatum is None or rec.toewijzingsdatum is None:
+            raise MessageError(
+                _("Line %(row)s: toewijzing %(nr)s has no start or assignment date.")
+                % {"row": rec.row or "?", "nr": rec.toewijzingnummer}
+            )
+        client_id = self.ctx.client_id(rec.client.bsn, rec.client.birth_date)
+        product_id = self.ctx.product(
+            self.law, rec.productcategorie, rec.productcode, rec.ingangsdatum
+        )
+        values = {
+            "client_id": client_id,
+            "law": self.law,
+            "product_id": product_id,
+            "productcategorie": rec.productcategorie,
+            "productcode": rec.productcode,
+            "toewijzingsdatum": rec.toewijzingsdatum,
+            "ingangsdatum": rec.ingangsdatum,
+            "einddatum": rec.einddatum,
+            "reden_wijziging": rec.reden_wijziging,
+            "volume": rec.volume,
+            "unit": rec.unit,
+            "frequency": rec.frequency,
+            "budget_cents": rec.budget_cents,
+            "deleted": rec.reden_wijziging == "13",
+        }
+        key = (self.municipality_id, rec.toewijzingnummer)
+        existing = self.state.toewijzingen.get(key)
+        if existing is None:
+            other = Toewijzing.objects.filter(
+                municipality_id=self.municipality_id, toewijzingnummer=rec.toewijzingnummer
+            ).first()
+            if other is not None:
+                self.reject(
+                    rec.row,
+                    _("ToewijzingNummer %(nr)s is already used for another provider.")
+                    % {"nr": rec.toewijzingnummer},
+                    "TR332",
+                )
+                return
+            obj = Toewijzing.objects.create(
+                municipality_id=self.municipality_id,
+                provider_id=self.provider_id,
+                toewijzingnummer=rec.toewijzingnummer,
+                **values,
+            )
+            tw = TW(obj.id, client_id, self.provider_id, product_id, rec.productcategorie,
+                    rec.productcode, rec.ingangsdatum, rec.einddatum, rec.volume, rec.unit,
+                    rec.frequency, rec.budget_cents, values["deleted"])  # fmt: skip
+            self.state.add(self.municipality_id, rec.toewijzingnummer, tw)
+            return
+        if existing.client_id != client_id:
+            self.reject(
+                rec.row,
+                _("ToewijzingNummer %(nr)s belongs to another client.")
+                % {"nr": rec.toewijzingnummer},
+                "TR332",
+            )
+            return
+        Toewijzing.objects.filter(pk=existing.id).update(**values)
+        existing.product_id, existing.categorie, existing.code = (
+            product_id, rec.productcategorie, rec.productcode,
+        )  # fmt: skip
+        existing.start, existing.end = rec.ingangsdatum, rec.einddatum
+        existing.volume, existing.unit, existing.frequency = rec.volume, rec.unit, rec.frequency
+        existing.budget, existing.deleted = rec.budget_cents, values["deleted"]
+
+    def _tw_for(self, rec) -> TW | None:
+        tw = self.state.toewijzingen.get((self.municipality_id, rec.toewijzingnummer))
+        if tw is None or tw.deleted:
+            self.reject(
+                rec.row,
+                _(
+                    "ToewijzingNummer %(nr)s is not a known toewijzing of this provider (TR019, "
+                    "retourcode 9019)."
+                )
+                % {"nr": rec.toewijzingnummer},  # fmt: skip
+                "TR019",
+            )
+            return None
+        if tw.client_id != self.ctx.client_id(rec.client.bsn, rec.client.birth_date):
+            self.reject(
+                rec.row,
+                _("The BSN differs from the client of toewijzing %(nr)s (TR019).")
+                % {"nr": rec.toewijzingnummer},
+                "TR019",
+            )
+            return None
+        return tw
+
+    def _taakgericht(self, rec) -> bool:
+        """A start or stop without a ToewijzingNummer (task-oriented work, TR019 does not apply):
+        accepted, but there is no toewijzing to record it on."""
+        if rec.toewijzingnummer:
+            return False
+        self.summary.remark(
+            _("Line %(row)s: no ToewijzingNummer (task-oriented): accepted, not linked.")
+            % {"row": rec.row or "?"}
+        )
+        return True
+
+    # 305
+    def start(self, rec: StartRecord) -> None:
+        if self._taakgericht(rec):
+            return
+        tw = self._tw_for(rec)
+        if tw is None:
+            return
+        same = [lev for lev in tw.leveringen if lev[1] == rec.begindatum and not lev[3]]
+        if rec.status_aanlevering == "3":
+            if not same:
+                self.reject(
+                    rec.row, _("No earlier start with this start date to delete (TR063)."), "TR063"
+                )
+                return
+            if same[0][2] is not None:
+                self.reject(
+                    rec.row, _("The start cannot be deleted: a stop was sent (TR071)."), "TR071"
+                )
+                return
+            Levering.objects.filter(pk=same[0][0]).update(deleted=True)
+            same[0][3] = True
+            return
+        if same:
+            if rec.status_aanlevering == "1":
+                self.reject(rec.row, _("This start was already received (TR074)."), "TR074")
+            return
+        if any(not lev[3] and lev[2] is None for lev in tw.leveringen):
+            self.reject(rec.row, _("The toewijzing already has a current start (TR326)."), "TR326")
+            return
+        obj = Levering.objects.create(toewijzing_id=tw.id, begindatum=rec.begindatum)
+        tw.leveringen.append([obj.id, rec.begindatum, None, False])
+
+    # 307
+    def stop(self, rec: StopRecord) -> None:
+        if self._taakgericht(rec):
+            return
+        tw = self._tw_for(rec)
+        if tw is None:
+            return
+        same = [lev for lev in tw.leveringen if lev[1] == rec.begindatum and not lev[3]]
+        if rec.status_aanlevering == "3":
+            if not same or same[0][2] is None:
+                self.reject(
+                    rec.row, _("No earlier stop with this start date to delete (TR063)."), "TR063"
+                )
+                return
+            Levering.objects.filter(pk=same[0][0]).update(einddatum=None, reden_beeindiging="")
+            same[0][2] = None
+            return
+        if same:
+            Levering.objects.filter(pk=same[0][0]).update(
+                einddatum=rec.einddatum, reden_beeindiging=rec.reden_beeindiging
+            )
+            same[0][2] = rec.einddatum
+            return
+        obj = Levering.objects.create(
+            toewijzing_id=tw.id,
+            begindatum=rec.begindatum,
+            einddatum=rec.einddatum,
+            reden_beeindiging=rec.reden_beeindiging,
+        )
+        tw.leveringen.append([obj.id, rec.begindatum, rec.einddatum, False])
+
+    # 315 / 317
+    def verzoek(self, rec: VerzoekRecord) -> None:
+        if Verzoek.objects.filter(
+            provider_id=self.provider_id, law=self.law, referentie=rec.referentie
+        ).exists():  # TR347: unique per provider within the law
+            self.reject(
+                rec.row,
+                _("A request with reference %(ref)s was already received (TR347).")
+                % {"ref": rec.referentie},
+                "TR347",
+            )
+            return
+        Verzoek.objects.create(
+            municipality_id=self.municipality_id,
+            provider_id=self.provider_id,
+            client_id=self.ctx.client_id(rec.client.bsn, rec.client.birth_date),
+            law=self.law,
+            kind=rec.kind,
+            referentie=rec.referentie,
+            received_on=rec.received_on or timezone.localdate(),
+            details=rec.details,
+        )
+
+    # 319
+    def antwoord(self, rec: AntwoordRecord) -> None:
+        updated = Verzoek.objects.filter(
+            provider_id=self.provider_id,
+            municipality_id=self.municipality_id,
+            law=self.law,
+            referentie=rec.referentie,
+        ).update(answer=rec.answer[:2], answered_on=rec.answered_on)
+        if not updated:
+            self.reject(
+                rec.row,
+                _("No request with reference %(ref)s is known; the answer is not linked (TR355).")
+                % {"ref": rec.referentie},
+                "TR355",
+            )
+
+    # 323
+    def declaratie(self, rec: DeclaratieRecord) -> None:
+        key = (self.law, rec.declaratienummer)
+        if key in self.state.declaratienummers:
+            raise MessageError(
+                _(
+                    "DeclaratieNummer %(nr)s was already received from this provider (TR333, "
+                    "retourcode 9333); refused."
+                )
+                % {"nr": rec.declaratienummer},  # fmt: skip
+                rule="TR333",
+                retourcode="9333",
+            )
+        fields = {
+            "municipality_id": self.municipality_id,
+            "provider_id": self.provider_id,
+            "law": self.law,
+            "declaratienummer": rec.declaratienummer,
+            "declaratiedatum": rec.declaratiedatum,
+            "period_start": rec.period_start,
+            "period_end": rec.period_end,
+            "total_cents": rec.total_cents,
+            "total_debit_credit": rec.total_debit_credit,
+            "source": self.source,
+        }
+        checker = DeclarationLines(self, rec)
+        try:
+            # Any query of this thread (also a progress update) first waits for the writer.
+            with connection.execute_wrapper(checker.writer.before_query):
+                decl = self._declaratie_lines(rec, checker, fields)
+        finally:
+            checker.writer.wait(raise_error=False)  # never leave a write running on an error
+        self.state.declaratienummers.add(key)
+        self.summary.items += checker.count + len(checker.refused)
+        self.summary.rejected += checker.rejected + len(checker.refused)
+        self.summary.declaraties.append(decl.pk)
+        if checker.rejected or checker.refused:
+            self.summary.remark(
+                _("Declaratie %(nr)s: %(bad)s of %(all)s lines rejected by the checks.")
+                % {
+                    "nr": rec.declaratienummer,
+                    "bad": checker.rejected + len(checker.refused),
+                    "all": checker.count + len(checker.refused),
+                }
+            )
+
+    def _declaratie_lines(self, rec: DeclaratieRecord, checker: DeclarationLines, fields: dict):
+        """Check and write the lines in batches; the declaration row itself last."""
+        decl = None
+        batch = []
+        for line in rec.lines:
+            batch.append(line)
+            if len(batch) >= LINE_BATCH:
+                rows = checker.run(batch)
+                batch = []
+                if decl is None:  # a large declaration: create it now, complete it at the end
+                    decl = Declaratie.objects.create(**fields)
+                checker.insert(decl.pk, rows)
+        rows = checker.run(batch) if batch else []
+        DeclaratieStates.check(DeclaratieStatus.RECEIVED, DeclaratieStatus.PROCESSED)
+        final = {
+            "line_count": checker.count,
+            "rejected_count": checker.rejected,
+            "approved_cents": checker.approved_cents,
+            "refused_lines": checker.refused,
+            "status": DeclaratieStatus.PROCESSED,
+            "retourcodes": ["8001"] if not checker.rejected and not checker.refused else ["0200"],
+        }
+        if decl is None:
+            decl = Declaratie.objects.create(**fields, **final)
+        else:
+            Declaratie.objects.filter(pk=decl.pk).update(**final)
+        checker.insert(decl.pk, rows)
+        checker.writer.wait()
+        return decl
+
+
+def _credit_first(line) -> bool:
+    return line.debit_credit != "C"
+
+
+INSERT_COLUMNS = (
+    "declaratie_id", "toewijzing_id", "client_id", "municipality_id", "provider_id",
+    "product_id", "law", "referentienummer", "vorig_referentienummer", "toewijzingnummer",
+    "productcategorie", "productcode", "period_start", "period_end", "month", "volume", "unit",
+    "tariff_cents", "amount_cents", "debit_credit", "status", "retourcodes",
+)  # fmt: skip
+
+
+class DeclarationLines:
+    """Checks and writes the lines of one declaration in batches (no per-line queries)."""
+
+    def __init__(self, applier: MessageApplier, rec: DeclaratieRecord):
+        self.applier = applier
+        self.ctx = applier.ctx
+        self.state = applier.state
+        self.rec = rec
+        self.count = 0
+        self.rejected = 0
+        self.approved_cents = 0
+        self.refused: list[dict] = []
+        self.rules: dict[tuple, tuple] = {}
+        self.dates: dict[dt.date, tuple] = {}
+        self.writer = LineWriter()
+        table = DeclaratieRegel._meta.db_table
+        qn = connection.ops.quote_name
+        # Table and column names come from the model, never from input; the declaration's id
+        # is filled in by insert() as an integer literal (no copy of every row to prepend it).
+        self.sql = "INSERT INTO {} ({}) VALUES ({{declaratie_id}}, {})".format(  # noqa: S608
+            qn(table),
+            ", ".join(qn(c) for c in INSERT_COLUMNS),
+            ", ".join(["%s"] * (len(INSERT_COLUMNS) - 1)),
+        )
+        self.as_text = connection.vendor == "sqlite"
+
+    def run(self, lines: list) -> list[tuple]:
+        """Check a batch of lines: the rows to insert. What needs the database is read first
+        (each query waits for the previous batch's write); the checks themselves read only
+        memory, so they run while the writer thread writes the previous batch."""
+        provider_id = self.applier.provider_id
+        law = self.applier.law
+        clients = self.ctx.clients
+        seen_refs = self.state.refs
+        new_bsns = {line.bsn for line in lines if line.bsn not in clients}
+        maybe = {line.referentienummer for line in lines
+                 if hash((law, line.referentienummer)) in seen_refs}  # fmt: skip
+        vorige = {line.vorig_referentienummer for line in lines if line.debit_credit == "C"}
+        existing: set[str] = set()
+        debits: dict[str, tuple] = {}
+        credited: set[str] = set()
+        if vorige:  # OP366: credit lines are processed before debit lines
+            lines = sorted(lines, key=_credit_first)
+        if new_bsns:
+            self.ctx.prefetch_clients(new_bsns, self.state.pseudonyms)
+            for bsn in new_bsns - clients.keys():  # not known yet: registered now
+                self.ctx.client_id(bsn)
+        if maybe:
+            existing = set(
+                DeclaratieRegel.objects.filter(
+                    provider_id=provider_id, law=law, referentienummer__in=maybe
+                ).values_list("referentienummer", flat=True)
+            )
+        if vorige:
+            for row in DeclaratieRegel.objects.filter(
+                provider_id=provider_id,
+                law=law,
+                referentienummer__in=vorige,
+                debit_credit="D",
+                status=LineStatus.APPROVED,
+            ).values_list(
+                "referentienummer", "toewijzing_id", "productcategorie", "productcode",
+                "period_start", "period_end", "volume", "amount_cents",
+            ):  # fmt: skip
+                debits[row[0]] = row[1:]
+            credited = set(
+                DeclaratieRegel.objects.filter(
+                    provider_id=provider_id,
+                    law=law,
+                    vorig_referentienummer__in=vorige,
+                    debit_credit="C",
+                    status=LineStatus.APPROVED,
+                ).values_list("vorig_referentienummer", flat=True)
+            )
+        rows = []
+        seen: set[str] = set()
+        municipality_id = self.applier.municipality_id
+        period_end = self.rec.period_end
+        toewijzingen = self.state.toewijzingen
+        debit_keys = self.state.debit_keys
+        by_id = self.state.by_id
+        # Tariff and admission per (product, start date): the same for many lines.
+        rules = self.rules
+        dates = self.dates
+        count = rejected = approved_cents = 0
+        for line in lines:
+            dc = line.debit_credit
+            amount = line.amount_cents
+            volume = line.volume
+            sign = -1 if dc == "C" else 1
+            ref = line.referentienummer
+            if line_rules.tr314_reference_used(ref, existing, seen):
+                self.refused.append(
+                    {"referentienummer": ref, "row": line.row,
+                     "client_id": clients[line.bsn],
+                     "toewijzingnummer": line.toewijzingnummer, "retourcodes": ["8021"],
+                     "productcategorie": line.productcategorie, "productcode": line.productcode,
+                     "period_start": line.period_start.isoformat(),
+                     "period_end": line.period_end.isoformat(), "volume": volume,
+                     "unit": line.unit, "tariff_cents": line.tariff_cents,
+                     "amount_cents": amount, "debit_credit": dc}
+                )  # fmt: skip
+                continue
+            seen.add(ref)
+            seen_refs.add(hash((law, ref)))
+            codes: list[str] = []
+            tw = toewijzingen.get((municipality_id, line.toewijzingnummer))
+            client_id = clients[line.bsn]
+            product_id = None
+            if tw is None or tw.deleted:  # TR338, or TR384: a deleted toewijzing
+                codes.append("9338" if tw is None else "9384")
+                tw = None
+            else:
+                # A toewijzing of a budget names no product code: the line's product then.
+                product_id = tw.product_id or self.ctx.product(
+                    law, line.productcategorie, line.productcode, line.period_start
+                )
+                if line_rules.tr304_other_client(tw, client_id):
+                    codes.append("8187")
+            start, end = line.period_start, line.period_end
+            if line_rules.tr319_outside_period(end, period_end):
+                codes.append("9319")
+            if line_rules.tr346_amount(line):
+                codes.append("9346")
+            key = None
+            if dc == "C":
+                debit = debits.get(line.vorig_referentienummer)
+                if line_rules.tr323_no_debit(debit):
+                    codes.append("8017")
+                elif line_rules.tr390_credited(line.vorig_referentienummer, credited):
+                    codes.append("9390")
+            elif tw is not None:
+                if line_rules.tr339_categorie(line, tw):
+                    codes.append("9339")
+                if line_rules.tr340_code(line, tw):
+                    codes.append("9340")
+                if line_rules.tr341_unit(line, tw):
+                    codes.append("9341")
+                if line_rules.tr307_before_start(start, tw):
+                    codes.append("9307")
+                if line_rules.tr308_after_end(end, tw):
+                    codes.append("9308")
+                if not line_rules.whole_months(start, end, tw):
+                    codes.extend(month_bounds(start, end, tw.start, tw.end))  # TR387, TR388
+                if tw.volume is not None and tw.frequency:
+                    if line_rules.tr321_period_volume(tw, start, end, volume):
+                        codes.append("9321")
+                    if line_rules.tr322_total_volume(tw, volume):
+                        codes.append("9322")
+                if line_rules.tr369_budget(tw, amount):
+                    codes.append("9369")
+                if product_id is None:
+                    codes.append(line_rules.ZR_NO_TARIFF)
+                else:
+                    rule = rules.get((product_id, start))
+                    if rule is None:
+                        rule = rules[(product_id, start)] = (
+                            self.ctx.tariff(product_id, municipality_id, start),
+                            self.ctx.admitted(provider_id, product_id, municipality_id, start),
+                        )
+                    tariff, admitted = rule
+                    code = line_rules.tr418_tariff(line, tariff)
+                    if code:
+                        codes.append(code)
+                    if not admitted:
+                        codes.append(line_rules.ZR_NOT_ADMITTED)
+                if tw.leveringen and line_rules.after_stop(tw, start):
+                    codes.append(line_rules.ZR_AFTER_STOP)
+                key = debit_key(tw.id, line.productcategorie, line.productcode, start, end)
+                if line_rules.tr389_declared_before(key, debit_keys):
+                    codes.append("9389")
+            count += 1
+            if codes:
+                rejected += 1
+                status = LineStatus.REJECTED
+            else:
+                status = LineStatus.APPROVED
+                approved_cents += sign * amount
+                if dc == "C":
+                    debit = debits[line.vorig_referentienummer]
+                    credited.add(line.vorig_referentienummer)
+                    dtw = by_id.get(debit[0])
+                    if dtw is not None:
+                        dtw.used_volume -= debit[5]
+                        dtw.used_amount -= debit[6]
+                    debit_keys.discard(debit_key(*debit[:5]))
+                elif tw is not None:
+                    tw.used_volume += volume
+                    tw.used_amount += amount
+                    debit_keys.add(key)
+                    debits[ref] = (tw.id, line.productcategorie, line.productcode, start, end,
+                                   volume, amount)  # fmt: skip
+            # The dates as the database takes them, and the month: computed once per date.
+            start_value = dates.get(start)
+            if start_value is None:
+                start_value = dates[start] = self._date_values(start)
+            end_value = dates.get(end)
+            if end_value is None:
+                end_value = dates[end] = self._date_values(end)
+            rows.append((
+                tw.id if tw else None, client_id, municipality_id, provider_id, product_id, law,
+                ref, line.vorig_referentienummer, line.toewijzingnummer, line.productcategorie,
+                line.productcode, start_value[0], end_value[0], start_value[1], volume,
+                line.unit, line.tariff_cents, amount, dc, status,
+                json.dumps(codes) if codes else "[]",
+            ))  # fmt: skip
+        self.count += count
+        self.rejected += rejected
+        self.approved_cents += approved_cents
+        return rows
+
+    def _date_values(self, day: dt.date) -> tuple:
+        """(the day, the first of its month) as the database driver takes them."""
+        month = day.replace(day=1)
+        if self.as_text:  # SQLite: ISO text, without the driver's adapter per value
+            return day.isoformat(), month.isoformat()
+        return day, month
+
+    def insert(self, declaratie_id: int, rows: list[tuple]) -> None:
+        if rows:
+            self.writer.submit(self.sql.format(declaratie_id=int(declaratie_id)), rows)
+
+
+class LineWriter:
+    """Writes a batch of lines while the next batch is checked (one batch in flight).
+
+    On SQLite the insert runs on a second thread through the same connection, inside the same
+    transaction: ``sqlite3`` releases the GIL while SQLite writes, so the checks and the writes
+    overlap. Every query of the calling thread waits for the write first
+    (:meth:`before_query`, installed as an execute wrapper around a declaration). On other
+    databases the insert runs at once on the normal cursor.
+    """
+
+    def __init__(self):
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+        self.background = connection.vendor == "sqlite"
+
+    def submit(self, sql: str, rows: list[tuple]) -> None:
+        self.wait()
+        if not self.background or len(rows) < THREAD_MIN_ROWS:
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, rows)
+            return
+        connection.ensure_connection()
+        raw = connection.connection
+        qmark = sql.replace("%s", "?")
+        self.thread = threading.Thread(target=self._write, args=(raw, qmark, rows), daemon=True)
+        self.thread.start()
+
+    def _write(self, raw, sql: str, rows: list[tuple]) -> None:
+        try:
+            raw.executemany(sql, rows)
+        except BaseException as exc:  # noqa: BLE001 - raised again by wait() in the caller
+            self.error = exc
+
+    def before_query(self, execute, sql, params, many, context):
+        """A ``connection.execute_wrapper``: no query of this thread overlaps a write."""
+        self.wait()
+        return execute(sql, params, many, context)
+
+    def wait(self, raise_error: bool = True) -> None:
+        """Until the batch in flight is written; its error, if any, is raised here."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        error, self.error = self.error, None
+        if error is not None and raise_error:
+            with connection.wrap_database_errors:
+                raise error
