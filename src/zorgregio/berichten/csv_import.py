@@ -297,7 +297,9 @@ def parse_csv(data: bytes, kind: str) -> list[Message]:
             if end is not None:
                 reden = row.text("reden_beeindiging", True, 2)
                 _check_period(row, begin, end, "einddatum")
-                record = StopRecord(einddatum=end, reden_beeindiging=reden, **common)
+                record = StopRecord(
+                    einddatum=end, reden_beeindiging=reden, with_start=True, **common
+                )
                 key = (cbs, agb, standard, "307")
             else:
                 if row.text("reden_beeindiging", False):

@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +43,9 @@ from .records import (
     ToewijzingRecord,
     VerzoekRecord,
 )
+from .rules import deliveries as delivery_rules
 from .rules import lines as line_rules
+from .rules import requests as request_rules
 from .rules.cross import month_bounds
 from .rules.lines import TW, debit_key
 from .rules.registry import RULES
@@ -152,6 +155,7 @@ class MessageApplier:
         self.law = header.law
         self.state = ctx.state(provider_id)
         self.summary = ApplySummary()
+        self.requests_in_message: set[str] = set()
 
     def reject(self, row, text: str, rule: str = "") -> None:
         self.summary.rejected += 1
@@ -225,6 +229,7 @@ class MessageApplier:
                     rec.productcode, rec.ingangsdatum, rec.einddatum, rec.volume, rec.unit,
                     rec.frequency, rec.budget_cents, values["deleted"])  # fmt: skip
             self.state.add(self.municipality_id, rec.toewijzingnummer, tw)
+            self._honour(rec)
             return
         if existing.client_id != client_id:
             self.reject(
@@ -241,6 +246,18 @@ class MessageApplier:
         existing.start, existing.end = rec.ingangsdatum, rec.einddatum
         existing.volume, existing.unit, existing.frequency = rec.volume, rec.unit, rec.frequency
         existing.budget, existing.deleted = rec.budget_cents, values["deleted"]
+        self._honour(rec)
+
+    def _honour(self, rec: ToewijzingRecord) -> None:
+        """A toewijzing with a ReferentieAanbieder answers that request: it is no longer
+        pending (TR374)."""
+        if rec.referentie_aanbieder:
+            Verzoek.objects.filter(
+                provider_id=self.provider_id,
+                law=self.law,
+                referentie=rec.referentie_aanbieder,
+                honoured_on__isnull=True,
+            ).update(honoured_on=rec.toewijzingsdatum)
 
     def _tw_for(self, rec) -> TW | None:
         tw = self.state.toewijzingen.get((self.municipality_id, rec.toewijzingnummer))
@@ -306,7 +323,7 @@ class MessageApplier:
             self.reject(rec.row, _("The toewijzing already has a current start (TR326)."), "TR326")
             return
         obj = Levering.objects.create(toewijzing_id=tw.id, begindatum=rec.begindatum)
-        tw.leveringen.append([obj.id, rec.begindatum, None, False])
+        tw.leveringen.append([obj.id, rec.begindatum, None, False, ""])
 
     # 307
     def stop(self, rec: StopRecord) -> None:
@@ -316,28 +333,53 @@ class MessageApplier:
         if tw is None:
             return
         same = [lev for lev in tw.leveringen if lev[1] == rec.begindatum and not lev[3]]
+        start = same[0] if same else None
         if rec.status_aanlevering == "3":
-            if not same or same[0][2] is None:
+            if start is None or start[2] is None:
                 self.reject(
                     rec.row, _("No earlier stop with this start date to delete (TR063)."), "TR063"
                 )
                 return
-            Levering.objects.filter(pk=same[0][0]).update(einddatum=None, reden_beeindiging="")
-            same[0][2] = None
+            Levering.objects.filter(pk=start[0]).update(einddatum=None, reden_beeindiging="")
+            start[2], start[4] = None, ""
             return
-        if same:
-            Levering.objects.filter(pk=same[0][0]).update(
-                einddatum=rec.einddatum, reden_beeindiging=rec.reden_beeindiging
+        if start is None and rec.with_start:  # a CSV row holds a whole delivery
+            obj = Levering.objects.create(
+                toewijzing_id=tw.id,
+                begindatum=rec.begindatum,
+                einddatum=rec.einddatum,
+                reden_beeindiging=rec.reden_beeindiging,
             )
-            same[0][2] = rec.einddatum
+            tw.leveringen.append(
+                [obj.id, rec.begindatum, rec.einddatum, False, rec.reden_beeindiging]
+            )
             return
-        obj = Levering.objects.create(
-            toewijzing_id=tw.id,
-            begindatum=rec.begindatum,
-            einddatum=rec.einddatum,
-            reden_beeindiging=rec.reden_beeindiging,
+        if delivery_rules.tr382_no_start(start, rec, tw):
+            self.reject(
+                rec.row,
+                _(
+                    "No start (305) with this start date and product is known for toewijzing "
+                    "%(nr)s; a stop repeats the start's key elements (TR382)."
+                )
+                % {"nr": rec.toewijzingnummer},
+                "TR382",
+            )
+            return
+        for rule, code, text in (
+            (delivery_rules.tr413_temporary_again, "TR413",
+             _("After a temporary stop (reason 20) the next stop has another reason (TR413).")),
+            (delivery_rules.tr415_second_stop, "TR415",
+             _("This delivery was already stopped for good; delete that stop first (TR415).")),
+            (delivery_rules.tr414_ends_earlier, "TR414",
+             _("The stop ends before the current stop of this delivery (TR414).")),
+        ):  # fmt: skip
+            if rule(start, rec):
+                self.reject(rec.row, text, code)
+                return
+        Levering.objects.filter(pk=start[0]).update(
+            einddatum=rec.einddatum, reden_beeindiging=rec.reden_beeindiging
         )
-        tw.leveringen.append([obj.id, rec.begindatum, rec.einddatum, False])
+        start[2], start[4] = rec.einddatum, rec.reden_beeindiging
 
     # 315 / 317
     def verzoek(self, rec: VerzoekRecord) -> None:
@@ -351,16 +393,121 @@ class MessageApplier:
                 "TR347",
             )
             return
+        client_id = self.ctx.client_id(rec.client.bsn, rec.client.birth_date)
+        # The products of one 315 are one request (each its own reference).
+        pending = [
+            ref
+            for ref in Verzoek.objects.filter(
+                provider_id=self.provider_id, law=self.law, client_id=client_id,
+                honoured_on__isnull=True,
+            ).exclude(answer=request_rules.REJECTED).values_list("referentie", flat=True)
+            if ref not in self.requests_in_message
+        ]  # fmt: skip
+        if request_rules.tr374_pending(pending):
+            self.reject(
+                rec.row,
+                _(
+                    "Request %(ref)s of this provider for this client is still pending (no "
+                    "rejection or toewijzing yet); no new request until then (TR374)."
+                )
+                % {"ref": pending[0]},
+                "TR374",
+            )
+            return
+        if rec.kind == "317" and not self._change_request_holds(rec, client_id):
+            return
+        self.requests_in_message.add(rec.referentie)
         Verzoek.objects.create(
             municipality_id=self.municipality_id,
             provider_id=self.provider_id,
-            client_id=self.ctx.client_id(rec.client.bsn, rec.client.birth_date),
+            client_id=client_id,
             law=self.law,
             kind=rec.kind,
             referentie=rec.referentie,
             received_on=rec.received_on or timezone.localdate(),
             details=rec.details,
         )
+
+    def _change_request_holds(self, rec: VerzoekRecord, client_id: int) -> bool:
+        """The cross-message rules of a 317 against the toewijzingen the municipality sent;
+        the first broken rule refuses the request."""
+        named = {
+            *rec.ongewijzigd,
+            *(p.toewijzingnummer for p in rec.products if p.toewijzingnummer),
+        }
+        current = {}
+        for row in (
+            Toewijzing.objects.filter(
+                municipality_id=self.municipality_id, provider_id=self.provider_id,
+                law=self.law, deleted=False,
+            )
+            .filter(Q(toewijzingnummer__in=named) | Q(client_id=client_id))
+            .values_list(
+                "toewijzingnummer", "client_id", "productcategorie", "productcode",
+                "ingangsdatum", "einddatum", "volume", "frequency", "budget_cents",
+            )
+        ):  # fmt: skip
+            current[row[0]] = request_rules.Current(*row)
+        day = self.header.dagtekening or timezone.localdate()
+        of_client = {nr: tw for nr, tw in current.items() if tw.client_id == client_id}
+        changed = [p for p in rec.products if p.kind == "te_wijzigen"]
+        found = [
+            ("TR304", request_rules.tr304_other_client(named, current, client_id)),
+            ("TR350", request_rules.tr350_unchanged_unknown(rec.ongewijzigd, current, day)),
+            ("TR351", request_rules.tr351_changed_unknown(rec.products, current, day)),
+            ("TR349", request_rules.tr349_missing(of_client, rec.ongewijzigd, rec.products, day)),
+        ]
+        for code, numbers in found:
+            if numbers:
+                self.reject(
+                    rec.row,
+                    _("%(rule)s: %(text)s (ToewijzingNummer %(numbers)s)")
+                    % {
+                        "rule": code,
+                        "text": RULES[code].text,
+                        "numbers": ", ".join(sorted(set(numbers))),
+                    },  # fmt: skip
+                    code,
+                )
+                return False
+        for product in changed:
+            tw = current[product.toewijzingnummer]
+            for code, broken in (
+                ("TR357", request_rules.tr357_backdated(product, tw, self.header.dagtekening)),
+                ("TR373", request_rules.tr373_budget_change(product, tw)),
+                ("TR375", request_rules.tr375_omvang_without_product(product, tw)),
+                ("TR411", request_rules.tr411_omvang_required(product, tw)),
+                ("TR412", request_rules.tr412_omvang_empty(product, tw)),
+            ):
+                if broken:
+                    self.reject(
+                        product.row or rec.row,
+                        _("%(rule)s: %(text)s (ToewijzingNummer %(numbers)s)")
+                        % {
+                            "rule": code,
+                            "text": RULES[code].text,
+                            "numbers": product.toewijzingnummer,
+                        },  # fmt: skip
+                        code,
+                    )
+                    return False
+        periods = [
+            (tw.code or tw.categorie, tw.start, tw.end)
+            for nr, tw in current.items()
+            if nr in rec.ongewijzigd
+        ] + [
+            (p.productcode or p.productcategorie or _kept_product(current, p), p.ingangsdatum,
+             p.einddatum)
+            for p in rec.products
+        ]  # fmt: skip
+        if request_rules.tr361_overlap(periods):
+            self.reject(
+                rec.row,
+                _("TR361: the same product occurs twice in the request with overlapping periods."),
+                "TR361",
+            )
+            return False
+        return True
 
     # 319
     def antwoord(self, rec: AntwoordRecord) -> None:
@@ -453,6 +600,12 @@ class MessageApplier:
         checker.insert(decl.pk, rows)
         checker.writer.wait()
         return decl
+
+
+def _kept_product(current: dict, product) -> str:
+    """A TeWijzigenProduct without a product of its own keeps that of its toewijzing."""
+    tw = current.get(product.toewijzingnummer)
+    return (tw.code or tw.categorie) if tw else ""
 
 
 def _credit_first(line) -> bool:

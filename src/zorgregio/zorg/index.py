@@ -55,11 +55,11 @@ class ProviderState:
             self.toewijzingen[(row[13], row[14])] = tw
             self.by_id[tw.id] = tw
         for lev in Levering.objects.filter(toewijzing__provider_id=provider_id).values_list(
-            "id", "toewijzing_id", "begindatum", "einddatum", "deleted"
+            "id", "toewijzing_id", "begindatum", "einddatum", "deleted", "reden_beeindiging"
         ):
             tw = self.by_id.get(lev[1])
             if tw is not None:
-                tw.leveringen.append([lev[0], lev[2], lev[3], lev[4]])
+                tw.leveringen.append([lev[0], lev[2], lev[3], lev[4], lev[5]])
         credited = set(
             DeclaratieRegel.objects.filter(
                 provider_id=provider_id, debit_credit="C", status=LineStatus.APPROVED

@@ -254,6 +254,9 @@ class Verzoek(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     answer = models.CharField(_("answer (319)"), max_length=2, blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    # The toewijzingsdatum of the 301 whose ReferentieAanbieder is this request's (TR374: a
+    # request is pending until it is rejected or honoured).
+    honoured_on = models.DateField(_("honoured on (301)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("request")

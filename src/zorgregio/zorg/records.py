@@ -166,6 +166,9 @@ class StopRecord:
     toewijzing_ingangsdatum: dt.date | None = None
     status_aanlevering: str = "1"
     row: int | None = None
+    # A CSV row with begin and end is a whole delivery: without a start it is its own start
+    # (a 307 message needs its 305: TR382).
+    with_start: bool = False
 
 
 @dataclass(slots=True)

@@ -74,6 +74,7 @@ class Assigned:
     frequency: str = "4"
     reden: str | None = None
     budget: int | None = None  # a budget instead of an omvang: give volume=None and code=""
+    ref: str | None = None  # ReferentieAanbieder: the request (315/317) this toewijzing honours
 
 
 def msg_301(standard, gemeente, agb, bsn, products: list[Assigned], ident=None,
@@ -83,6 +84,7 @@ def msg_301(standard, gemeente, agb, bsn, products: list[Assigned], ident=None,
     for p in products:
         items.append(
             f"\n<{pre}:ToegewezenProduct><{pre}:ToewijzingNummer>{p.nummer}</{pre}:ToewijzingNummer>"
+            + (f"<{pre}:ReferentieAanbieder>{p.ref}</{pre}:ReferentieAanbieder>" if p.ref else "")
             + _product_xml(pre, b, p)
             + f"<{pre}:Toewijzingsdatum>{p.start}</{pre}:Toewijzingsdatum>"
             f"<{pre}:Toewijzingstijd>12:00:00</{pre}:Toewijzingstijd>"
@@ -104,11 +106,11 @@ def msg_301(standard, gemeente, agb, bsn, products: list[Assigned], ident=None,
 
 def msg_start_stop(standard, kind, gemeente, agb, bsn, nummer, begin, end=None, status="1",
                    categorie="45", code="45A03", tw_start="2026-01-01",
-                   ident=None) -> bytes:  # fmt: skip
+                   ident=None, reden="31") -> bytes:  # fmt: skip
     pre, b, decl = _ns(standard, kind)
     tag = "StartProduct" if kind == "305" else "StopProduct"
     stop = (
-        f"<{pre}:RedenBeeindiging>31</{pre}:RedenBeeindiging><{pre}:Einddatum>{end}</{pre}:Einddatum>"
+        f"<{pre}:RedenBeeindiging>{reden}</{pre}:RedenBeeindiging><{pre}:Einddatum>{end}</{pre}:Einddatum>"
         if kind == "307"
         else ""
     )

@@ -561,6 +561,20 @@ CROSS_TESTS = {
     "TR389": "test_services.py::test_debit_twice_credit_and_duplicate_reference",
     "TR390": "test_services.py::test_debit_twice_credit_and_duplicate_reference",
     "TR418": "test_services.py::test_each_line_check_gives_exactly_its_retourcode",
+    "TR349": "test_cross_rules.py::test_tr349_a_change_request_names_every_current_toewijzing",
+    "TR350": "test_cross_rules.py::test_tr350_tr351_the_toewijzingen_named_exist",
+    "TR351": "test_cross_rules.py::test_tr350_tr351_the_toewijzingen_named_exist",
+    "TR357": "test_cross_rules.py::test_tr357_a_change_in_the_past_holds_from_the_start",
+    "TR361": "test_cross_rules.py::test_tr361_a_product_twice_only_in_periods_apart",
+    "TR373": "test_cross_rules.py::test_tr373_a_budget_change_holds_for_the_whole_toewijzing",
+    "TR374": "test_cross_rules.py::test_tr374_no_new_request_while_one_is_pending",
+    "TR375": "test_cross_rules.py::test_tr375_no_omvang_without_a_product",
+    "TR382": "test_cross_rules.py::test_tr382_a_stop_needs_its_start",
+    "TR411": "test_cross_rules.py::test_tr411_an_omvang_for_a_product_code",
+    "TR412": "test_cross_rules.py::test_tr412_no_omvang_without_a_product_code",
+    "TR413": "test_cross_rules.py::test_tr413_a_temporary_stop_is_followed_by_another_reason",
+    "TR414": "test_cross_rules.py::test_tr414_a_later_stop_does_not_end_earlier",
+    "TR415": "test_cross_rules.py::test_tr415_a_final_stop_is_not_stopped_again",
 }
 
 
@@ -634,6 +648,10 @@ def test_tr347_reference_unique_per_law(tmp_path, region_setup):
     after a JW317 with its reference)."""
     from zorgregio.zorg.models import Verzoek
 
+    # The toewijzingen the two 317s name (TR350), for other products than the new ones (TR361).
+    ingest(tmp_path, "jw301.xml", m301([B.Assigned("1001", code="45A04")]))
+    wmo301 = B.msg_301("iwmo", "0200", AGB, BSN, [B.Assigned("2001", categorie="02", code="02A05")])
+    ingest(tmp_path, "wmo301.xml", wmo301)
     jw = ingest(tmp_path, "jw.xml", m317())
     wmo = ingest(
         tmp_path,
@@ -721,8 +739,8 @@ EXAMPLE_VERDICTS = {
     "jaapjunior-WMO305.xml": ("accepted", None, ["TR019", "TR019"]),
     "jaapjunior-WMO307.xml": ("accepted", None, ["TR019", "TR019"]),
     "jaapjunior-WMO315.xml": ("accepted", None, []),
-    "jaapjunior-WMO317.xml": ("accepted", None, []),
-    "jaapjunior-WMO319.xml": ("accepted", None, []),  # answers the WMO317 (reference 9003)
+    "jaapjunior-WMO317.xml": ("accepted", None, ["TR350"]),  # its toewijzingen were not sent
+    "jaapjunior-WMO319.xml": ("accepted", None, ["TR355"]),  # its 317 was refused
     "jaapjunior-WMO323.xml": ("accepted", None, ["TR338"] * 4),  # toewijzingen not sent
 }
 

@@ -222,6 +222,8 @@ def test_total_volume_and_budget(tmp_path, jeugd, apeldoorn):
 
 @pytest.mark.django_db
 def test_not_admitted_and_after_stop(tmp_path, assigned):
+    start = B.msg_start_stop("ijw", "305", "0200", AGB, BSN, "1001", "2026-01-05")
+    assert ingest(tmp_path, "305.xml", start).status == FileStatus.PROCESSED
     stop = B.msg_start_stop("ijw", "307", "0200", AGB, BSN, "1001", "2026-01-05", "2026-03-31")
     assert ingest(tmp_path, "307.xml", stop).status == FileStatus.PROCESSED
     assert Levering.objects.get().einddatum == dt.date(2026, 3, 31)
@@ -433,8 +435,20 @@ def test_request_and_answer_examples(tmp_path):
 
     region = MunicipalityFactory(cbs_code="0384", name="Wormerland").region
     MunicipalityFactory(region=region, cbs_code="0363", name="Amsterdam")
-    for agb in ("42420001", "65656055"):
-        ProviderFactory(agb_code=agb)
+    providers = [ProviderFactory(agb_code=agb) for agb in ("42420001", "65656055")]
+    # The toewijzingen the WMO317 names (TR350/TR351), as the example assumes them: 10072 a
+    # budget for category 01 from the 317's own date (TR357, TR411).
+    from zorgregio.zorg.models import Toewijzing
+    from zorgregio.zorg.services import client_for_bsn
+
+    client = client_for_bsn("999900006")
+    for nummer, code, start in (("10071", "01A01", "2023-01-01"), ("10072", "", "2023-04-02")):
+        Toewijzing.objects.create(
+            municipality=region.municipalities.get(cbs_code="0384"), provider=providers[1],
+            client=client, law="wmo", toewijzingnummer=nummer, productcategorie="01",
+            productcode=code, toewijzingsdatum=dt.date(2023, 1, 1),
+            ingangsdatum=dt.date.fromisoformat(start), einddatum=dt.date(2023, 12, 31),
+        )  # fmt: skip
     names = ["jaapjunior-WMO317.xml", "jaapjunior-WMO319.xml", "jaapjunior-WMO315.xml"]
     results = ingest_paths([EXAMPLES / name for name in names])
     assert [r.status for r in results] == [FileStatus.PROCESSED] * 3, [r.reasons for r in results]

@@ -94,7 +94,7 @@ class TW:
     deleted: bool
     used_volume: int = 0
     used_amount: int = 0
-    leveringen: list = field(default_factory=list)  # [id, begin, end, deleted]
+    leveringen: list = field(default_factory=list)  # [id, begin, end, deleted, reden]
 
 
 def debit_key(tw_id, categorie: str, code: str, start: dt.date, end: dt.date) -> int:

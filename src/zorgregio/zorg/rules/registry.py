@@ -53,6 +53,8 @@ APPLY = "zorg.apply"
 APPLIER = f"{APPLY}.MessageApplier"
 LINES = f"{APPLY}.DeclarationLines"
 LINE_RULES = "zorg.rules.lines"
+REQUEST_RULES = "zorg.rules.requests"
+DELIVERY_RULES = "zorg.rules.deliveries"
 PARSERS = "berichten.parsers"
 VALIDATION = "berichten.validation"
 XSD_ENFORCED = "Enforced by the official XSD ({facet}): a message that breaks it is refused "
@@ -564,11 +566,6 @@ for _code, (_text, _facet) in sorted(_RESTRICTIONS.items()):
 
 # --- cross-message rules ----------------------------------------------------------------------
 
-NEXT = (
-    "Cross-message; not checked yet. It needs the requests (315/317) or the start/stop history "
-    "as structured data in the care model, which comes with the move of the cross-message rules "
-    "into zorg (issue 14 item 1)."
-)
 _cross(
     "TR019",
     _("A start or stop relates to a toewijzing by its ToewijzingNummer."),
@@ -606,7 +603,6 @@ _cross(
     _("The BSN is that of the client of the toewijzing."),
     "8187",
     where=f"{LINE_RULES}.tr304_other_client",
-    by_message={"317": (Status.NOT_IMPLEMENTED, NEXT)},
 )
 _cross(
     "TR307",
@@ -713,22 +709,19 @@ _cross(
     "TR349",
     _("A request for change holds all current toewijzingen of the client."),
     "9349",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{REQUEST_RULES}.tr349_missing",
 )
 _cross(
     "TR350",
     _("Each OngewijzigdProduct relates to a current toewijzing."),
     "9350",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{REQUEST_RULES}.tr350_unchanged_unknown",
 )
 _cross(
     "TR351",
     _("Each TeWijzigenProduct relates to a current toewijzing."),
     "9351",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{REQUEST_RULES}.tr351_changed_unknown",
 )
 _cross(
     "TR355",
@@ -743,8 +736,7 @@ _cross(
         "the original toewijzing."
     ),
     "9357",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{REQUEST_RULES}.tr357_backdated",
 )
 _cross(
     "TR359",
@@ -768,8 +760,7 @@ _cross(
         "that do not overlap."
     ),
     "9361",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{REQUEST_RULES}.tr361_overlap",
 )
 _cross(
     "TR365",
@@ -791,22 +782,19 @@ _cross(
         "the current toewijzing."
     ),
     "9373",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{REQUEST_RULES}.tr373_budget_change",
 )
 _cross(
     "TR374",
     _("A request is sent only when no request of the provider for the client is pending."),
     "9374",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{REQUEST_RULES}.tr374_pending",
 )
 _cross(
     "TR375",
     _("When the toewijzing has no Product, the product is left empty."),
     "9375",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{REQUEST_RULES}.tr375_omvang_without_product",
 )
 _cross(
     "TR379",
@@ -820,8 +808,7 @@ _cross(
     "TR382",
     _("A stop repeats the key elements of its start unchanged."),
     "9069",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{DELIVERY_RULES}.tr382_no_start",
 )
 _cross(
     "TR384",
@@ -866,8 +853,7 @@ _cross(
     "TR411",
     _("When the toewijzing has a ProductCode, the Omvang is given."),
     "9411",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{REQUEST_RULES}.tr411_omvang_required",
 )
 _cross(
     "TR412",
@@ -876,29 +862,25 @@ _cross(
         "the Omvang is left empty."
     ),
     "9412",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{REQUEST_RULES}.tr412_omvang_empty",
 )
 _cross(
     "TR413",
     _("After a stop with RedenBeeindiging 20 the next stop has another reason."),
     "9413",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{DELIVERY_RULES}.tr413_temporary_again",
 )
 _cross(
     "TR414",
     _("A later stop for the same start does not end earlier than the current stop."),
     "9414",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{DELIVERY_RULES}.tr414_ends_earlier",
 )
 _cross(
     "TR415",
     _("No second stop for the same start unless the first had RedenBeeindiging 20."),
     "9415",
-    Status.NOT_IMPLEMENTED,
-    reason=NEXT,
+    where=f"{DELIVERY_RULES}.tr415_second_stop",
 )
 _cross(
     "TR418",
@@ -1091,8 +1073,8 @@ _business(
 _business(
     "OP155",
     _("A stop refers to the latest start of the delivery."),
-    NOT,
-    "Through TR382, which is not implemented yet.",
+    IMP,
+    "Through TR382.",
 )
 _business(
     "OP179",
@@ -1345,8 +1327,8 @@ _business(
 _business(
     "OP308",
     _("A request for change asks for the complete wanted set of toewijzingen."),
-    NOT,
-    "Through TR349, which is not implemented yet.",
+    IMP,
+    "Through TR349.",
     laws=("jw",),
 )
 _business("OP343", _("A request for change is sent in time."), IMP, "Through TR380.", laws=("jw",))
@@ -1360,8 +1342,8 @@ _business(
 _business(
     "OP345",
     _("A change back in time must not make declared or delivered care unlawful."),
-    NOT,
-    "Through TR357, which is not implemented yet.",
+    IMP,
+    "Through TR357 (a change that does not start in the future holds for the whole period).",
     laws=("jw",),
 )
 _business(
@@ -1395,8 +1377,8 @@ _business(
 _business(
     "OP350",
     _("No request while an earlier request is not settled."),
-    NOT,
-    "Through TR374, which is not implemented yet.",
+    IMP,
+    "Through TR374.",
     laws=("jw",),
 )
 _business(
@@ -1487,15 +1469,15 @@ _business(
 _business(
     "OP377",
     _("Only a temporary stop may be followed by a final stop without a start in between."),
-    NOT,
-    "Through TR413-TR415, which are not implemented yet.",
+    IMP,
+    "Through TR413-TR415.",
     laws=("jw",),
 )
 _business(
     "OP378",
     _("After a temporary stop only a final stop is allowed without a new start."),
-    NOT,
-    "Through TR413-TR415, which are not implemented yet.",
+    IMP,
+    "Through TR413-TR415.",
     laws=("jw",),
 )
 _business(

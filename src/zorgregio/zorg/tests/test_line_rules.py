@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from zorgregio.zorg.rules import deliveries, requests
 from zorgregio.zorg.rules import lines as L
 from zorgregio.zorg.rules.lines import TW
 from zorgregio.zorg.rules.registry import RULES
@@ -161,3 +162,77 @@ def test_the_care_model_does_not_import_the_message_adapter():
                 names = [alias.name for alias in node.names]
             offenders += [f"{path.name}: {n}" for n in names if n.startswith("zorgregio.berichten")]
     assert offenders == []
+
+
+# --- stops and requests -----------------------------------------------------------------------
+
+
+def stop(end, reden="31", status="1", categorie="", code=""):
+    return SimpleNamespace(einddatum=end, reden_beeindiging=reden, status_aanlevering=status,
+                           productcategorie=categorie, productcode=code)  # fmt: skip
+
+
+def test_the_stop_rules():
+    running = [1, D(2026, 1, 5), None, False, ""]
+    temporary = [1, D(2026, 1, 5), D(2026, 2, 28), False, "20"]
+    final = [1, D(2026, 1, 5), D(2026, 3, 31), False, "31"]
+    assert deliveries.tr382_no_start(None, stop(D(2026, 3, 31)), tw())
+    assert deliveries.tr382_no_start(running, stop(D(2026, 3, 31), code="45A01"), tw())
+    assert not deliveries.tr382_no_start(running, stop(D(2026, 3, 31), code="10A01"), tw())
+    assert deliveries.tr413_temporary_again(temporary, stop(D(2026, 3, 31), reden="20"))
+    assert not deliveries.tr413_temporary_again(temporary, stop(D(2026, 3, 31)))
+    assert not deliveries.tr413_temporary_again(running, stop(D(2026, 3, 31), reden="20"))
+    assert deliveries.tr414_ends_earlier(temporary, stop(D(2026, 2, 27)))
+    assert not deliveries.tr414_ends_earlier(temporary, stop(D(2026, 2, 28)))
+    assert deliveries.tr415_second_stop(final, stop(D(2026, 4, 30)))
+    assert not deliveries.tr415_second_stop(temporary, stop(D(2026, 4, 30)))
+    assert not deliveries.tr415_second_stop(running, stop(D(2026, 4, 30)))
+
+
+JAN, DEC, JUNE = D(2026, 1, 1), D(2026, 12, 31), D(2026, 6, 1)
+
+
+def current(nr="1", client=7, code="45A03", categorie="45", start=JAN, end=DEC, volume=10,
+            frequency="4", budget=None):  # fmt: skip
+    return requests.Current(nr, client, categorie, code, start, end, volume, frequency, budget)
+
+
+def change(nr="1", start=JUNE, volume=6, frequency="2", budget=None, kind="te_wijzigen"):
+    return SimpleNamespace(kind=kind, toewijzingnummer=nr, ingangsdatum=start, volume=volume,
+                           frequency=frequency, budget_cents=budget, productcode="",
+                           productcategorie="", einddatum=None)  # fmt: skip
+
+
+def test_the_request_rules():
+    day = D(2026, 5, 6)
+    known = {"1": current(), "2": current("2", client=8), "3": current("3", end=D(2026, 4, 30))}
+    assert requests.tr374_pending(["REF1"]) and not requests.tr374_pending([])
+    assert requests.tr350_unchanged_unknown(["1", "9", "3"], known, day) == ["9", "3"]
+    assert requests.tr351_changed_unknown([change("9"), change("1")], known, day) == ["9"]
+    assert requests.tr304_other_client(["1", "2"], known, 7) == ["2"]
+    mine = {"1": known["1"], "4": current("4")}
+    assert requests.tr349_missing(mine, ["1"], [change("4")], day) == []
+    assert requests.tr349_missing(mine, ["1"], [], day) == ["4"]
+    assert requests.tr357_backdated(change(start=D(2026, 3, 1)), known["1"], day)
+    assert not requests.tr357_backdated(change(start=D(2026, 1, 1)), known["1"], day)
+    assert not requests.tr357_backdated(change(start=D(2026, 6, 1)), known["1"], day)
+    budget = current(code="", volume=None, frequency="", budget=100_000)
+    assert requests.tr373_budget_change(change(volume=None, budget=200_000), budget)
+    assert not requests.tr373_budget_change(
+        change(start=D(2026, 1, 1), volume=None, budget=200_000), budget
+    )
+    assert not requests.tr373_budget_change(change(), known["1"])  # per week: not a total
+    assert requests.tr373_budget_change(change(volume=50, frequency="6"), current(frequency="6"))
+    assert requests.tr411_omvang_required(change(volume=None), known["1"])
+    assert not requests.tr411_omvang_required(change(), known["1"])
+    assert requests.tr412_omvang_empty(change(), budget)
+    assert not requests.tr412_omvang_empty(change(volume=None), budget)
+    assert not requests.tr412_omvang_empty(change(), current(code="", end=D(2020, 12, 31)))
+    no_product = current(code="", categorie="", volume=None, budget=1)
+    assert requests.tr375_omvang_without_product(change(), no_product)
+    assert not requests.tr375_omvang_without_product(change(), budget)  # a category
+    june = (D(2026, 6, 1), D(2026, 12, 31))
+    assert requests.tr361_overlap([("45A03", D(2026, 1, 1), D(2026, 12, 31)), ("45A03", *june)])
+    assert not requests.tr361_overlap([("45A03", D(2026, 1, 1), D(2026, 5, 31)), ("45A03", *june)])
+    assert not requests.tr361_overlap([("45A03", D(2026, 1, 1), None), ("45A04", *june)])
+    assert requests.tr361_overlap([("45A03", D(2026, 1, 1), None), ("45A03", *june)])
