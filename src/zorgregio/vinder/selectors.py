@@ -95,6 +95,25 @@ class ProviderCard:
         return list(seen.values())
 
     @property
+    def group_lines(self) -> list[dict]:
+        """Per product group: its products and the range of reported waiting times to intake
+        (the summary in the list)."""
+        groups: dict[int, dict] = {}
+        for line in self.lines:
+            item = groups.setdefault(
+                line.product.group_id,
+                {"group": line.product.group, "products": [], "waits": [], "stop": True},
+            )
+            item["products"].append(line.product)
+            item["stop"] = item["stop"] and line.client_stop
+            if line.waiting is not None:
+                item["waits"].append(line.waiting.intake_weeks)
+        for item in groups.values():
+            item["wait_min"] = min(item["waits"]) if item["waits"] else None
+            item["wait_max"] = max(item["waits"]) if item["waits"] else None
+        return list(groups.values())
+
+    @property
     def locations(self) -> list:
         return list(self.offer.locations.all()) if self.offer else []
 
