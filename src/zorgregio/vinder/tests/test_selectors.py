@@ -7,7 +7,7 @@ import pytest
 
 from zorgregio.vinder import selectors
 from zorgregio.vinder.models import Postcode
-from zorgregio.vinder.tests.conftest import DAY
+from zorgregio.vinder.tests.factories import DAY
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,13 @@ from zorgregio.vinder.models import Location, Offer, Postcode
 
 pytestmark = pytest.mark.django_db
 
-LOCATION = {"name": "Epe", "street": "Hoofdstraat", "house_number": "12a", "postcode": "8161 ab",
-            "city": "Epe"}  # fmt: skip
+LOCATION = {
+    "name": "Epe",
+    "street": "Hoofdstraat",
+    "house_number": "12a",
+    "postcode": "8161 ab",
+    "city": "Epe",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -25,9 +30,13 @@ def dutch():
 def test_the_provider_saves_its_own_offer_with_locations_and_it_is_audited(world):
     user = world.users["aanbieder"]
     offer = services.offer_save(
-        actor=user, provider=world.near, description="Nieuwe tekst", languages=["nl", "en"],
-        target_groups=["jeugd"], locations=[LOCATION, {**LOCATION, "name": "Tweede", "postcode": "8162CD"}],
-    )  # fmt: skip
+        actor=user,
+        provider=world.near,
+        description="Nieuwe tekst",
+        languages=["nl", "en"],
+        target_groups=["jeugd"],
+        locations=[LOCATION, {**LOCATION, "name": "Tweede", "postcode": "8162CD"}],
+    )
     offer.refresh_from_db()
     assert offer.description == "Nieuwe tekst"
     assert [loc.postcode for loc in offer.locations.order_by("name")] == ["8161AB", "8162CD"]
@@ -57,12 +66,20 @@ def test_bad_values_give_dutch_messages_per_field_and_change_nothing(world):
     before = list(Location.objects.filter(offer__provider=world.near).values_list("postcode"))
     with pytest.raises(ValidationError) as caught:
         services.offer_save(
-            actor=world.users["aanbieder"], provider=world.near,
-            description="x" * 2001, phone="bel mij", email="geen-adres", website="javascript:alert(1)",
-            target_groups=["marsmannetjes"], languages=["kl"],
-            locations=[LOCATION, {**LOCATION, "postcode": "0161 AB", "house_number": "nul"},
-                       {"name": "Zonder straat", "postcode": "8161AB"}],
-        )  # fmt: skip
+            actor=world.users["aanbieder"],
+            provider=world.near,
+            description="x" * 2001,
+            phone="bel mij",
+            email="geen-adres",
+            website="javascript:alert(1)",
+            target_groups=["marsmannetjes"],
+            languages=["kl"],
+            locations=[
+                LOCATION,
+                {**LOCATION, "postcode": "0161 AB", "house_number": "nul"},
+                {"name": "Zonder straat", "postcode": "8161AB"},
+            ],
+        )
     errors = caught.value.message_dict
     assert "Maximaal 2000 tekens" in errors["description"][0]
     assert "telefoonnummer" in errors["phone"][0]
@@ -70,8 +87,10 @@ def test_bad_values_give_dutch_messages_per_field_and_change_nothing(world):
     assert "https://" in errors["website"][0]
     assert "marsmannetjes is geen keuze" in errors["target_groups"][0]
     assert errors["languages"]
-    assert any("Locatie 2" in e and "0161 AB is geen Nederlandse postcode" in e and "huisnummer" in e
-               for e in errors["locations"])  # fmt: skip
+    assert any(
+        "Locatie 2" in e and "0161 AB is geen Nederlandse postcode" in e and "huisnummer" in e
+        for e in errors["locations"]
+    )
     assert any("Locatie 3" in e and "ontbreekt" in e for e in errors["locations"])
     assert not any("Locatie 1" in e for e in errors["locations"])
     assert (
@@ -99,9 +118,17 @@ def test_an_empty_location_row_is_ignored_and_too_many_are_refused(world):
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("8161 AB", "8161AB"), ("8161ab", "8161AB"), (" 8161  AB", None), ("0161AB", None),
-     ("8161 SA", None), ("８１６１AB", None), ("81612AB", None), ("", None)],
-)  # fmt: skip
+    [
+        ("8161 AB", "8161AB"),
+        ("8161ab", "8161AB"),
+        (" 8161  AB", None),
+        ("0161AB", None),
+        ("8161 SA", None),
+        ("８１６１AB", None),
+        ("81612AB", None),
+        ("", None),
+    ],
+)
 def test_postcodes_are_normalised_or_refused(raw, expected):
     assert normalise_postcode(raw) == expected
 
@@ -136,11 +163,13 @@ def test_postcode_set_is_new_then_unchanged_then_changed(db):
 
 @pytest.mark.parametrize(
     "values, field, text",
-    [({"postcode": "ABCD12"}, "postcode", "geen Nederlandse postcode"),
-     ({"latitude": "zuid"}, "latitude", "geen getal"),
-     ({"latitude": "40.1"}, "latitude", "buiten Nederland"),
-     ({"longitude": "12"}, "longitude", "buiten Nederland")],
-)  # fmt: skip
+    [
+        ({"postcode": "ABCD12"}, "postcode", "geen Nederlandse postcode"),
+        ({"latitude": "zuid"}, "latitude", "geen getal"),
+        ({"latitude": "40.1"}, "latitude", "buiten Nederland"),
+        ({"longitude": "12"}, "longitude", "buiten Nederland"),
+    ],
+)
 def test_postcode_set_refuses_bad_rows_in_dutch(db, values, field, text):
     row = {"postcode": "8161AB", "latitude": "52.3", "longitude": "5.9", **values}
     with pytest.raises(ValidationError) as caught:

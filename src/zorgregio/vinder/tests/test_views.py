@@ -7,7 +7,7 @@ from django.utils import translation
 
 from zorgregio.audit.models import AuditEvent
 from zorgregio.vinder.models import Offer
-from zorgregio.vinder.tests.conftest import DAY
+from zorgregio.vinder.tests.factories import DAY
 
 pytestmark = pytest.mark.django_db
 
