@@ -699,6 +699,7 @@ RULES: dict[str, Rule] = {
     "vinder:finder": Rule(finder_municipalities, public=True),
     "vinder:provider": Rule(finder_providers, public=True),
     "vinder:offer_edit": Rule(offer_providers, read=SUBMITTERS, write=SUBMITTERS),
+    "vinder:open_providers": Rule(public=True),  # the finder as open data, read-only
     "inrichting:index": Rule(read=REGIO),
     "inrichting:role_changes": Rule(read=REGIO, write=REGIO),
     "inrichting:import": Rule(import_kinds, read=REGIO, write=REGIO),
