@@ -105,6 +105,8 @@ class ProviderCard:
                 {"group": line.product.group, "products": [], "waits": [], "stop": True},
             )
             item["products"].append(line.product)
+            if line.product.name not in item.setdefault("names", []):
+                item["names"].append(line.product.name)
             item["stop"] = item["stop"] and line.client_stop
             if line.waiting is not None:
                 item["waits"].append(line.waiting.intake_weeks)
