@@ -129,7 +129,9 @@ class ProviderCard:
 
     @property
     def website(self) -> str:
-        return (self.offer.website if self.offer else "") or self.provider.website
+        """The offer's website, else the provider's; only an http(s) address is ever linked."""
+        url = (self.offer.website if self.offer else "") or self.provider.website
+        return url if url.lower().startswith(("https://", "http://")) else ""
 
 
 @dataclass

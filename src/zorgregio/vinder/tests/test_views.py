@@ -228,3 +228,15 @@ def test_index_lists_municipalities(client, world):
 def test_future_date_shows_what_holds_then(client, world):
     page = client.get(FINDER, {"datum": "2031-01-01"}).content.decode()
     assert "0 aanbieders gecontracteerd" in page
+
+
+def test_a_providers_own_website_is_linked_only_when_it_is_http(client, world):
+    from zorgregio.aanbieders.models import Provider
+
+    Offer.objects.filter(provider=world.far).update(website="", phone="", email="")
+    Provider.objects.filter(pk=world.far.pk).update(website="javascript:alert(1)")
+    page = client.get(reverse("vinder:provider", args=["epe", world.far.pk])).content.decode()
+    assert "javascript:" not in page
+    Provider.objects.filter(pk=world.far.pk).update(website="https://verweg.example.nl")
+    page = client.get(reverse("vinder:provider", args=["epe", world.far.pk])).content.decode()
+    assert 'href="https://verweg.example.nl"' in page
