@@ -52,7 +52,9 @@ class Owner:
     client (client-level data), register (the contract register: a provider sees its own),
     municipality (a municipality's pages: its staff only theirs), submission (what a provider
     submits in an admission procedure), draft (a procedure not yet published), team (screens of
-    the regional team), region (anything of a region), catalogue (shared by every role)."""
+    the regional team), region (anything of a region), catalogue (shared by every role), nobody
+    (a URL that is a 404 for every role, e.g. the finder page of a provider without an
+    admission there)."""
 
     kind: str
     region: int | None = None
@@ -71,6 +73,8 @@ class Rule:
 
 
 def may_read(role: str, user, owner: Owner | None, rule: Rule) -> bool:
+    if owner is not None and owner.kind == "nobody":
+        return False  # e.g. a provider's finder page where it has no admission: a 404 for all
     if rule.public and (owner is None or owner.kind != "draft"):
         return True  # public information (published procedures and answers)
     if role == "anonymous":
@@ -473,6 +477,63 @@ def region_themes(world):
     return [({"region_id": r.pk}, Owner("catalogue")) for r in Region.objects.all()]
 
 
+def finder_municipalities(world):
+    """Every municipality's public finder page (the second region's too), by its slug."""
+    from zorgregio.vinder.selectors import finder_municipalities, municipality_slug
+
+    return [
+        ({"gemeente": municipality_slug(m)}, Owner("catalogue"))
+        for m in _sample(finder_municipalities())
+    ]
+
+
+def finder_providers(world):
+    """A provider's public page in a municipality: public where it has an admission that holds
+    today (also in the second region), a 404 for everyone where it has none."""
+    from django.utils import timezone
+
+    from zorgregio.accounts.scoping import public_admissions
+    from zorgregio.contracten.models import Admission
+    from zorgregio.regio.models import Municipality
+    from zorgregio.vinder.selectors import municipality_slug
+
+    today = timezone.localdate()
+    pairs = set(
+        public_admissions(Admission.objects.all(), day=today).values_list(
+            "municipality_id", "provider_id"
+        )
+    )
+    municipalities = Municipality.objects.in_bulk()
+    out = [
+        ({"gemeente": municipality_slug(municipalities[m]), "pk": p}, Owner("catalogue"))
+        for m, p in sorted(pairs)[:20]
+    ]
+    not_there = (
+        Admission.objects.exclude(status__in=("actief", "clientenstop"))
+        .values_list("municipality_id", "provider_id")
+        .order_by("pk")
+    )
+    out += [
+        ({"gemeente": municipality_slug(municipalities[m]), "pk": p}, Owner("nobody"))
+        for m, p in list(not_there)[:40]
+        if (m, p) not in pairs
+    ][:10]
+    return out
+
+
+def offer_providers(world):
+    """The edit screen of a provider's offer: the provider itself and its region's team."""
+    from zorgregio.aanbieders.models import Provider
+
+    return [
+        (
+            {"pk": p.pk},
+            Owner("register", p.regions.values_list("pk", flat=True).first(), None, p.pk),
+        )
+        for p in _sample(Provider.objects.filter(regions__isnull=False).distinct())
+    ]
+
+
 REGIO = frozenset({"regio", "regio_b"})
 SCENARIO_READERS = frozenset({"regio", "regio_b", "gemeente", "raad"})
 SCENARIO_WRITERS = frozenset({"regio", "regio_b", "gemeente"})
@@ -634,6 +695,11 @@ RULES: dict[str, Rule] = {
     "toezicht:waiting": Rule(read=CLIENT_ROLES, write=SUBMITTERS),
     "toezicht:turning18": Rule(read=SUPERVISORS),
     "toezicht:turning18_xlsx": Rule(read=SUPERVISORS),
+    "vinder:index": Rule(public=True),
+    "vinder:finder": Rule(finder_municipalities, public=True),
+    "vinder:provider": Rule(finder_providers, public=True),
+    "vinder:offer_edit": Rule(offer_providers, read=SUBMITTERS, write=SUBMITTERS),
+    "vinder:open_providers": Rule(public=True),  # the finder as open data, read-only
     "inrichting:index": Rule(read=REGIO),
     "inrichting:role_changes": Rule(read=REGIO, write=REGIO),
     "inrichting:import": Rule(import_kinds, read=REGIO, write=REGIO),
@@ -707,6 +773,8 @@ def test_no_role_reads_or_writes_another_scopes_data(world):
                         ok = status in (401, 403) or (
                             status == 302 and "/inloggen/" in response.get("Location", "")
                         )
+                        # a public page of what is not there: a 404 for everyone
+                        ok = ok or (rule.public and status == 404)
                     else:
                         ok = status in DENIED
                     if not ok:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from .models import Role
@@ -185,6 +186,18 @@ class Scope:
         team every municipality of its region, municipality staff its own; nobody else."""
         if self.role in SUPERVISION_ROLES:
             return self.municipalities(qs)
+        return qs.none()
+
+    # --- the provider finder (vinder) --------------------------------------------------------
+
+    def offer_providers(self, qs: QuerySet) -> QuerySet:
+        """Providers whose public offer (aanbod) this role keeps: a provider user its own; the
+        regional team those working in its region. Nobody else writes or reads the edit screen
+        (the published offer itself is public: :func:`public_admissions`)."""
+        if self.role == Role.PROVIDER and self.provider_id:
+            return qs.filter(pk=self.provider_id)
+        if self.role == Role.REGIONAL and self.region_id:
+            return qs.filter(pk__in=qs.model.objects.filter(regions=self.region_id).values("pk"))
         return qs.none()
 
     def region_municipalities(self, qs: QuerySet) -> QuerySet:
@@ -353,6 +366,39 @@ def may_write_care_data(actor, *, municipality_id: int, region_id: int | None, p
     if scope.role == Role.PROVIDER:
         return provider_id == scope.provider_id and region_id == scope.region_id
     return False
+
+
+# --- what is public (no login): the provider finder ------------------------------------------
+
+
+def public_admissions(qs: QuerySet, *, day, prefix: str = "") -> QuerySet:
+    """What anyone may see of the contract register: the admissions that hold on ``day``
+    (status *actief* or *cliëntenstop*, ``day`` inside their period), in the region of their
+    municipality. Drafts, ended admissions and those that start later are not public.
+    ``prefix`` is the lookup path from ``qs``'s model to the admission (``"admissions__"``)."""
+    from zorgregio.common.periods import valid_on_q
+    from zorgregio.contracten.models import DELIVERABLE_STATUSES
+
+    condition = Q(**{f"{prefix}status__in": DELIVERABLE_STATUSES}) & Q(
+        **{f"{prefix}agreement__region": models.F(f"{prefix}municipality__region")}
+    )
+    return qs.filter(condition, valid_on_q(day, f"{prefix}valid_from", f"{prefix}valid_until"))
+
+
+def public_satisfaction(qs: QuerySet) -> QuerySet:
+    """Client-satisfaction results anyone may see: those with at least the minimum number of
+    respondents that the supervision screens use (``toezicht.selectors.MIN_RESPONDENTS``); a
+    result of fewer respondents is never shown, not even as "too few"."""
+    from zorgregio.toezicht.selectors import MIN_RESPONDENTS
+
+    return qs.filter(respondents__gte=MIN_RESPONDENTS)
+
+
+def public_waiting_times(qs: QuerySet, *, day) -> QuerySet:
+    """Waiting times anyone may see: what providers reported themselves (art. 3.5), up to
+    ``day``. The waiting times the monitor measures from the messages are not public here:
+    they are figures about clients."""
+    return qs.filter(reported_on__lte=day)
 
 
 def supervision_officers(users: QuerySet, *, region_id: int, municipality_id: int | None):

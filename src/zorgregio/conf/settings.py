@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "zorgregio.monitor",
     "zorgregio.scenario",
     "zorgregio.toezicht",
+    "zorgregio.vinder",
     "zorgregio.web",
     "zorgregio.api",
     "zorgregio.inrichting",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("monitor/", include("zorgregio.monitor.urls")),
     path("scenario/", include("zorgregio.scenario.urls")),
     path("toezicht/", include("zorgregio.toezicht.urls")),
+    path("", include("zorgregio.vinder.urls")),
     path("inrichting/", include("zorgregio.inrichting.urls")),
     path("", include("zorgregio.web.urls")),
 ]

@@ -1,0 +1,5 @@
+from zorgregio.inrichting.command import SetupCommand
+
+
+class Command(SetupCommand):
+    slug = "postcodes"
