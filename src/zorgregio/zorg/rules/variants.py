@@ -105,9 +105,12 @@ def output_line_codes(
     codes = []
     if contract_tariff_cents is not None and tariff_cents != contract_tariff_cents:
         codes.append(TARIFF_DIFFERS)
-    if assigned_outputs is not None and frequency == "6":
-        if used_outputs + volume > assigned_outputs:
-            codes.append(TOTAL_OVER_ASSIGNED)
+    if (
+        assigned_outputs is not None
+        and frequency == "6"
+        and used_outputs + volume > assigned_outputs
+    ):
+        codes.append(TOTAL_OVER_ASSIGNED)
     if any(first <= end and start <= last for first, last in taken):
         codes.append(ALREADY_DECLARED)
     return codes
