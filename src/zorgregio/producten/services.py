@@ -911,6 +911,16 @@ DELIVERY_COLUMNS = (
 )
 
 
+def _iso_date(row: dict, column: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(row.get(column) or "").strip())
+    except ValueError:
+        raise ValueError(
+            _("%(column)s is not a date (YYYY-MM-DD): %(value)s")
+            % {"column": column, "value": row.get(column) or "''"}
+        ) from None
+
+
 @transaction.atomic
 def data_delivery_record(*, actor, provider, rows: list[dict]) -> list[DataDelivery]:
     """Record the data delivery of ``provider``: per row a product group (code), municipality
@@ -930,8 +940,7 @@ def data_delivery_record(*, actor, provider, rows: list[dict]) -> list[DataDeliv
                 raise ValueError(_("unknown product group %s") % row.get("productgroep"))
             if municipality is None:
                 raise ValueError(_("unknown municipality (CBS code) %s") % row.get("gemeente"))
-            start = dt.date.fromisoformat((row.get("periode_begin") or "").strip())
-            end = dt.date.fromisoformat((row.get("periode_eind") or "").strip())
+            start, end = (_iso_date(row, "periode_begin"), _iso_date(row, "periode_eind"))
             if end < start:
                 raise ValueError(_("the period ends before it starts"))
             counts = {}
