@@ -48,6 +48,7 @@ from zorgregio.zorg.models import (
     Toewijzing,
     Verzoek,
 )
+from zorgregio.zorg.rules import variants
 from zorgregio.zorg.rules.cross import month_bounds
 from zorgregio.zorg.services import encrypt_bsn, pseudonym, pseudonyms
 
@@ -677,6 +678,7 @@ class ApplyContext:
         self._products = None
         self._tariffs = None
         self._admissions = None
+        self._variants = None  # the funding variants (zorg/rules/variants.py)
         # Months noted as changed in the current batch's transaction (``in_batches`` sets it
         # for the length of one transaction); None: note every time.
         self.noted: set | None = None
@@ -753,6 +755,11 @@ class ApplyContext:
                 return found
         regional = self._tariffs.get((product_id, None))
         return checks.tariff_on(regional, day) if regional else None
+
+    def variant_index(self) -> variants.VariantIndex:
+        if self._variants is None:
+            self._variants = variants.load_variant_index()
+        return self._variants
 
     def admitted(self, provider_id: int, product_id: int, municipality_id: int, day) -> bool:
         if self._admissions is None:

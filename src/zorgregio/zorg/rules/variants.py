@@ -138,6 +138,48 @@ def euro_line_codes(*, amount_cents: int, used_cents: int, budget_cents: int | N
     return []
 
 
+def debit_line_codes(
+    index: VariantIndex,
+    *,
+    tw,
+    unit: str,
+    volume: int,
+    amount_cents: int,
+    tariff_cents: int | None,
+    contract_tariff_cents: int | None,
+    productcode: str,
+    start: dt.date,
+    end: dt.date,
+) -> list[str]:
+    """The variant checks of a debit line under a toewijzing ``tw`` (anything with ``id``,
+    ``volume``, ``frequency``, ``unit``, ``budget``, ``used_volume`` and ``used_amount``, such
+    as ``berichten.checks.TW``): outputs (Eenheid 82) and euros (Eenheid 83)."""
+    if unit == OUTPUT_UNIT:
+        return output_line_codes(
+            volume=volume,
+            tariff_cents=tariff_cents,
+            contract_tariff_cents=contract_tariff_cents,
+            assigned_outputs=tw.volume,
+            frequency=tw.frequency or "",
+            used_outputs=tw.used_volume,
+            taken=index.taken(tw.id, productcode),
+            start=start,
+            end=end,
+        )
+    if unit == EURO_UNIT:
+        budget = assigned_budget_cents(budget_cents=tw.budget, unit=tw.unit, volume=tw.volume)
+        return euro_line_codes(
+            amount_cents=amount_cents, used_cents=tw.used_amount, budget_cents=budget
+        )
+    return []
+
+
+def approved(index: VariantIndex, *, tw_id: int, unit: str, productcode: str, start, end) -> None:
+    """A debit line was approved: an output's period is taken from now on."""
+    if unit == OUTPUT_UNIT:
+        index.add_output(tw_id, productcode, start, end)
+
+
 # --- regieberichten (305/307) -----------------------------------------------------------------
 
 
