@@ -1290,6 +1290,8 @@ class _LineChecker:
         # Tariff and admission per (product, start date): the same for many lines.
         rules = self.rules
         dates = self.dates
+        vix = self.ctx.variant_index()  # funding variants (zorg/rules/variants.py)
+        variants.load_outputs(vix, provider_id)
         count = rejected = approved_cents = 0
         for line in lines:
             dc = line.debit_credit
@@ -1326,6 +1328,10 @@ class _LineChecker:
                 if tw.client_id != client_id:
                     codes.append("8187")
             start, end = line.period_start, line.period_end
+            line_product = product_id or self.ctx.product(
+                law, line.productcategorie, line.productcode, start
+            )
+            codes += variants.task_line_codes(vix.variant(line_product, municipality_id, start))
             if end > period_end:
                 codes.append("9319")
             if line.unit != "83" and amount != volume * line.tariff_cents:
@@ -1381,6 +1387,13 @@ class _LineChecker:
                         codes.append("0611")
                     if not admitted:
                         codes.append(checks.ZR_NOT_ADMITTED)
+                    for code in variants.debit_line_codes(
+                        vix, tw=tw, unit=line.unit, volume=volume, amount_cents=amount,
+                        tariff_cents=line.tariff_cents, contract_tariff_cents=tariff,
+                        productcode=line.productcode, start=start, end=end,
+                    ):  # fmt: skip
+                        if code not in codes:
+                            codes.append(code)
                 if tw.leveringen and checks.after_stop(tw, start):
                     codes.append(checks.ZR_AFTER_STOP)
                 key = debit_key(tw.id, line.productcategorie, line.productcode, start, end)
@@ -1401,10 +1414,15 @@ class _LineChecker:
                         dtw.used_volume -= debit[5]
                         dtw.used_amount -= debit[6]
                     debit_keys.discard(debit_key(*debit[:5]))
+                    vix.remove_output(debit[0], debit[2], debit[3], debit[4])
                 elif tw is not None:
                     tw.used_volume += volume
                     tw.used_amount += amount
                     debit_keys.add(key)
+                    variants.approved(
+                        vix, tw_id=tw.id, unit=line.unit, productcode=line.productcode,
+                        start=start, end=end,
+                    )  # fmt: skip
                     debits[ref] = (tw.id, line.productcategorie, line.productcode, start, end,
                                    volume, amount)  # fmt: skip
             # The dates as the database takes them, and the month: computed once per date.

@@ -116,13 +116,17 @@ def output_line_codes(
     return codes
 
 
-def assigned_budget_cents(*, budget_cents: int | None, unit: str, volume: int | None) -> int | None:
-    """The budget of a toewijzing in eurocents: its Budget, or an Omvang in euros (Eenheid 83,
-    whole euros), or None when it has neither."""
+def assigned_budget_cents(
+    *, budget_cents: int | None, unit: str, volume: int | None, frequency: str = "6"
+) -> int | None:
+    """The budget of a toewijzing in eurocents: its Budget, or an Omvang in euros in total over
+    the toewijzing (Eenheid 83, frequency 6; the volume is in eurocents, as in a line, CS339),
+    or None when it has neither. An Omvang in euros per week or month is checked per period
+    (TR321), not here."""
     if budget_cents is not None:
         return budget_cents
-    if unit == EURO_UNIT and volume is not None:
-        return volume * 100
+    if unit == EURO_UNIT and volume is not None and frequency == "6":
+        return volume
     return None
 
 
@@ -167,7 +171,11 @@ def debit_line_codes(
             end=end,
         )
     if unit == EURO_UNIT:
-        budget = assigned_budget_cents(budget_cents=tw.budget, unit=tw.unit, volume=tw.volume)
+        budget = assigned_budget_cents(
+            budget_cents=tw.budget, unit=tw.unit, volume=tw.volume, frequency=tw.frequency or ""
+        )
+        if budget is None and tw.unit == EURO_UNIT and tw.volume is not None:
+            return []  # euros per week or month: TR321 checks it per period
         return euro_line_codes(
             amount_cents=amount_cents, used_cents=tw.used_amount, budget_cents=budget
         )

@@ -73,13 +73,42 @@ def test_an_output_declared_twice_for_the_same_period():
 def test_euro_lines_against_the_assigned_budget():
     budget = v.assigned_budget_cents(budget_cents=100_000, unit="", volume=None)
     assert budget == 100_000
-    assert v.assigned_budget_cents(budget_cents=None, unit="83", volume=1_000) == 100_000
+    assert v.assigned_budget_cents(budget_cents=None, unit="83", volume=100_000) == 100_000
     assert v.assigned_budget_cents(budget_cents=None, unit="04", volume=10) is None
+    per_month = v.assigned_budget_cents(budget_cents=None, unit="83", volume=5, frequency="4")
+    assert per_month is None
     assert v.euro_line_codes(amount_cents=40_000, used_cents=60_000, budget_cents=budget) == []
     assert v.euro_line_codes(amount_cents=40_001, used_cents=60_000, budget_cents=budget) == [
         "9369"
     ]
     assert v.euro_line_codes(amount_cents=1, used_cents=0, budget_cents=None) == ["ZR05"]
+
+
+def test_debit_line_codes_pick_the_check_by_unit():
+    from types import SimpleNamespace
+
+    index = v.VariantIndex()
+    index.add_output(1, "OUT01", FEB, FEB_END)
+    tw = SimpleNamespace(
+        id=1, volume=2, frequency="6", unit="82", budget=None, used_volume=1, used_amount=0
+    )
+    args = {"tariff_cents": 100, "contract_tariff_cents": 100, "productcode": "OUT01"}
+    march = {"start": dt.date(2026, 3, 1), "end": dt.date(2026, 3, 31)}
+    out = v.debit_line_codes(index, tw=tw, unit="82", volume=1, amount_cents=100, **args, **march)
+    assert out == []
+    again = v.debit_line_codes(
+        index, tw=tw, unit="82", volume=1, amount_cents=100, **args, start=FEB, end=FEB_END
+    )
+    assert again == ["9389"]
+    euros = SimpleNamespace(
+        id=2, volume=None, frequency="", unit="", budget=None, used_volume=0, used_amount=0
+    )
+    no_budget = v.debit_line_codes(
+        index, tw=euros, unit="83", volume=5, amount_cents=5, **args, **march
+    )
+    assert no_budget == ["ZR05"]
+    hours = v.debit_line_codes(index, tw=tw, unit="04", volume=1, amount_cents=1, **args, **march)
+    assert hours == []
 
 
 def test_regiebericht_only_where_agreed():
