@@ -1007,6 +1007,14 @@ class _Applier:
         accepted, but there is no toewijzing to record it on."""
         if rec.toewijzingnummer:
             return False
+        product_id = rec.productcode and self.ctx.product(
+            self.law, rec.productcategorie, rec.productcode, rec.begindatum
+        )
+        if not self.ctx.variant_index().regie_allowed(
+            product_id or None, self.municipality_id, rec.begindatum
+        ):
+            self.reject(rec.row, variants.regiebericht_refusal(rec.begindatum), "TR019")
+            return True
         self.summary.remark(
             _("Line %(row)s: no ToewijzingNummer (task-oriented): accepted, not linked.")
             % {"row": rec.row or "?"}

@@ -198,6 +198,17 @@ def regiebericht_allowed(periods: Iterable[VariantPeriod], day: dt.date) -> bool
     return found is not None and found.variant == TASK and found.regieberichten
 
 
+def regiebericht_refusal(day: dt.date) -> str:
+    """The Dutch reason a start or stop without a ToewijzingNummer is refused."""
+    from django.utils.translation import gettext as _
+
+    return _(
+        "No ToewijzingNummer: on %(day)s the region has not agreed on start and stop messages "
+        "without a toewijzing (task-oriented) for this product group in this municipality "
+        "(TR019, retourcode 9019)."
+    ) % {"day": day.strftime("%d-%m-%Y")}
+
+
 # --- the index --------------------------------------------------------------------------------
 
 
