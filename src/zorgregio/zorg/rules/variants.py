@@ -171,6 +171,8 @@ def debit_line_codes(
             end=end,
         )
     if unit == EURO_UNIT:
+        if tw.unit and tw.unit != EURO_UNIT:
+            return []  # assigned in another unit: TR341 (9341) refuses the line already
         budget = assigned_budget_cents(
             budget_cents=tw.budget, unit=tw.unit, volume=tw.volume, frequency=tw.frequency or ""
         )

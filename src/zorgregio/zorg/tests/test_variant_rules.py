@@ -109,6 +109,10 @@ def test_debit_line_codes_pick_the_check_by_unit():
     assert no_budget == ["ZR05"]
     hours = v.debit_line_codes(index, tw=tw, unit="04", volume=1, amount_cents=1, **args, **march)
     assert hours == []
+    in_outputs = v.debit_line_codes(
+        index, tw=tw, unit="83", volume=5, amount_cents=5, **args, **march
+    )
+    assert in_outputs == []  # euros under a toewijzing of outputs: TR341's 9341 alone
 
 
 def test_regiebericht_only_where_agreed():
