@@ -188,6 +188,11 @@ class Scope:
             return self.filter(qs, municipality=municipality, provider=provider)
         return qs.none()
 
+    @property
+    def sees_task_funding(self) -> bool:
+        """Has the task budgets and data deliveries screens (within :meth:`task_funding`)."""
+        return self.role in CLIENT_ROLES
+
     def may_deliver_data_for(self, provider_id: int) -> bool:
         """Upload a data delivery (art. 3.10) for this provider: its own users only."""
         return self.role == Role.PROVIDER and self.provider_id == provider_id

@@ -57,7 +57,11 @@ class ProductenView(RoleRequiredMixin, TemplateView):
             raise PermissionDenied(_("Only the regional team may do this."))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_edit=self.scope.manages_region, **kwargs)
+        return super().get_context_data(
+            can_edit=self.scope.manages_region,
+            sees_task_funding=self.scope.sees_task_funding,
+            **kwargs,
+        )
 
 
 class IndexView(ProductenView):
@@ -631,7 +635,7 @@ class TaskBudgetView(ProductenView):
     municipality staff see their municipalities', a provider its own."""
 
     template_name = "producten/task_budgets.html"
-    allowed_roles = CLIENT_ROLES
+    allowed_roles = CLIENT_ROLES  # as Scope.sees_task_funding
 
     def form(self, data=None):
         from zorgregio.aanbieders.models import Provider
@@ -754,7 +758,7 @@ class DataDeliveryView(ProductenView):
     regional team and municipality staff read what was delivered for them."""
 
     template_name = "producten/data_deliveries.html"
-    allowed_roles = CLIENT_ROLES
+    allowed_roles = CLIENT_ROLES  # as Scope.sees_task_funding
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
