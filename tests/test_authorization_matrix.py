@@ -606,6 +606,7 @@ RULES: dict[str, Rule] = {
     "monitor:municipality_xlsx": Rule(municipalities()),
     "monitor:report": Rule(municipalities()),
     "monitor:group": Rule(catalogue("producten.ProductGroup", lambda o: {"code": o.code})),
+    "monitor:pilot": Rule(catalogue("producten.ProductGroup", lambda o: {"code": o.code})),
     "monitor:group_xlsx": Rule(catalogue("producten.ProductGroup", lambda o: {"code": o.code})),
     "monitor:provider": Rule(providers("register"), read=CLIENT_ROLES),
     "monitor:provider_xlsx": Rule(providers("register"), read=CLIENT_ROLES),
