@@ -323,6 +323,7 @@ def build_funding_variants(ctx: DemoContext) -> None:
     The demo archive (step berichten) was generated as P x Q for every group, so it still holds
     2026 declarations of the pilot cells; the pilot figures read the task budgets' paid
     instalments and the data deliveries for those cells, not the declarations."""
+    from zorgregio.common.money import format_eurocents
     from zorgregio.contracten.models import Admission, AdmissionStatus
     from zorgregio.regio.models import Municipality
 
@@ -467,5 +468,5 @@ def build_funding_variants(ctx: DemoContext) -> None:
     ctx.log(
         f"  bekostiging: {group.name} taakgericht in {', '.join(m.name for m in pilot)} vanaf "
         f"{start:%d-%m-%Y} ({budgets} taakbudgetten, {deliveries} gegevensaanleveringen); "
-        f"{output_group.name} outputgericht ({price.price_cents / 100:.2f} euro per traject)"
+        f"{output_group.name} outputgericht ({format_eurocents(price.price_cents)} per traject)"
     )

@@ -246,7 +246,9 @@ def variant_table(user, day: dt.date) -> dict:
                     "regieberichten": regie,
                 }
             )
-        rows.append({"group": group, "cells": row_cells})
+        rows.append(
+            {"group": group, "cells": row_cells, "changed": any(c["set"] for c in row_cells)}
+        )
     return {"municipalities": municipalities, "rows": rows}
 
 
