@@ -496,6 +496,14 @@ RULES: dict[str, Rule] = {
     "purchase-matrix-detail": Rule(catalogue("producten.PurchaseMatrixEntry")),
     "tariff-list": Rule(),
     "tariff-detail": Rule(catalogue("producten.Tariff")),
+    "group-variant-list": Rule(),
+    "group-variant-detail": Rule(
+        objs(
+            "producten.GroupVariant",
+            lambda o: Owner("region", _region_of_municipality(o.municipality_id)),
+        )
+    ),
+    "data-delivery-list": Rule(read=CLIENT_ROLES, write=frozenset({"aanbieder"})),
     "agreement-list": Rule(),
     "agreement-detail": Rule(agreements()),
     "admission-list": Rule(write=REGIO),

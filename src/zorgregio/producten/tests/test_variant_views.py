@@ -247,3 +247,32 @@ def test_another_provider_does_not_see_the_delivery(client, users, apeldoorn):
     client.force_login(other)
     page = client.get(reverse("producten:data_deliveries")).content.decode()
     assert "Nog niets aangeleverd" in page
+
+
+def test_the_data_delivery_api_for_the_provider_itself(client, users, apeldoorn):
+    from zorgregio.accounts.tests.factories import UserFactory
+
+    group = _task_group(users, apeldoorn)
+    url = "/api/v1/gegevensaanleveringen/"
+    row = {
+        "productgroep": group.code, "gemeente": "0200", "periode_begin": "2026-01-01",
+        "periode_eind": "2026-03-31", "clienten": "12", "instroom": "3", "uitstroom": "2",
+        "wachttijd_dagen": "9",
+    }  # fmt: skip
+    client.force_login(users["aanbieder"])
+    created = client.post(url, {"rijen": [row]}, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert created.json()[0]["clients"] == 12
+    bad = client.post(url, {"rijen": [{**row, "clienten": "-3"}]}, content_type="application/json")
+    assert bad.status_code == 400 and "clienten moet een geheel getal" in bad.content.decode()
+    assert DataDelivery.objects.get().clients == 12  # nothing half applied
+    client.force_login(users["regio"])
+    assert client.post(url, {"rijen": [row]}, content_type="application/json").status_code == 403
+    assert client.get(url).json()["count"] == 1
+    other = UserFactory(username="ander2", provider_user=True, region=apeldoorn.region)
+    client.force_login(other)
+    assert client.get(url).json()["count"] == 0
+    variants = client.get("/api/v1/uitvoeringsvarianten/?op=2026-06-01").json()["results"]
+    assert [(v["group"], v["municipality"], v["variant"]) for v in variants] == [
+        (group.code, "0200", "taakgericht")
+    ]
