@@ -1,6 +1,7 @@
 """The pages of issue 20: variants, task budgets and data deliveries, per role and scope."""
 
 import datetime as dt
+from html import escape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
