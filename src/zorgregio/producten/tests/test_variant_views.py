@@ -197,7 +197,7 @@ def test_the_provider_uploads_its_data_delivery(client, users, apeldoorn, zutphe
     # Municipality staff of Apeldoorn see it; the regional team too; the council has no page.
     client.force_login(users["gemeente"])
     assert (
-        users["aanbieder"].provider.name
+        escape(users["aanbieder"].provider.name)
         in client.get(reverse("producten:data_deliveries")).content.decode()
     )
     client.force_login(users["raad"])
