@@ -557,6 +557,14 @@ RULES: dict[str, Rule] = {
     "purchase-matrix-detail": Rule(catalogue("producten.PurchaseMatrixEntry")),
     "tariff-list": Rule(),
     "tariff-detail": Rule(catalogue("producten.Tariff")),
+    "group-variant-list": Rule(),
+    "group-variant-detail": Rule(
+        objs(
+            "producten.GroupVariant",
+            lambda o: Owner("region", _region_of_municipality(o.municipality_id)),
+        )
+    ),
+    "data-delivery-list": Rule(read=CLIENT_ROLES, write=frozenset({"aanbieder"})),
     "agreement-list": Rule(),
     "agreement-detail": Rule(agreements()),
     "admission-list": Rule(write=REGIO),
@@ -621,6 +629,9 @@ RULES: dict[str, Rule] = {
     "producten:indexations": Rule(write=REGIO),
     "producten:indexation": Rule(catalogue("producten.Indexation"), write=REGIO),
     "producten:import": Rule(read=REGIO, write=REGIO),
+    "producten:variants": Rule(write=REGIO),
+    "producten:task_budgets": Rule(read=CLIENT_ROLES, write=REGIO),
+    "producten:data_deliveries": Rule(read=CLIENT_ROLES, write=frozenset({"aanbieder"})),
     "contracten:index": Rule(),
     "contracten:export": Rule(),
     "contracten:agreement_new": Rule(read=REGIO, write=REGIO),
@@ -664,6 +675,7 @@ RULES: dict[str, Rule] = {
     "monitor:municipality_xlsx": Rule(municipalities()),
     "monitor:report": Rule(municipalities()),
     "monitor:group": Rule(catalogue("producten.ProductGroup", lambda o: {"code": o.code})),
+    "monitor:pilot": Rule(catalogue("producten.ProductGroup", lambda o: {"code": o.code})),
     "monitor:group_xlsx": Rule(catalogue("producten.ProductGroup", lambda o: {"code": o.code})),
     "monitor:provider": Rule(providers("register"), read=CLIENT_ROLES),
     "monitor:provider_xlsx": Rule(providers("register"), read=CLIENT_ROLES),

@@ -37,6 +37,9 @@ PAGES = {
         ("clienten", "/zorg/clienten/"),
         ("monitor", "/monitor/"),
         ("budgetten", "/monitor/budgetten/"),
+        ("varianten", "/producten/varianten/?op=2026-06-01"),
+        ("taakbudgetten", "/producten/taakbudgetten/"),
+        ("pilot", "/monitor/pilot/wmo-begeleiding-groep/"),
         ("inrichting", "/inrichting/"),
         ("huisstijl", "/thema/"),
     ],
@@ -49,6 +52,7 @@ PAGES = {
     "demo-aanbieder": [
         ("home", "/"),
         ("productenboek", "/producten/"),
+        ("gegevensaanlevering", "/producten/gegevensaanlevering/"),
         ("contracten", "/contracten/"),
         ("monitor", "/monitor/"),
     ],

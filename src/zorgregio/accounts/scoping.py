@@ -181,6 +181,23 @@ class Scope:
         """Report a waiting time or announce a client stop for this provider: its own users."""
         return self.role == Role.PROVIDER and self.provider_id == provider_id
 
+    def task_funding(self, qs: QuerySet, *, provider: str, municipality: str) -> QuerySet:
+        """Task budgets, their instalments and data deliveries (issue 20): a provider its own;
+        municipality staff those of its municipalities; the regional team its region's.
+        Commercially confidential per provider, so not the council or the administrator."""
+        if self.role in CLIENT_ROLES:
+            return self.filter(qs, municipality=municipality, provider=provider)
+        return qs.none()
+
+    @property
+    def sees_task_funding(self) -> bool:
+        """Has the task budgets and data deliveries screens (within :meth:`task_funding`)."""
+        return self.role in CLIENT_ROLES
+
+    def may_deliver_data_for(self, provider_id: int) -> bool:
+        """Upload a data delivery (art. 3.10) for this provider: its own users only."""
+        return self.role == Role.PROVIDER and self.provider_id == provider_id
+
     def youth_transition(self, qs: QuerySet) -> QuerySet:
         """Municipalities whose 18-/18+ worklist (client level) this role sees: the regional
         team every municipality of its region, municipality staff its own; nobody else."""

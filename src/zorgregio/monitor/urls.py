@@ -24,6 +24,7 @@ urlpatterns = [
         views.GroupView.as_view(export="xlsx"),
         name="group_xlsx",
     ),
+    path("pilot/<slug:code>/", views.PilotView.as_view(), name="pilot"),
     path("aanbieder/<int:pk>/", views.ProviderView.as_view(), name="provider"),
     path(
         "aanbieder/<int:pk>/xlsx/",

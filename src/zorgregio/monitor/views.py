@@ -386,3 +386,21 @@ class BudgetView(RoleRequiredMixin, TemplateView):
             % {"count": count},
         )
         return redirect("monitor:budgets")
+
+
+class PilotView(RoleRequiredMixin, TemplateView):
+    """A product group before and after a change of funding variant, in the municipalities
+    that changed and in those that did not (issue 20, monitor/variants.py)."""
+
+    template_name = "monitor/pilot.html"
+
+    def get_context_data(self, **kwargs):
+        from . import variants
+
+        group = get_object_or_404(ProductGroup, code=self.kwargs["code"])
+        state = current_state()
+        last_day = state.complete_until or dt.date.today()
+        comparison = variants.pilot(
+            self.scope, group, last_day=last_day, municipalities=region_municipalities(self.scope)
+        )
+        return super().get_context_data(group=group, last_day=last_day, **comparison, **kwargs)

@@ -166,3 +166,107 @@ def index_result(ix) -> IndexResult:
     material = _d(ix.material_forecast_next_pct) + material_corr
     index = (_d(ix.labour_weight_pct) * labour + _d(ix.material_weight_pct) * material) / HUNDRED
     return IndexResult(labour, labour_corr, material, material_corr, index)
+
+
+# --- output price and task budget (issue 20, docs/bekostiging.md) ----------------------------
+
+
+@dataclass(frozen=True)
+class OutputPrice:
+    steps: list[Step]
+    cost_per_output_cents: int
+    price_cents: int
+
+
+def output_price(*, hours_per_output, cost_per_hour_cents: int, markup_pct) -> OutputPrice:
+    """The price of one output (a trajectory, a period of care, a result).
+
+    ``cost per output = expected staff hours per output × cost per hour`` and
+    ``price = cost per output × (1 + mark-up %)``. The cost per hour is the reële-prijs cost
+    per hour of :func:`calculate` (its ``cost_hour`` step), so a cost calculation with the
+    hours per output as its "staff hours per unit" proposes the same price.
+    """
+    hours = _d(hours_per_output)
+    cost_hour = _d(cost_per_hour_cents) / HUNDRED
+    cost_output = cost_hour * hours
+    markup = cost_output * _d(markup_pct) / HUNDRED
+    price = cost_output + markup
+    steps = [
+        Step("hours", _("Expected staff hours per output"), _("input"), hours, "hours"),
+        Step("cost_hour", _("Cost per hour"), _("input (reële prijs)"), cost_hour),
+        Step(
+            "cost_output", _("Cost per output"), _("hours per output × cost per hour"), cost_output
+        ),
+        Step("markup", _("Risk and innovation mark-up"), _("cost per output × mark-up %"), markup),
+        Step("price", _("Price per output"), _("cost per output + mark-up"), price),
+    ]
+    return OutputPrice(steps, to_cents(cost_output), to_cents(price))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One part of the expected population of a task budget."""
+
+    label: str
+    clients: Decimal
+    hours_per_client: Decimal  # expected staff hours per client per year
+    cost_per_hour_cents: int
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Segment:
+        return cls(
+            str(raw.get("label", "")),
+            _d(raw.get("clients")),
+            _d(raw.get("hours_per_client")),
+            int(raw.get("cost_per_hour_cents") or 0),
+        )
+
+
+@dataclass(frozen=True)
+class TaskBudgetResult:
+    steps: list[Step]
+    direct_cents: int
+    markup_cents: int
+    amount_cents: int
+
+
+def task_budget(segments: list[Segment], markup_pct) -> TaskBudgetResult:
+    """A task budget for one year from the expected population and its mix.
+
+    ``budget = Σ (expected clients × hours per client per year × cost per hour) × (1 + mark-up
+    %)``, at full precision, rounded to whole eurocents once at the end. The cost per hour of
+    each segment is a reële-prijs cost per hour (art. 2.6.6 Wmo 2015, art. 5.4
+    Uitvoeringsbesluit Wmo 2015): the budget rests on the same cost price as a tariff would.
+    """
+    steps = []
+    direct = Decimal(0)
+    for index, segment in enumerate(segments, start=1):
+        value = (
+            segment.clients * segment.hours_per_client * _d(segment.cost_per_hour_cents) / HUNDRED
+        )
+        direct += value
+        steps.append(
+            Step(
+                f"segment_{index}",
+                segment.label or _("Segment %s") % index,
+                _("clients × hours per client × cost per hour"),
+                value,
+            )
+        )
+    markup = direct * _d(markup_pct) / HUNDRED
+    total = direct + markup
+    steps += [
+        Step("direct", _("Cost of the expected population"), _("sum of the segments"), direct),
+        Step("markup", _("Risk and innovation mark-up"), _("cost × mark-up %"), markup),
+        Step("budget", _("Task budget"), _("cost + mark-up"), total),
+    ]
+    return TaskBudgetResult(steps, to_cents(direct), to_cents(markup), to_cents(total))
+
+
+def split_instalments(amount_cents: int, count: int) -> list[int]:
+    """``amount_cents`` in ``count`` instalments of whole eurocents that add up exactly: equal
+    parts, the cents left over on the first instalments."""
+    if count < 1:
+        return []
+    base, rest = divmod(amount_cents, count)
+    return [base + (1 if i < rest else 0) for i in range(count)]

@@ -14,13 +14,15 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+from django.db import models
 from django.utils.text import slugify
 
 from zorgregio.demo.registry import DemoContext, demo_step
 from zorgregio.regio.models import Law
 
 from . import services
-from .models import Product, ProductGroup, PurchaseMode
+from .costing import to_cents
+from .models import CostCalculation, Product, ProductGroup, PurchaseMode
 
 DATA = Path(__file__).resolve().parent.parent / "demo" / "data" / "products_mijov_2026.csv"
 START_2026 = dt.date(2026, 1, 1)
@@ -301,3 +303,170 @@ def _previous_productenboek(
         services.indexation_apply(actor=None, indexation=indexation, valid_from=dt.date(year, 1, 1))
     services.product_retire(actor=None, product=undivided, valid_until=END_2025, successor=basis)
     return previous
+
+
+# --- funding variants (issue 20, docs/bekostiging.md) --------------------------------------------
+
+PILOT_GROUP = "wmo-begeleiding-groep"
+PILOT_YEAR = 2026
+OUTPUT_GROUP = ("wmo-trajecten-naar-werk", "Trajecten naar werk")
+OUTPUT_PRODUCT = ("02", "02A91", "Traject begeleiding naar werk")
+OUTPUT_HOURS = Decimal("12.5")
+
+
+@demo_step(order=52, name="bekostiging")
+def build_funding_variants(ctx: DemoContext) -> None:
+    """A task-oriented pilot for Begeleiding groep in two municipalities from 2026, with task
+    budgets, instalments (paid up to the demo date) and quarterly data deliveries; and an
+    output-oriented group (a trajectory with a price per output) in every municipality.
+
+    The demo archive (step berichten) was generated as P x Q for every group, so it still holds
+    2026 declarations of the pilot cells; the pilot figures read the task budgets' paid
+    instalments and the data deliveries for those cells, not the declarations."""
+    from zorgregio.common.money import format_eurocents
+    from zorgregio.contracten.models import Admission, AdmissionStatus
+    from zorgregio.regio.models import Municipality
+
+    from .costing import Segment, output_price, split_instalments, task_budget
+    from .models import FundingVariant, Tariff
+
+    rng = ctx.rng
+    municipalities = list(Municipality.objects.filter(region=ctx.region).order_by("name"))
+    group = ProductGroup.objects.filter(code=PILOT_GROUP).first()
+    if group is None or len(municipalities) < 3:
+        ctx.log("  geen Begeleiding groep of te weinig gemeenten: geen bekostigingspilot")
+        return
+    pilot = [m for m in municipalities if m.cbs_code != "0200"][:2]
+    start = dt.date(PILOT_YEAR, 1, 1)
+    for municipality in pilot:
+        services.group_variant_set(
+            actor=None,
+            group=group,
+            municipality=municipality,
+            variant=FundingVariant.TASK,
+            valid_from=start,
+            regieberichten=True,
+            reason="Pilot taakgericht bekostigen (seed 001, par. 5.5)",
+        )
+    calculation = (
+        CostCalculation.objects.filter(product__group=group).order_by("product", "-version").first()
+    )
+    per_hour = to_cents(calculation.result().step("cost_hour").value) if calculation else 6_500
+    today = dt.date.today()
+    budgets = deliveries = 0
+    for municipality in pilot:
+        providers = list(
+            Admission.objects.filter(
+                municipality=municipality,
+                status__in=[AdmissionStatus.ACTIVE, AdmissionStatus.CLIENT_STOP],
+            )
+            .filter(models.Q(product__group=group) | models.Q(product_group=group))
+            .values_list("provider", flat=True)
+            .distinct()
+            .order_by("provider")[:3]
+        )
+        from zorgregio.aanbieders.models import Provider
+
+        for provider in Provider.objects.filter(pk__in=providers):
+            mix = [
+                {
+                    "label": "licht",
+                    "clients": rng.randint(6, 20),
+                    "hours_per_client": rng.choice([80, 100, 120]),
+                    "cost_per_hour_cents": per_hour,
+                },
+                {
+                    "label": "zwaar",
+                    "clients": rng.randint(2, 8),
+                    "hours_per_client": rng.choice([200, 240]),
+                    "cost_per_hour_cents": per_hour,
+                },
+            ]
+            amount = task_budget([Segment.from_dict(m) for m in mix], 3).amount_cents
+            dues = [dt.date(PILOT_YEAR, month, 1) for month in (1, 4, 7, 10)]
+            budget = services.task_budget_set(
+                actor=None,
+                provider=provider,
+                municipality=municipality,
+                group=group,
+                year=PILOT_YEAR,
+                mix=mix,
+                markup_pct=3,
+                instalments=list(zip(dues, split_instalments(amount, 4), strict=True)),
+                note="Pilot taakgericht",
+            )
+            budgets += 1
+            for instalment in budget.instalments.filter(due_on__lte=today):
+                services.instalment_pay(
+                    actor=None, instalment=instalment, paid_on=instalment.due_on
+                )
+            clients = sum(m["clients"] for m in mix)
+            rows = []
+            for quarter in range(4):
+                first = dt.date(PILOT_YEAR, 1 + 3 * quarter, 1)
+                last = (
+                    dt.date(PILOT_YEAR, 4 + 3 * quarter, 1) - dt.timedelta(days=1)
+                    if quarter < 3
+                    else dt.date(PILOT_YEAR, 12, 31)
+                )
+                if last >= today:
+                    break
+                inflow, outflow = rng.randint(1, 6), rng.randint(1, 5)
+                clients = max(0, clients + inflow - outflow)
+                rows.append(
+                    {
+                        "productgroep": group.code,
+                        "gemeente": municipality.cbs_code,
+                        "periode_begin": first.isoformat(),
+                        "periode_eind": last.isoformat(),
+                        "clienten": str(clients),
+                        "instroom": str(inflow),
+                        "uitstroom": str(outflow),
+                        "wachttijd_dagen": str(rng.randint(5, 28)),
+                    }
+                )
+            if rows:
+                services.data_delivery_record(actor=None, provider=provider, rows=rows)
+                deliveries += len(rows)
+    # An output-oriented group: one trajectory product priced per output.
+    code, name = OUTPUT_GROUP
+    output_group = ProductGroup.objects.create(law=Law.WMO, code=code, name=name)
+    categorie, productcode, product_name = OUTPUT_PRODUCT
+    product = services.product_create(
+        actor=None,
+        group=output_group,
+        law=Law.WMO,
+        productcategorie=categorie,
+        productcode=productcode,
+        name=product_name,
+        unit="82",
+        allowed_frequencies=["6"],
+        intensity_rank=1,
+        valid_from=start,
+    )
+    price = output_price(hours_per_output=OUTPUT_HOURS, cost_per_hour_cents=per_hour, markup_pct=3)
+    Tariff.objects.create(
+        product=product,
+        amount_cents=price.price_cents,
+        valid_from=start,
+        reason=f"Prijs per output: {OUTPUT_HOURS} uur per traject",
+    )
+    services.purchase_matrix_set(
+        actor=None,
+        valid_from=start,
+        changes={(product, m): PurchaseMode.REGIONAL for m in municipalities},
+    )
+    for municipality in municipalities:
+        services.group_variant_set(
+            actor=None,
+            group=output_group,
+            municipality=municipality,
+            variant=FundingVariant.OUTPUT,
+            valid_from=start,
+            reason="Trajecten worden per output bekostigd",
+        )
+    ctx.log(
+        f"  bekostiging: {group.name} taakgericht in {', '.join(m.name for m in pilot)} vanaf "
+        f"{start:%d-%m-%Y} ({budgets} taakbudgetten, {deliveries} gegevensaanleveringen); "
+        f"{output_group.name} outputgericht ({format_eurocents(price.price_cents)} per traject)"
+    )

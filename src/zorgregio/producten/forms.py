@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zorgregio.common.numbers import DutchNumbersMixin, EuroField, cents_text
+from zorgregio.common.numbers import DecimalCommaField, DutchNumbersMixin, EuroField, cents_text
 
 from .models import CostCalculation, Indexation, Product
 
@@ -176,3 +176,119 @@ class ProductEditForm(forms.ModelForm):
             self.fields["group"].queryset = self.fields["group"].queryset.filter(
                 law=self.instance.law
             )
+
+
+# --- funding variants (issue 20) ---------------------------------------------------------------
+
+
+class VariantForm(forms.Form):
+    group = forms.ModelChoiceField(label=_("Product group"), queryset=None)
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)
+    variant = forms.ChoiceField(label=_("Funding variant"))
+    valid_from = forms.DateField(label=_("From"), widget=DateInput())
+    valid_until = forms.DateField(label=_("Until (inclusive)"), widget=DateInput(), required=False)
+    regieberichten = forms.BooleanField(
+        label=_("Start and stop messages without a toewijzing agreed (task-oriented only)"),
+        required=False,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def __init__(self, *args, groups=None, municipalities=None, **kwargs):
+        from .models import FundingVariant
+
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+        self.fields["municipality"].queryset = municipalities
+        self.fields["variant"].choices = FundingVariant.choices
+
+
+SEGMENTS = 3
+
+
+class TaskBudgetForm(DutchNumbersMixin, forms.Form):
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=None)
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)
+    group = forms.ModelChoiceField(label=_("Product group"), queryset=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    markup_pct = forms.DecimalField(
+        label=_("Risk and innovation mark-up (%)"),
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+    )
+    instalment_count = forms.TypedChoiceField(
+        label=_("Instalments"),
+        coerce=int,
+        choices=[(1, _("one, on 1 January")), (4, _("4 per quarter")), (12, _("12 per month"))],
+        initial=4,
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, providers=None, groups=None, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+        self.fields["group"].queryset = groups
+        self.fields["municipality"].queryset = municipalities
+        for i in range(1, SEGMENTS + 1):
+            required = i == 1
+            self.fields[f"label_{i}"] = forms.CharField(
+                label=_("Segment %s: name") % i, max_length=80, required=False
+            )
+            self.fields[f"clients_{i}"] = forms.DecimalField(
+                label=_("Segment %s: expected clients") % i,
+                min_value=0,
+                max_digits=9,
+                decimal_places=2,
+                required=required,
+            )
+            self.fields[f"hours_{i}"] = forms.DecimalField(
+                label=_("Segment %s: hours per client per year") % i,
+                min_value=0,
+                max_digits=9,
+                decimal_places=2,
+                required=required,
+            )
+            self.fields[f"cost_{i}"] = EuroField(
+                label=_("Segment %s: cost per hour (euro)") % i, required=required
+            )
+        # The segment fields are added after the mixin ran: make their decimals Dutch too.
+        for name, field in list(self.fields.items()):
+            if name.startswith(("clients_", "hours_")):
+                replacement = DecimalCommaField(
+                    max_digits=9, decimal_places=2, required=field.required, label=field.label
+                )
+                replacement.validators = list(field.validators)
+                self.fields[name] = replacement
+
+    def mix(self) -> list[dict]:
+        out = []
+        for i in range(1, SEGMENTS + 1):
+            clients = self.cleaned_data.get(f"clients_{i}")
+            hours = self.cleaned_data.get(f"hours_{i}")
+            cost = self.cleaned_data.get(f"cost_{i}")
+            if clients is None and hours is None and cost is None:
+                continue
+            out.append(
+                {
+                    "label": self.cleaned_data.get(f"label_{i}") or "",
+                    "clients": str(clients or 0),
+                    "hours_per_client": str(hours or 0),
+                    "cost_per_hour_cents": cost or 0,
+                }
+            )
+        return out
+
+
+class PayForm(forms.Form):
+    instalment = forms.IntegerField(min_value=1)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+
+
+class DataDeliveryForm(forms.Form):
+    file = forms.FileField(
+        label=_(
+            "File (CSV with the columns productgroep, gemeente, periode_begin, periode_eind, "
+            "clienten, instroom, uitstroom, wachttijd_dagen)"
+        )  # fmt: skip
+    )

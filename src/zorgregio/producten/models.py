@@ -373,3 +373,207 @@ class Indexation(models.Model):
         from .costing import index_result
 
         return index_result(self)
+
+
+# --- funding variants (uitvoeringsvarianten) -------------------------------------------------
+
+
+class FundingVariant(models.TextChoices):
+    """The three uitvoeringsvarianten of the contract standards (Bekostiging)."""
+
+    EFFORT = "inspanningsgericht", _("effort-oriented (inspanningsgericht)")
+    OUTPUT = "outputgericht", _("output-oriented (outputgericht)")
+    TASK = "taakgericht", _("task-oriented (taakgericht)")
+
+
+# Units of WJ756 an output-oriented product may have: a number of outputs, or euros.
+OUTPUT_UNITS = ("82", "83")
+
+
+class GroupVariant(ValidityPeriod):
+    """The uitvoeringsvariant of a product group (perceel) in a municipality over a period.
+
+    No row for a date: inspanningsgericht (P x Q), as before variants existed. Set and changed
+    only through ``producten.services.group_variant_set`` (audited, no overlaps).
+    """
+
+    group = models.ForeignKey(
+        ProductGroup,
+        verbose_name=_("product group"),
+        on_delete=models.PROTECT,
+        related_name="variants",
+    )
+    municipality = models.ForeignKey(
+        "regio.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="group_variants",
+    )
+    variant = models.CharField(_("funding variant"), max_length=20, choices=FundingVariant.choices)
+    regieberichten = models.BooleanField(
+        _("start and stop messages without a toewijzing agreed"),
+        default=False,
+        help_text=_(
+            "Task-oriented only: the region agreed that providers send start and stop messages "
+            "(305/307) without a ToewijzingNummer; they are accepted as regieberichten."
+        ),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("funding variant")
+        verbose_name_plural = _("funding variants")
+        ordering = ["group", "municipality", "valid_from"]
+        indexes = [models.Index(fields=["group", "municipality", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.municipality}: {self.get_variant_display()}"
+
+
+class TaskBudget(models.Model):
+    """The task budget of a provider for a product group in a municipality in one year.
+
+    Computed in the cost model from the expected population and its mix
+    (``costing.task_budget``); paid in instalments (``TaskBudgetInstalment``). Written only
+    through ``producten.services.task_budget_set``.
+    """
+
+    provider = models.ForeignKey(
+        "aanbieders.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="task_budgets",
+    )
+    municipality = models.ForeignKey(
+        "regio.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="task_budgets",
+    )
+    group = models.ForeignKey(
+        ProductGroup,
+        verbose_name=_("product group"),
+        on_delete=models.PROTECT,
+        related_name="task_budgets",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    mix = models.JSONField(
+        _("expected population and mix"),
+        default=list,
+        help_text=_("Per segment: expected clients, hours per client per year, cost per hour."),
+    )
+    markup_pct = _percentage(_("risk and innovation mark-up (%)"), 3)
+    amount_cents = models.BigIntegerField(_("task budget (eurocents)"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task budget")
+        verbose_name_plural = _("task budgets")
+        ordering = ["year", "group", "municipality", "provider"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "municipality", "group", "year"],
+                name="task_budget_unique_per_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gte=0), name="task_budget_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} · {self.group} · {self.municipality} {self.year}"
+
+
+class TaskBudgetInstalment(models.Model):
+    """One payment (termijn) of a task budget: due on a date, paid when ``paid_on`` is set."""
+
+    budget = models.ForeignKey(TaskBudget, on_delete=models.CASCADE, related_name="instalments")
+    due_on = models.DateField(_("due on"))
+    amount_cents = models.BigIntegerField(_("amount (eurocents)"))
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        ordering = ["budget", "due_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gte=0), name="instalment_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget} {self.due_on}: {self.amount_cents} ct"
+
+
+class DataDelivery(models.Model):
+    """The data a task-oriented provider delivers per period (contract art. 3.10): clients,
+    inflow, outflow and the average waiting time, per product group and municipality."""
+
+    provider = models.ForeignKey(
+        "aanbieders.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="data_deliveries",
+    )
+    municipality = models.ForeignKey(
+        "regio.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="data_deliveries",
+    )
+    group = models.ForeignKey(
+        ProductGroup,
+        verbose_name=_("product group"),
+        on_delete=models.PROTECT,
+        related_name="data_deliveries",
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    clients = models.PositiveIntegerField(_("clients"))
+    inflow = models.PositiveIntegerField(_("inflow"))
+    outflow = models.PositiveIntegerField(_("outflow"))
+    waiting_days = models.PositiveIntegerField(_("average waiting time (days)"))
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("delivered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    delivered_at = models.DateTimeField(_("delivered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("data delivery")
+        verbose_name_plural = _("data deliveries")
+        ordering = ["period_start", "group", "municipality", "provider"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "municipality", "group", "period_start"],
+                name="data_delivery_unique_per_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} · {self.group} · {self.municipality} {self.period_start}"

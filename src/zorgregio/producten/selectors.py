@@ -196,3 +196,95 @@ def indexation_preview(indexation: Indexation, user, day: dt.date) -> list[dict]
     return [
         {"tariff": t, "old": t.amount_cents, "new": result.apply(t.amount_cents)} for t in current
     ]
+
+
+# --- funding variants (issue 20) ---------------------------------------------------------------
+
+
+def variant_on(group, municipality, day: dt.date) -> str:
+    """The funding variant of ``group`` in ``municipality`` on ``day``: the one the region set,
+    or inspanningsgericht when none was set (P x Q, as before variants existed)."""
+    from .models import FundingVariant, GroupVariant
+
+    row = (
+        GroupVariant.objects.valid_on(day)
+        .filter(group=group, municipality=municipality)
+        .order_by("-valid_from")
+        .first()
+    )
+    return row.variant if row else FundingVariant.EFFORT
+
+
+def product_variant_on(product: Product, municipality, day: dt.date) -> str:
+    return variant_on(product.group_id, municipality, day)
+
+
+def variant_table(user, day: dt.date) -> dict:
+    """Product groups down, the region's municipalities across: the variant on ``day``."""
+    from .models import FundingVariant, GroupVariant, ProductGroup
+
+    municipalities = list(region_municipalities(user).order_by("name"))
+    if not scope_for(user).has_role:
+        return {"municipalities": [], "rows": []}
+    cells = {
+        (g, m): (variant, regie)
+        for g, m, variant, regie in GroupVariant.objects.valid_on(day)
+        .filter(municipality__in=municipalities)
+        .values_list("group_id", "municipality_id", "variant", "regieberichten")
+    }
+    rows = []
+    for group in ProductGroup.objects.order_by("-law", "name"):
+        row_cells = []
+        for m in municipalities:
+            variant, regie = cells.get((group.pk, m.pk), (FundingVariant.EFFORT, False))
+            row_cells.append(
+                {
+                    "municipality": m,
+                    "variant": variant,
+                    "label": FundingVariant(variant).label,
+                    "set": (group.pk, m.pk) in cells,
+                    "regieberichten": regie,
+                }
+            )
+        rows.append(
+            {"group": group, "cells": row_cells, "changed": any(c["set"] for c in row_cells)}
+        )
+    return {"municipalities": municipalities, "rows": rows}
+
+
+def variant_history(user) -> QuerySet:
+    """Every variant period the user may read (those of the region's municipalities)."""
+    from .models import GroupVariant
+
+    return (
+        GroupVariant.objects.filter(municipality__in=region_municipalities(user))
+        .select_related("group", "municipality", "set_by")
+        .order_by("group__name", "municipality__name", "valid_from")
+    )
+
+
+def task_budgets(user, year: int | None = None) -> QuerySet:
+    from .models import TaskBudget
+
+    qs = scope_for(user).task_funding(
+        TaskBudget.objects.select_related("provider", "municipality", "group").prefetch_related(
+            "instalments"
+        ),
+        provider="provider",
+        municipality="municipality",
+    )
+    return qs.filter(year=year) if year else qs
+
+
+def data_deliveries(user) -> QuerySet:
+    from .models import DataDelivery
+
+    return (
+        scope_for(user)
+        .task_funding(
+            DataDelivery.objects.select_related("provider", "municipality", "group"),
+            provider="provider",
+            municipality="municipality",
+        )
+        .order_by("-period_start", "group__name", "municipality__name")
+    )

@@ -25,13 +25,19 @@ from zorgregio.common.periods import Period
 from zorgregio.regio.models import Law
 
 from .models import (
+    OUTPUT_UNITS,
     CostCalculation,
+    DataDelivery,
+    FundingVariant,
+    GroupVariant,
     Indexation,
     Product,
     ProductGroup,
     PurchaseMatrixEntry,
     PurchaseMode,
     Tariff,
+    TaskBudget,
+    TaskBudgetInstalment,
 )
 
 ONE_DAY = dt.timedelta(days=1)
@@ -615,3 +621,376 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+# --- funding variants (issue 20, docs/bekostiging.md) ----------------------------------------
+
+
+def _variant_label(variant: str) -> str:
+    return str(FundingVariant(variant).label) if variant in FundingVariant.values else variant
+
+
+@transaction.atomic
+def group_variant_set(
+    *,
+    actor,
+    group: ProductGroup,
+    municipality,
+    variant: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+    regieberichten: bool = False,
+    reason: str = "",
+) -> GroupVariant:
+    """Set the funding variant of ``group`` in ``municipality`` from ``valid_from``.
+
+    An open-ended variant that started earlier ends the day before (an amendment from a date);
+    any other overlap is refused. Output-oriented needs products with an output unit (WJ756 82
+    or 83); start and stop messages without a toewijzing can only be agreed for task-oriented.
+    """
+    errors = {}
+    if variant not in FundingVariant.values:
+        errors["variant"] = _("%s is not a funding variant.") % variant
+    if valid_until is not None and valid_until < valid_from:
+        errors["valid_until"] = _("The end date lies before the start date.")
+    if regieberichten and variant != FundingVariant.TASK:
+        errors["regieberichten"] = _(
+            "Start and stop messages without a toewijzing can only be agreed for the "
+            "task-oriented variant."
+        )
+    if errors:
+        raise ValidationError(errors)
+    if variant == FundingVariant.OUTPUT:
+        products = list(Product.objects.valid_on(valid_from).filter(group=group))
+        wrong = [p for p in products if p.unit not in OUTPUT_UNITS]
+        if not products or wrong:
+            raise ValidationError(
+                {
+                    "variant": _(
+                        "Product group %(group)s cannot be output-oriented from %(day)s: every "
+                        "product needs an output unit (82 Stuks (output) or 83 Euro's)%(which)s."
+                    )
+                    % {
+                        "group": group.name,
+                        "day": _fmt(valid_from),
+                        "which": (
+                            _(", and these have another unit: %s")
+                            % ", ".join(f"{p.code} ({p.unit})" for p in wrong)
+                            if wrong
+                            else _(", and it has no products then")
+                        ),
+                    }
+                }
+            )
+    stored = list(
+        GroupVariant.objects.select_for_update()
+        .filter(group=group, municipality=municipality)
+        .overlapping(valid_from, valid_until)
+    )
+    supersedes = None
+    for other in stored:
+        if (
+            supersedes is None
+            and valid_until is None
+            and other.valid_until is None
+            and other.valid_from < valid_from
+        ):
+            supersedes = other
+            continue
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "The period overlaps the variant of %(group)s in %(municipality)s from "
+                    "%(start)s to %(end)s (%(variant)s)."
+                )
+                % {
+                    "group": group.name,
+                    "municipality": municipality,
+                    "start": _fmt(other.valid_from),
+                    "end": _fmt(other.valid_until),
+                    "variant": _variant_label(other.variant),
+                }
+            }
+        )
+    if supersedes is not None:
+        before = snapshot(supersedes)
+        supersedes.valid_until = valid_from - ONE_DAY
+        supersedes.save(update_fields=["valid_until"])
+        audit_log(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=supersedes,
+            message=_("Funding variant superseded from %s.") % _fmt(valid_from),
+            before=before,
+            after=snapshot(supersedes),
+        )
+    row = GroupVariant.objects.create(
+        group=group,
+        municipality=municipality,
+        variant=variant,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        regieberichten=regieberichten,
+        reason=reason,
+        set_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_log(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=row,
+        message=_("%(group)s in %(municipality)s %(variant)s from %(day)s.")
+        % {
+            "group": group.name,
+            "municipality": municipality,
+            "variant": _variant_label(variant),
+            "day": _fmt(valid_from),
+        },
+        after=snapshot(row),
+    )
+    return row
+
+
+# --- task budgets ------------------------------------------------------------------------------
+
+
+def _whole_cents(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(
+            {name: _("The amount must be a whole, non-negative number of eurocents.")}
+        )
+    return value
+
+
+@transaction.atomic
+def task_budget_set(
+    *,
+    actor,
+    provider,
+    municipality,
+    group: ProductGroup,
+    year: int,
+    mix: list[dict],
+    markup_pct,
+    instalments: list[tuple[dt.date, int]],
+    note: str = "",
+) -> TaskBudget:
+    """Set the task budget of ``provider`` for ``group`` in ``municipality`` in ``year``.
+
+    The amount is computed from the mix (``costing.task_budget``). The instalments (due date,
+    eurocents) must add up to it and fall in the year; a budget without instalments is
+    refused. The group must be task-oriented in the municipality on some day of the year.
+    Setting it again replaces the budget and its unpaid instalments; paid ones stay and count.
+    """
+    from .costing import Segment, task_budget
+
+    if not mix:
+        raise ValidationError({"mix": _("The expected population needs at least one segment.")})
+    try:
+        segments = [Segment.from_dict(raw) for raw in mix]
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        raise ValidationError({"mix": _("The expected population cannot be read.")}) from exc
+    for segment in segments:
+        if segment.clients < 0 or segment.hours_per_client < 0 or segment.cost_per_hour_cents < 0:
+            raise ValidationError(
+                {"mix": _("Clients, hours and cost per hour may not be negative.")}
+            )
+    markup = Decimal(str(markup_pct))
+    if not (0 <= markup <= 100):
+        raise ValidationError({"markup_pct": _("The mark-up must lie between 0 and 100%.")})
+    result = task_budget(segments, markup)
+    year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    task = GroupVariant.objects.filter(
+        group=group, municipality=municipality, variant=FundingVariant.TASK
+    ).overlapping(year_start, year_end)
+    if not task.exists():
+        raise ValidationError(
+            {
+                "group": _(
+                    "%(group)s is not task-oriented in %(municipality)s in %(year)s: set the "
+                    "funding variant first."
+                )
+                % {"group": group.name, "municipality": municipality, "year": year}
+            }
+        )
+    existing = (
+        TaskBudget.objects.select_for_update()
+        .filter(provider=provider, municipality=municipality, group=group, year=year)
+        .first()
+    )
+    paid = list(existing.instalments.filter(paid_on__isnull=False)) if existing else []
+    if not instalments and not paid:
+        raise ValidationError(
+            {"instalments": _("A task budget needs payment instalments; none were given.")}
+        )
+    for due_on, amount in instalments:
+        _whole_cents(amount, "instalments")
+        if not (year_start <= due_on <= year_end):
+            raise ValidationError(
+                {
+                    "instalments": _("The instalment of %(day)s does not fall in %(year)s.")
+                    % {"day": _fmt(due_on), "year": year}
+                }
+            )
+    total = sum(a for _d, a in instalments) + sum(i.amount_cents for i in paid)
+    if total != result.amount_cents:
+        raise ValidationError(
+            {
+                "instalments": _(
+                    "The instalments add up to %(total)s eurocents, the budget is %(budget)s "
+                    "eurocents."
+                )
+                % {"total": total, "budget": result.amount_cents}
+            }
+        )
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if existing is None:
+        budget = TaskBudget.objects.create(
+            provider=provider,
+            municipality=municipality,
+            group=group,
+            year=year,
+            mix=mix,
+            markup_pct=markup,
+            amount_cents=result.amount_cents,
+            note=note,
+            created_by=user,
+        )
+        before = None
+    else:
+        budget = existing
+        before = snapshot(budget)
+        budget.mix, budget.markup_pct, budget.amount_cents = mix, markup, result.amount_cents
+        budget.note, budget.created_by = note, user
+        budget.save()
+        budget.instalments.filter(paid_on__isnull=True).delete()
+    TaskBudgetInstalment.objects.bulk_create(
+        [TaskBudgetInstalment(budget=budget, due_on=d, amount_cents=a) for d, a in instalments]
+    )
+    audit_log(
+        actor=actor,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        obj=budget,
+        before=before,
+        after={**snapshot(budget), "instalments": [(d.isoformat(), a) for d, a in instalments]},
+    )
+    return budget
+
+
+@transaction.atomic
+def instalment_pay(*, actor, instalment: TaskBudgetInstalment, paid_on: dt.date):
+    """Record that an instalment was paid on ``paid_on`` (once)."""
+    instalment = TaskBudgetInstalment.objects.select_for_update().get(pk=instalment.pk)
+    if instalment.paid_on is not None:
+        raise ValidationError(
+            _("This instalment was already paid on %s.") % _fmt(instalment.paid_on)
+        )
+    before = snapshot(instalment)
+    instalment.paid_on = paid_on
+    instalment.save(update_fields=["paid_on"])
+    audit_log(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=instalment,
+        before=before,
+        after=snapshot(instalment),
+    )
+    return instalment
+
+
+# --- data deliveries (art. 3.10) ----------------------------------------------------------------
+
+DELIVERY_COLUMNS = (
+    "productgroep",
+    "gemeente",
+    "periode_begin",
+    "periode_eind",
+    "clienten",
+    "instroom",
+    "uitstroom",
+    "wachttijd_dagen",
+)
+
+
+def _iso_date(row: dict, column: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(row.get(column) or "").strip())
+    except ValueError:
+        raise ValueError(
+            _("%(column)s is not a date (YYYY-MM-DD): %(value)s")
+            % {"column": column, "value": row.get(column) or "''"}
+        ) from None
+
+
+@transaction.atomic
+def data_delivery_record(*, actor, provider, rows: list[dict]) -> list[DataDelivery]:
+    """Record the data delivery of ``provider``: per row a product group (code), municipality
+    (CBS code), period and the counts. Every row is checked first; one wrong row refuses all.
+    A row for a period delivered before replaces it."""
+    from zorgregio.regio.models import Municipality
+
+    groups = {g.code: g for g in ProductGroup.objects.all()}
+    municipalities = {m.cbs_code: m for m in Municipality.objects.all()}
+    errors, planned = [], []
+    for number, row in enumerate(rows, start=1):
+        where = _("row %s") % number
+        try:
+            group = groups.get((row.get("productgroep") or "").strip())
+            municipality = municipalities.get((row.get("gemeente") or "").strip())
+            if group is None:
+                raise ValueError(_("unknown product group %s") % row.get("productgroep"))
+            if municipality is None:
+                raise ValueError(_("unknown municipality (CBS code) %s") % row.get("gemeente"))
+            start, end = (_iso_date(row, "periode_begin"), _iso_date(row, "periode_eind"))
+            if end < start:
+                raise ValueError(_("the period ends before it starts"))
+            counts = {}
+            for column, name in (
+                ("clienten", "clients"),
+                ("instroom", "inflow"),
+                ("uitstroom", "outflow"),
+                ("wachttijd_dagen", "waiting_days"),
+            ):
+                raw = str(row.get(column) if row.get(column) is not None else "").strip()
+                if not raw.isdigit():
+                    raise ValueError(_("%s must be a whole number of 0 or more") % column)
+                counts[name] = int(raw)
+        except ValueError as exc:
+            errors.append(f"{where}: {exc}")
+            continue
+        task = GroupVariant.objects.filter(
+            group=group, municipality=municipality, variant=FundingVariant.TASK
+        ).overlapping(start, end)
+        if not task.exists():
+            errors.append(
+                _("%(where)s: %(group)s is not task-oriented in %(municipality)s in this period")
+                % {"where": where, "group": group.name, "municipality": municipality}
+            )
+            continue
+        planned.append((group, municipality, start, end, counts))
+    if not rows:
+        errors.append(_("The file has no rows."))
+    if errors:
+        raise ValidationError(errors)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    written = []
+    for group, municipality, start, end, counts in planned:
+        obj, _created = DataDelivery.objects.update_or_create(
+            provider=provider,
+            municipality=municipality,
+            group=group,
+            period_start=start,
+            defaults={"period_end": end, "delivered_by": user, **counts},
+        )
+        written.append(obj)
+    audit_log(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        message=ngettext(
+            "Data delivery: %(count)s period recorded.",
+            "Data delivery: %(count)s periods recorded.",
+            len(written),
+        )
+        % {"count": len(written)},
+        after={"provider": provider.pk, "deliveries": [d.pk for d in written]},
+    )
+    return written

@@ -31,4 +31,7 @@ urlpatterns = [
     path("indexering/", views.IndexationListView.as_view(), name="indexations"),
     path("indexering/<int:pk>/", views.IndexationDetailView.as_view(), name="indexation"),
     path("import/", views.ImportView.as_view(), name="import"),
+    path("varianten/", views.VariantView.as_view(), name="variants"),
+    path("taakbudgetten/", views.TaskBudgetView.as_view(), name="task_budgets"),
+    path("gegevensaanlevering/", views.DataDeliveryView.as_view(), name="data_deliveries"),
 ]

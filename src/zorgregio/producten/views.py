@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from zorgregio.accounts.permissions import RoleRequiredMixin
+from zorgregio.accounts.scoping import CLIENT_ROLES
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log
 
@@ -23,14 +24,18 @@ from . import exports, importing, selectors, services
 from .forms import (
     ApplyCalculationForm,
     CostCalculationForm,
+    DataDeliveryForm,
     DayForm,
     ImportForm,
     IndexationApplyForm,
     IndexationForm,
     MatrixDateForm,
+    PayForm,
     ProductEditForm,
     ProductForm,
     RetireForm,
+    TaskBudgetForm,
+    VariantForm,
 )
 from .models import CostCalculation, Indexation, Product, ProductGroup
 
@@ -52,7 +57,11 @@ class ProductenView(RoleRequiredMixin, TemplateView):
             raise PermissionDenied(_("Only the regional team may do this."))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_edit=self.scope.manages_region, **kwargs)
+        return super().get_context_data(
+            can_edit=self.scope.manages_region,
+            sees_task_funding=self.scope.sees_task_funding,
+            **kwargs,
+        )
 
 
 class IndexView(ProductenView):
@@ -557,3 +566,228 @@ class ImportView(ProductenView):
             )
             report = run(actor=request.user, upload=upload, filename=upload.name)
         return self.render_to_response(self.get_context_data(form=form, report=report))
+
+
+# --- funding variants, task budgets, data deliveries (issue 20) ----------------------------------
+
+
+class VariantView(ProductenView):
+    """The funding variant per product group and municipality on a date; the regional team
+    sets a variant from a date (an audited amendment), everyone else reads."""
+
+    template_name = "producten/variants.html"
+
+    def form(self, data=None):
+        return VariantForm(
+            data,
+            groups=ProductGroup.objects.order_by("-law", "name"),
+            municipalities=selectors.region_municipalities(self.request.user).order_by("name"),
+            initial={"valid_from": _day(self.request)},
+        )
+
+    def get_context_data(self, **kwargs):
+        day = _day(self.request)
+        return super().get_context_data(
+            day=day,
+            day_form=DayForm(initial={"op": day}),
+            history=selectors.variant_history(self.request.user),
+            form=kwargs.pop("form", None) or self.form(),
+            **selectors.variant_table(self.request.user, day),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.manager_only()
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        data = form.cleaned_data
+        try:
+            row = services.group_variant_set(
+                actor=request.user,
+                group=data["group"],
+                municipality=data["municipality"],
+                variant=data["variant"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                regieberichten=data["regieberichten"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            for message in _error_text(exc):
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(
+            request,
+            _("%(group)s in %(municipality)s is %(variant)s from %(day)s.")
+            % {
+                "group": row.group.name,
+                "municipality": row.municipality,
+                "variant": row.get_variant_display(),
+                "day": row.valid_from.strftime("%d-%m-%Y"),
+            },
+        )
+        return redirect(f"{reverse('producten:variants')}?op={row.valid_from.isoformat()}")
+
+
+class TaskBudgetView(ProductenView):
+    """Task budgets with their instalments: the regional team sets them and records payments;
+    municipality staff see their municipalities', a provider its own."""
+
+    template_name = "producten/task_budgets.html"
+    allowed_roles = CLIENT_ROLES  # as Scope.sees_task_funding
+
+    def form(self, data=None):
+        from zorgregio.aanbieders.models import Provider
+        from zorgregio.accounts.scoping import scope_for
+
+        return TaskBudgetForm(
+            data,
+            providers=scope_for(self.request.user).region_providers(Provider.objects.all()),
+            groups=ProductGroup.objects.order_by("-law", "name"),
+            municipalities=selectors.region_municipalities(self.request.user).order_by("name"),
+            initial={"year": timezone.localdate().year, "markup_pct": 3, "instalment_count": 4},
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            budgets=selectors.task_budgets(self.request.user),
+            form=kwargs.pop("form", None) or (self.form() if self.scope.manages_region else None),
+            pay_form=kwargs.pop("pay_form", None) or PayForm(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.manager_only()
+        if "instalment" in request.POST:
+            return self.pay(request)
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        data = form.cleaned_data
+        try:
+            from .costing import Segment, split_instalments, task_budget
+
+            mix = form.mix()
+            amount = task_budget([Segment.from_dict(m) for m in mix], data["markup_pct"])
+            count = data["instalment_count"]
+            months = {1: [1], 4: [1, 4, 7, 10], 12: list(range(1, 13))}[count]
+            instalments = [
+                (dt.date(data["year"], month, 1), part)
+                for month, part in zip(
+                    months, split_instalments(amount.amount_cents, count), strict=True
+                )
+            ]
+            budget = services.task_budget_set(
+                actor=request.user,
+                provider=data["provider"],
+                municipality=data["municipality"],
+                group=data["group"],
+                year=data["year"],
+                mix=mix,
+                markup_pct=data["markup_pct"],
+                instalments=instalments,
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            for message in _error_text(exc):
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(
+            request,
+            _("Task budget of %(provider)s for %(group)s in %(municipality)s %(year)s saved.")
+            % {
+                "provider": budget.provider,
+                "group": budget.group.name,
+                "municipality": budget.municipality,
+                "year": budget.year,
+            },
+        )
+        return redirect("producten:task_budgets")
+
+    def pay(self, request):
+        from .models import TaskBudgetInstalment
+
+        form = PayForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(pay_form=form), status=400)
+        instalment = get_object_or_404(
+            TaskBudgetInstalment.objects.filter(budget__in=selectors.task_budgets(request.user)),
+            pk=form.cleaned_data["instalment"],
+        )
+        try:
+            services.instalment_pay(
+                actor=request.user, instalment=instalment, paid_on=form.cleaned_data["paid_on"]
+            )
+        except ValidationError as exc:
+            for message in _error_text(exc):
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(pay_form=form), status=400)
+        messages.success(request, _("Instalment recorded as paid."))
+        return redirect("producten:task_budgets")
+
+
+def read_delivery_csv(upload) -> list[dict]:
+    """The rows of an uploaded CSV (comma or semicolon, UTF-8 with or without BOM)."""
+    import csv
+    import io
+
+    raw = upload.read(2_000_001)
+    if len(raw) > 2_000_000:
+        raise ValidationError(_("The file is larger than 2 MB."))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(_("The file is not UTF-8 text.")) from exc
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+        fieldnames = [name.strip() for name in reader.fieldnames or []]
+        rows = [{(k or "").strip(): (v or "") for k, v in row.items() if k} for row in reader]
+    except csv.Error as exc:
+        raise ValidationError(_("The file cannot be read as CSV.")) from exc
+    missing = [c for c in services.DELIVERY_COLUMNS if c not in fieldnames]
+    if missing:
+        raise ValidationError(_("Columns missing: %s.") % ", ".join(missing))
+    return rows
+
+
+class DataDeliveryView(ProductenView):
+    """The data delivery of task-oriented work (art. 3.10): the provider uploads its CSV; the
+    regional team and municipality staff read what was delivered for them."""
+
+    template_name = "producten/data_deliveries.html"
+    allowed_roles = CLIENT_ROLES  # as Scope.sees_task_funding
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            deliveries=selectors.data_deliveries(self.request.user)[:500],
+            can_upload=self.scope.is_provider,
+            form=kwargs.pop("form", None) or DataDeliveryForm(),
+            columns=services.DELIVERY_COLUMNS,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        provider_id = self.scope.provider_id
+        if provider_id is None or not self.scope.may_deliver_data_for(provider_id):
+            raise PermissionDenied(_("Only a provider delivers its own data."))
+        form = DataDeliveryForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            rows = read_delivery_csv(form.cleaned_data["file"])
+            written = services.data_delivery_record(
+                actor=request.user, provider=request.user.provider, rows=rows
+            )
+        except ValidationError as exc:
+            for message in _error_text(exc):
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(
+            request,
+            ngettext("%(count)s period delivered.", "%(count)s periods delivered.", len(written))
+            % {"count": len(written)},
+        )
+        return redirect("producten:data_deliveries")

@@ -46,6 +46,7 @@ from .records import (
 from .rules import deliveries as delivery_rules
 from .rules import lines as line_rules
 from .rules import requests as request_rules
+from .rules import variants
 from .rules.cross import month_bounds
 from .rules.lines import TW, debit_key
 from .rules.registry import RULES
@@ -287,6 +288,14 @@ class MessageApplier:
         accepted, but there is no toewijzing to record it on."""
         if rec.toewijzingnummer:
             return False
+        product_id = rec.productcode and self.ctx.product(
+            self.law, rec.productcategorie, rec.productcode, rec.begindatum
+        )
+        if not self.ctx.variant_index().regie_allowed(
+            product_id or None, self.municipality_id, rec.begindatum
+        ):
+            self.reject(rec.row, variants.regiebericht_refusal(rec.begindatum), "TR019")
+            return True
         self.summary.remark(
             _("Line %(row)s: no ToewijzingNummer (task-oriented): accepted, not linked.")
             % {"row": rec.row or "?"}
@@ -704,6 +713,8 @@ class DeclarationLines:
         # Tariff and admission per (product, start date): the same for many lines.
         rules = self.rules
         dates = self.dates
+        vix = self.ctx.variant_index()  # funding variants (zorg/rules/variants.py)
+        variants.load_outputs(vix, provider_id)
         count = rejected = approved_cents = 0
         for line in lines:
             dc = line.debit_credit
@@ -740,6 +751,10 @@ class DeclarationLines:
                 if line_rules.tr304_other_client(tw, client_id):
                     codes.append("8187")
             start, end = line.period_start, line.period_end
+            line_product = product_id or self.ctx.product(
+                law, line.productcategorie, line.productcode, start
+            )
+            codes += variants.task_line_codes(vix.variant(line_product, municipality_id, start))
             if line_rules.tr319_outside_period(end, period_end):
                 codes.append("9319")
             if line_rules.tr346_amount(line):
@@ -786,6 +801,13 @@ class DeclarationLines:
                         codes.append(code)
                     if not admitted:
                         codes.append(line_rules.ZR_NOT_ADMITTED)
+                    for code in variants.debit_line_codes(
+                        vix, tw=tw, unit=line.unit, volume=volume, amount_cents=amount,
+                        tariff_cents=line.tariff_cents, contract_tariff_cents=tariff,
+                        productcode=line.productcode, start=start, end=end,
+                    ):  # fmt: skip
+                        if code not in codes:
+                            codes.append(code)
                 if tw.leveringen and line_rules.after_stop(tw, start):
                     codes.append(line_rules.ZR_AFTER_STOP)
                 key = debit_key(tw.id, line.productcategorie, line.productcode, start, end)
@@ -806,10 +828,15 @@ class DeclarationLines:
                         dtw.used_volume -= debit[5]
                         dtw.used_amount -= debit[6]
                     debit_keys.discard(debit_key(*debit[:5]))
+                    vix.remove_output(debit[0], debit[2], debit[3], debit[4])
                 elif tw is not None:
                     tw.used_volume += volume
                     tw.used_amount += amount
                     debit_keys.add(key)
+                    variants.approved(
+                        vix, tw_id=tw.id, unit=line.unit, productcode=line.productcode,
+                        start=start, end=end,
+                    )  # fmt: skip
                     debits[ref] = (tw.id, line.productcategorie, line.productcode, start, end,
                                    volume, amount)  # fmt: skip
             # The dates as the database takes them, and the month: computed once per date.

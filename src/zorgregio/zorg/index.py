@@ -16,6 +16,7 @@ from zorgregio.regio.models import Municipality
 from .hooks import note_changes
 from .models import Client, Declaratie, DeclaratieRegel, Levering, LineStatus, Toewijzing
 from .rules import lines as checks
+from .rules import variants
 from .rules.lines import TW, debit_key
 from .services import encrypt_bsn, pseudonym, pseudonyms
 
@@ -101,6 +102,7 @@ class ApplyContext:
         self._products = None
         self._tariffs = None
         self._admissions = None
+        self._variants = None  # the funding variants (zorg/rules/variants.py)
         # Months noted as changed in the current batch's transaction (``in_batches`` sets it
         # for the length of one transaction); None: note every time.
         self.noted: set | None = None
@@ -175,6 +177,12 @@ class ApplyContext:
                 return found
         regional = self._tariffs.get((product_id, None))
         return checks.tariff_on(regional, day) if regional else None
+
+    def variant_index(self) -> variants.VariantIndex:
+        """The funding variant per product group, municipality and period (loaded once)."""
+        if self._variants is None:
+            self._variants = variants.load_variant_index()
+        return self._variants
 
     def admitted(self, provider_id: int, product_id: int, municipality_id: int, day) -> bool:
         if self._admissions is None:

@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from . import variants
+
 _ONE_DAY = dt.timedelta(days=1)
 
 # Own retourcodes (no WJ001 code exists for these municipal checks).
 ZR_NOT_ADMITTED = "ZR01"
 ZR_AFTER_STOP = "ZR02"
 ZR_NO_TARIFF = "ZR03"
-OWN_CODES = (ZR_NOT_ADMITTED, ZR_AFTER_STOP, ZR_NO_TARIFF)
+OWN_CODES = (ZR_NOT_ADMITTED, ZR_AFTER_STOP, ZR_NO_TARIFF, *variants.OWN_CODES)
 
 EXPLANATIONS = {
     "9338": _("TR338: the line does not relate to a toewijzing of this provider (ToewijzingNummer "
@@ -57,6 +59,10 @@ EXPLANATIONS = {
     ZR_AFTER_STOP: _("Declared for a period after the delivery was stopped (307)."),
     ZR_NO_TARIFF: _("No product or contractual tariff is known for this line, so it cannot be "
                     "checked."),
+    variants.ZR_TASK_DECLARED: _("The product group is funded task-oriented (taakgericht) in "
+                                 "this municipality on this date: no declaration per client."),
+    variants.ZR_EURO_NO_BUDGET: _("A line in euros (Eenheid 83) for a toewijzing without an "
+                                  "assigned budget: there is nothing to check it against."),
 }  # fmt: skip
 
 

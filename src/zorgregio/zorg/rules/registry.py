@@ -571,7 +571,9 @@ _cross(
     _("A start or stop relates to a toewijzing by its ToewijzingNummer."),
     "9019",
     where=f"{APPLIER}._tw_for",
-    reason="A start or stop without a ToewijzingNummer (taakgericht) is accepted and not linked.",
+    reason="A start or stop without a ToewijzingNummer is accepted as a regiebericht (not "
+    "linked) only where the region agreed on it for a task-oriented product group in the "
+    "municipality on its date (zorg.rules.variants.regiebericht_allowed); otherwise TR019.",
 )
 _cross(
     "TR056",
@@ -1137,8 +1139,11 @@ _business(
 _business(
     "OP261",
     _("Each product is recorded as effort-, output- or task-oriented."),
-    NA,
-    "A property of the contract, not of a message.",
+    IMP,
+    "A property of the purchase, not of a message: the funding variant per product group, "
+    "municipality and period (producten.GroupVariant); the declaration checks follow it "
+    "(zorg.rules.variants).",
+    where="producten.services.group_variant_set",
     laws=("jw",),
 )
 _business(
