@@ -23,7 +23,7 @@ import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -59,15 +59,31 @@ CHUNK = 1024 * 1024
 Progress = Callable[[float, int, str], None]
 
 
-@dataclass
 class IngestResult:
-    """The outcome for one file. ``reasons`` are Dutch; ``status`` a :class:`FileStatus`."""
+    """The outcome for one file. ``reasons`` are Dutch; ``status`` a :class:`FileStatus`.
 
-    name: str
-    status: str
-    reasons: list[str] = field(default_factory=list)
-    message_file: MessageFile | None = None
-    duplicate: bool = False
+    It keeps the stored file's id, not the file: an import of 50,000 files holds 50,000 small
+    results however large their verdicts, and :attr:`message_file` reads the file again when
+    asked for (issue 15: memory flat in the archive's size)."""
+
+    __slots__ = ("name", "status", "reasons", "file_id", "duplicate")
+
+    def __init__(self, name: str, status: str, reasons=None, message_file=None,
+                 duplicate: bool = False):  # fmt: skip
+        self.name = name
+        self.status = status
+        self.reasons = list(reasons or [])
+        self.file_id = message_file.pk if message_file is not None else None
+        self.duplicate = duplicate
+
+    def __repr__(self) -> str:
+        return f"IngestResult({self.name!r}, {self.status!r}, file {self.file_id})"
+
+    @property
+    def message_file(self) -> MessageFile | None:
+        if self.file_id is None:
+            return None
+        return MessageFile.objects.filter(pk=self.file_id).first()
 
     @property
     def refused(self) -> bool:
@@ -78,7 +94,7 @@ class IngestResult:
             "name": self.name,
             "status": str(self.status),
             "reasons": self.reasons,
-            "file_id": self.message_file.pk if self.message_file else None,
+            "file_id": self.file_id,
             "duplicate": self.duplicate,
         }
 

@@ -151,8 +151,9 @@ def _declaration_lines(declaratie, kind: str, lines: list) -> None:
 def result_verdict(result) -> dict:
     """The verdict for an :class:`~.services.IngestResult` (a file that may not be stored)."""
     duplicate = getattr(result, "duplicate", False)  # a CSV result has no such flag
-    if result.message_file is not None:
-        return file_verdict(result.message_file, name=result.name, duplicate=duplicate)
+    message_file = result.message_file
+    if message_file is not None:
+        return file_verdict(message_file, name=result.name, duplicate=duplicate)
     return {
         "name": result.name,
         "file_id": None,

@@ -10,6 +10,10 @@ added in memory is forgotten with the rolled-back rows).
 
 from __future__ import annotations
 
+import heapq
+from array import array
+from bisect import bisect_left
+
 from zorgregio.aanbieders.models import Provider
 from zorgregio.regio.models import Municipality
 
@@ -21,6 +25,58 @@ from .rules.lines import TW, debit_key
 from .services import encrypt_bsn, pseudonym, pseudonyms
 
 
+class HashSet:
+    """A set of 64-bit hashes that stays small at millions of entries: a sorted array (8 bytes
+    per hash, where a Python set needs about 70) with a small set of recent additions, merged
+    into the array when it has grown by an eighth; membership by binary search. Used for the
+    per-line indexes that grow with the archive (reference numbers, approved debits)."""
+
+    __slots__ = ("_sorted", "_recent", "_removed")
+
+    def __init__(self, values=()):
+        ordered = sorted(values)
+        self._sorted = array(
+            "q", (v for i, v in enumerate(ordered) if i == 0 or v != ordered[i - 1])
+        )
+        self._recent: set[int] = set()
+        self._removed: set[int] = set()
+
+    def __contains__(self, value: int) -> bool:
+        if value in self._recent:
+            return True
+        if value in self._removed:
+            return False
+        found = self._sorted
+        index = bisect_left(found, value)
+        return index < len(found) and found[index] == value
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __iter__(self):
+        yield from sorted(self._recent.union(v for v in self._sorted if v not in self._removed))
+
+    def add(self, value: int) -> None:
+        self._removed.discard(value)
+        self._recent.add(value)
+        if len(self._recent) > max(4096, len(self._sorted) >> 3):
+            self._merge()
+
+    def discard(self, value: int) -> None:
+        self._recent.discard(value)
+        self._removed.add(value)
+
+    def _merge(self) -> None:
+        removed = self._removed
+        merged = array("q")
+        last = None
+        for value in heapq.merge(self._sorted, sorted(self._recent)):
+            if value != last and value not in removed:
+                merged.append(value)
+            last = value
+        self._sorted, self._recent, self._removed = merged, set(), set()
+
+
 class ProviderState:
     """In-memory index of one provider's toewijzingen and declared lines (per import)."""
 
@@ -28,7 +84,7 @@ class ProviderState:
         self.provider_id = provider_id
         self.toewijzingen: dict[tuple[int, str], TW] = {}
         self.by_id: dict[int, TW] = {}
-        self.debit_keys: set[int] = set()
+        self.debit_keys = HashSet()
         # TR333 and TR314 in memory: declaration numbers, and hashes of (law, reference number)
         # (a hit is confirmed in the database, so a hash collision cannot refuse a line).
         self.declaratienummers = set(
@@ -36,12 +92,12 @@ class ProviderState:
                 "law", "declaratienummer"
             )
         )
-        self.refs: set[int] = {
+        self.refs = HashSet(
             hash(pair)
-            for pair in DeclaratieRegel.objects.filter(provider_id=provider_id).values_list(
-                "law", "referentienummer"
-            )
-        }
+            for pair in DeclaratieRegel.objects.filter(provider_id=provider_id)
+            .values_list("law", "referentienummer")
+            .iterator(chunk_size=20_000)
+        )
         self.pseudonyms = dict(
             Client.objects.filter(toewijzingen__provider_id=provider_id).values_list(
                 "pseudonym", "id"

@@ -105,3 +105,12 @@ def test_a_batch_notes_each_changed_month_once_and_the_monitor_still_learns_it(j
     # Six toewijzingen, one transaction: the change is noted once, not six times.
     assert list(CareChange.objects.values_list("month", flat=True)) == [None]
     assert pending_changes()
+
+
+def test_a_result_keeps_the_files_id_not_the_file(jeugd, tmp_path):
+    """An import of many files holds small results; the file is read again when asked for."""
+    [result] = ingest_paths([_files(tmp_path, 1)])
+    assert not hasattr(result, "__dict__")  # slots only: nothing else is kept
+    assert result.message_file.pk == result.file_id == result.as_dict()["file_id"]
+    MessageFile.objects.filter(pk=result.file_id).update(rejected_count=7)
+    assert result.message_file.rejected_count == 7  # read again, not a stale copy
