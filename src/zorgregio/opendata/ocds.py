@@ -417,7 +417,11 @@ def releases_for(agreement: FrameworkAgreement) -> list[dict]:
         for t in history:
             if t.to_status == AdmissionStatus.CONCEPT:
                 continue
-            change = {"id": contract["id"], "status": CONTRACT_STATUS[t.to_status]}
+            change = {
+                "id": contract["id"],
+                "awardID": award_id,
+                "status": CONTRACT_STATUS[t.to_status],
+            }
             if t.to_status == AdmissionStatus.CLIENT_STOP:
                 change["description"] = (
                     f"Deelname voor gemeente {admission.municipality.name}; cliëntenstop "
@@ -478,7 +482,11 @@ def _amendment_releases(agreement, buyers) -> list[dict]:
             continue
         provider = _provider_party(amendment.provider)
         contracts = [
-            {"id": f"deelname-{change.admission_id}", "amendments": [entry]}
+            {
+                "id": f"deelname-{change.admission_id}",
+                "awardID": f"award-{provider['id']}",
+                "amendments": [entry],
+            }
             for change in amendment.changes.all()
             if change.admission_id
             and Admission.objects.filter(pk=change.admission_id)
