@@ -79,7 +79,8 @@ class PublicDashboardView(PublicRegionMixin, TemplateView):
             self.places = [selectors.figures(self.region, self.year, self.municipality)]
         if self.export == "csv":
             return csv_response(self.places, self.filename())
-        return super().get(request, *args, **kwargs)
+        # Not the URL's keywords: the context names the region object ``region``.
+        return self.render_to_response(self.get_context_data())
 
     def filename(self) -> str:
         place = self.municipality.cbs_code if self.municipality else self.region.slug

@@ -247,7 +247,8 @@ def test_only_public_information_and_stable_ocids(client, demo_region, settings)
 def test_compiled_release_merges_by_identifier():
     releases = [
         {"ocid": "o", "id": "1", "date": "2026-01-01T00:00:00+01:00", "tag": ["contract"],
-         "contracts": [{"id": "a", "status": "active", "items": [{"id": "x", "description": "X"}]}]},
+         "contracts": [{"id": "a", "status": "active",
+                        "items": [{"id": "x", "description": "X"}]}]},
         {"ocid": "o", "id": "2", "date": "2026-02-01T00:00:00+01:00", "tag": ["contractUpdate"],
          "contracts": [{"id": "a", "status": "terminated"}, {"id": "b", "status": "active"}]},
     ]  # fmt: skip
