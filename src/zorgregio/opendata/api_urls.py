@@ -19,7 +19,6 @@ OPEN_SCHEMA_SETTINGS = {
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": "/api/open/v1",
     "PREPROCESSING_HOOKS": ["zorgregio.opendata.schema_hooks.only_open_api"],
-    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 
