@@ -51,12 +51,12 @@ urlpatterns = [
     path("ocds/records/<str:ocid>/", api_views.RecordOfView.as_view(), name="open-ocds-record"),
     path(
         "ocds/bulk/releases.json",
-        api_views.BulkView.as_view(kind="releases"),
+        api_views.BulkReleasesView.as_view(),
         name="open-ocds-bulk-releases",
     ),
     path(
         "ocds/bulk/records.json",
-        api_views.BulkView.as_view(kind="records"),
+        api_views.BulkRecordsView.as_view(),
         name="open-ocds-bulk-records",
     ),
     path("openapi.json", OpenSchemaJSONView.as_view(), name="open-api-schema"),

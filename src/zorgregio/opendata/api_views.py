@@ -104,7 +104,9 @@ class RegionSerializer(serializers.Serializer):
 class RegionsView(OpenAPIView):
     """The regions with public figures and their municipalities (CBS codes)."""
 
-    @extend_schema(responses={200: RegionSerializer(many=True)}, tags=["regio's"])
+    @extend_schema(
+        operation_id="regios_lijst", responses={200: RegionSerializer(many=True)}, tags=["regio's"]
+    )
     def get(self, request):
         regions = selectors.public_regions()
         page, paginator = self.paginate(regions, request)
@@ -128,6 +130,7 @@ class FiguresView(OpenAPIView):
     ``null`` with ``verborgen: true``."""
 
     @extend_schema(
+        operation_id="kerncijfers_lijst",
         parameters=[
             OpenApiParameter("jaar", OpenApiTypes.INT, description="Year; default the latest."),
             OpenApiParameter("gemeente", OpenApiTypes.STR, description="CBS code (4 digits)."),
@@ -165,6 +168,7 @@ class FiguresCsvView(OpenAPIView):
     read as a formula starts with a quote)."""
 
     @extend_schema(
+        operation_id="kerncijfers_csv",
         parameters=[OpenApiParameter("jaar", OpenApiTypes.INT)],
         responses={(200, "text/csv"): OpenApiTypes.STR, 400: PROBLEM, 404: PROBLEM},
         tags=["kerncijfers"],
@@ -238,6 +242,7 @@ class ReleasesView(OpenAPIView):
     pages are in the ``Link`` header)."""
 
     @extend_schema(
+        operation_id="ocds_releases_lijst",
         parameters=OCDS_PARAMETERS,
         responses={200: OCDS_PACKAGE, 400: PROBLEM, 404: PROBLEM},
         tags=["ocds"],
@@ -253,7 +258,11 @@ class ReleasesView(OpenAPIView):
 class ReleasesOfView(OpenAPIView):
     """The releases of one contracting process (release package)."""
 
-    @extend_schema(responses={200: OCDS_PACKAGE, 404: PROBLEM}, tags=["ocds"])
+    @extend_schema(
+        operation_id="ocds_releases_van_proces",
+        responses={200: OCDS_PACKAGE, 404: PROBLEM},
+        tags=["ocds"],
+    )
     def get(self, request, ocid):
         agreement = _agreement(ocid)
         return Response(
@@ -266,6 +275,7 @@ class RecordsView(OpenAPIView):
     page."""
 
     @extend_schema(
+        operation_id="ocds_records_lijst",
         parameters=OCDS_PARAMETERS,
         responses={200: OCDS_PACKAGE, 400: PROBLEM, 404: PROBLEM},
         tags=["ocds"],
@@ -281,7 +291,11 @@ class RecordsView(OpenAPIView):
 class RecordOfView(OpenAPIView):
     """The record of one contracting process (record package)."""
 
-    @extend_schema(responses={200: OCDS_PACKAGE, 404: PROBLEM}, tags=["ocds"])
+    @extend_schema(
+        operation_id="ocds_record_van_proces",
+        responses={200: OCDS_PACKAGE, 404: PROBLEM},
+        tags=["ocds"],
+    )
     def get(self, request, ocid):
         agreement = _agreement(ocid)
         return Response(
@@ -295,7 +309,6 @@ class BulkView(OpenAPIView):
 
     kind = "releases"
 
-    @extend_schema(responses={200: OCDS_PACKAGE}, tags=["ocds"])
     def get(self, request):
         uri = request.build_absolute_uri(reverse(f"open-ocds-bulk-{self.kind}"))
         agreements = list(ocds.public_agreements())
@@ -308,3 +321,19 @@ class BulkView(OpenAPIView):
         response = Response(package)
         response["Content-Disposition"] = f'attachment; filename="ocds-{self.kind}.json"'
         return response
+
+
+class BulkReleasesView(BulkView):
+    kind = "releases"
+
+    @extend_schema(operation_id="ocds_bulk_releases", responses={200: OCDS_PACKAGE}, tags=["ocds"])
+    def get(self, request):
+        return super().get(request)
+
+
+class BulkRecordsView(BulkView):
+    kind = "records"
+
+    @extend_schema(operation_id="ocds_bulk_records", responses={200: OCDS_PACKAGE}, tags=["ocds"])
+    def get(self, request):
+        return super().get(request)

@@ -91,6 +91,10 @@ def test_its_own_openapi_document(client, region):
     assert "/api/open/v1/ocds/releases/" in paths and "/api/open/v1/ocds/records/{ocid}/" in paths
     assert all(p.startswith("/api/open/v1/") for p in paths)
     assert not any("openapi" in p for p in paths)
+    # every operation has its own id (no collision resolved with a number)
+    operations = [op["operationId"] for item in schema["paths"].values() for op in item.values()]
+    assert len(operations) == len(set(operations)) == 9
+    assert not [o for o in operations if o[-1].isdigit()]
     as_yaml = yaml.safe_load(client.get("/api/open/v1/openapi.yaml").content)
     assert set(as_yaml["paths"]) == paths
 
