@@ -82,7 +82,9 @@ def test_no_public_cell_below_the_threshold_and_none_derivable(client, data, set
     assert sum(1 for (_p, key) in hidden if key == "clients_in") >= 2
     assert not cells[("R", "clients_in")]["huidig"]["verborgen"]
     for key in ADDITIVE:
-        for side in ("huidig", "vorig_jaar"):
+        for side in ("huidig", "vorig_jaar", "vergelijkbaar"):
+            if any(cells[(place, key)][side] is None for place in ["R", *places]):
+                continue  # no comparison over part of the year
             values = {}
             for place in ["R", *places]:
                 cell = cells[(place, key)][side]
@@ -200,3 +202,20 @@ def test_bad_input_in_the_api_is_a_dutch_problem(client, data, query, status, na
     if name:
         assert [p["name"] for p in body["invalid-params"]] == [name]
         assert all(p["reason"] for p in body["invalid-params"])
+
+
+def test_the_public_scope_is_a_council_member_of_one_region_and_nothing_more(region, apeldoorn):
+    from zorgregio.accounts.scoping import public_scope
+    from zorgregio.regio.models import Municipality
+    from zorgregio.regio.tests.factories import MunicipalityFactory, RegionFactory
+    from zorgregio.zorg.models import Client
+
+    drenthe = RegionFactory(name="Zorgregio Zuidwest-Drenthe")
+    other = MunicipalityFactory(region=drenthe, cbs_code="0119", name="Meppel")
+    scope = public_scope(region.pk)
+    assert list(scope.region_municipalities(Municipality.objects.all())) == [apeldoorn]
+    assert other not in scope.municipalities(Municipality.objects.all())
+    assert not scope.has_role and not scope.client_data
+    assert not scope.detail_for([apeldoorn.pk])
+    assert not scope.filter(Client.objects.all(), client_level=True).exists()
+    assert scope.filter(Municipality.objects.all()).count() == 0  # no role: nothing else
