@@ -323,8 +323,54 @@ def public_admissions_of(agreement):
     )
 
 
+def _fingerprint(agreement) -> str:
+    """What the releases of an agreement are built from, summarised in a few aggregates: any
+    change to the agreement, its procedures, admissions, transitions, amendments, the tariffs
+    or the providers gives another key (and the day: a framework's status follows the date)."""
+    import hashlib
+
+    from django.db.models import Count, Max
+
+    from zorgregio.aanbieders.models import Provider
+    from zorgregio.producten.models import Tariff
+    from zorgregio.toelating.models import ProcedureDocument
+
+    def summary(qs, latest):
+        return tuple(qs.aggregate(n=Count("pk"), t=Max(latest)).values())
+
+    admissions = Admission.objects.filter(agreement=agreement)
+    parts = (
+        agreement.pk,
+        agreement.updated_at,
+        prefix(),
+        settings.ZORGREGIO_SITE_URL,
+        timezone.localdate(),
+        summary(admissions, "updated_at"),
+        summary(AdmissionTransition.objects.filter(admission__agreement=agreement), "pk"),
+        summary(Amendment.objects.filter(agreement=agreement), "updated_at"),
+        summary(Procedure.objects.filter(agreement=agreement), "updated_at"),
+        summary(ProcedureDocument.objects.filter(procedure__agreement=agreement), "pk"),
+        summary(Tariff.objects.all(), "set_at"),
+        summary(Provider.objects.filter(admissions__agreement=agreement).distinct(), "updated_at"),
+        summary(agreement.region.municipalities.all(), "pk"),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def releases_for(agreement: FrameworkAgreement) -> list[dict]:
-    """Every release of the agreement's contracting process, oldest first."""
+    """Every release of the agreement's contracting process, oldest first; built once per
+    state of the data (Django's cache, keyed by :func:`_fingerprint`)."""
+    from django.core.cache import cache
+
+    key = f"opendata:ocds:{_fingerprint(agreement)}"
+    releases = cache.get(key)
+    if releases is None:
+        releases = _build_releases(agreement)
+        cache.set(key, releases, timeout=24 * 3600)
+    return releases
+
+
+def _build_releases(agreement: FrameworkAgreement) -> list[dict]:
     region = agreement.region
     region_party = _region_party(region)
     municipality_parties = [
