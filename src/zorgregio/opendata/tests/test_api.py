@@ -95,6 +95,9 @@ def test_its_own_openapi_document(client, region):
     operations = [op["operationId"] for item in schema["paths"].values() for op in item.values()]
     assert len(operations) == len(set(operations)) == 9
     assert not [o for o in operations if o[-1].isdigit()]
+    from drf_spectacular.validation import validate_schema
+
+    validate_schema(schema)  # a valid OpenAPI 3 document (raises otherwise)
     as_yaml = yaml.safe_load(client.get("/api/open/v1/openapi.yaml").content)
     assert set(as_yaml["paths"]) == paths
 
