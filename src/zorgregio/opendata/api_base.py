@@ -113,7 +113,9 @@ def problem_exception_handler(exc, context):
 
 
 class OpenRateThrottle(SimpleRateThrottle):
-    """Per client address, at ``ZORGREGIO_OPEN_API_RATE`` (DRF throttle scope ``open``)."""
+    """Per client address, at ``ZORGREGIO_OPEN_API_RATE`` (DRF throttle scope ``open``). The
+    address is the one the login lock-out uses (``ZORGREGIO_PROXY_COUNT`` trusted proxies in
+    X-Forwarded-For): a forged header does not buy a fresh allowance."""
 
     scope = "open"
 
@@ -121,7 +123,10 @@ class OpenRateThrottle(SimpleRateThrottle):
         return getattr(settings, "ZORGREGIO_OPEN_API_RATE", "120/minute")
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        from zorgregio.accounts.lockout import client_address
+
+        ident = client_address(request) or "unknown"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class OpenPagination(PageNumberPagination):
@@ -243,3 +248,10 @@ class OpenAPIView(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(items, request, view=self)
         return page, paginator
+
+
+class NotFoundView(OpenAPIView):
+    """Any other path under the open API: a 404 problem, not an HTML page."""
+
+    def get(self, request, *args, **kwargs):
+        raise exceptions.NotFound(_("This resource does not exist."))

@@ -2,10 +2,12 @@
 (``openapi.json`` / ``openapi.yaml``) describes exactly these endpoints."""
 
 from django.urls import path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularYAMLAPIView
 from rest_framework.permissions import AllowAny
 
 from . import api_views
+from .api_base import NotFoundView
 
 OPEN_SCHEMA_SETTINGS = {
     "TITLE": "zorgregio open data API",
@@ -61,4 +63,6 @@ urlpatterns = [
     ),
     path("openapi.json", OpenSchemaJSONView.as_view(), name="open-api-schema"),
     path("openapi.yaml", OpenSchemaYAMLView.as_view(), name="open-api-schema-yaml"),
+    # Anything else: a 404 problem (unnamed: not an endpoint of its own, not in the schema).
+    path("<path:rest>", extend_schema(exclude=True)(NotFoundView).as_view()),
 ]

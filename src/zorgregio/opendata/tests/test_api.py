@@ -58,6 +58,9 @@ def test_unknown_paths_and_regions_are_dutch_problems(client, region):
     # Dutch whatever the caller's language.
     english = client.get("/api/open/v1/regios/nergens/kerncijfers/", HTTP_ACCEPT_LANGUAGE="en")
     assert english.json()["title"] == "Niet gevonden"
+    unknown = client.get("/api/open/v1/bestaat/niet/")
+    assert unknown.status_code == 404 and unknown["Content-Type"] == "application/problem+json"
+    assert unknown.json()["detail"] == "Deze bron bestaat niet."
     bad = client.get("/api/open/v1/ocds/releases/", {"regio": "nergens"})
     assert bad.status_code == 400 and bad.json()["invalid-params"][0]["name"] == "regio"
 
@@ -70,9 +73,11 @@ def test_a_bad_token_does_not_matter(client, region):
 
 def test_throttled_with_a_dutch_problem(client, region, settings):
     settings.ZORGREGIO_OPEN_API_RATE = "3/minute"
-    for _ in range(3):
-        assert client.get("/api/open/v1/regios/").status_code == 200
-    response = client.get("/api/open/v1/regios/")
+    for n in range(3):
+        # a forged X-Forwarded-For (no trusted proxy) does not give a fresh allowance
+        forged = {"HTTP_X_FORWARDED_FOR": f"10.0.0.{n}"}
+        assert client.get("/api/open/v1/regios/", **forged).status_code == 200
+    response = client.get("/api/open/v1/regios/", HTTP_X_FORWARDED_FOR="10.9.9.9")
     assert response.status_code == 429
     assert response["Content-Type"] == "application/problem+json"
     assert int(response["Retry-After"]) >= 1
