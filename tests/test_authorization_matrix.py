@@ -534,6 +534,36 @@ def offer_providers(world):
     ]
 
 
+def public_regions(world):
+    """The open data pages of every region (public: anyone reads every region's)."""
+    from zorgregio.regio.models import Region
+
+    regions = Region.objects.filter(municipalities__isnull=False).distinct()
+    return [({"region": r.slug}, Owner("region", r.pk)) for r in regions]
+
+
+def public_municipalities(world):
+    from zorgregio.regio.models import Municipality
+
+    return [
+        (
+            {"region": m.region.slug, "cbs_code": m.cbs_code},
+            Owner("municipality", m.region_id, m.pk),
+        )
+        for m in _sample(Municipality.objects.select_related("region"), 12)
+    ]
+
+
+def ocids(world):
+    from zorgregio.contracten.models import FrameworkAgreement
+    from zorgregio.opendata import ocds
+
+    return [
+        ({"ocid": ocds.ocid(a)}, Owner("region", a.region_id))
+        for a in _sample(FrameworkAgreement.objects.select_related("region"))
+    ]
+
+
 REGIO = frozenset({"regio", "regio_b"})
 SCENARIO_READERS = frozenset({"regio", "regio_b", "gemeente", "raad"})
 SCENARIO_WRITERS = frozenset({"regio", "regio_b", "gemeente"})
@@ -711,11 +741,28 @@ RULES: dict[str, Rule] = {
     "vinder:finder": Rule(finder_municipalities, public=True),
     "vinder:provider": Rule(finder_providers, public=True),
     "vinder:offer_edit": Rule(offer_providers, read=SUBMITTERS, write=SUBMITTERS),
-    "vinder:open_providers": Rule(public=True),  # the finder as open data, read-only
+    "open-providers": Rule(public=True),  # the finder as open data, read-only
     "inrichting:index": Rule(read=REGIO),
     "inrichting:role_changes": Rule(read=REGIO, write=REGIO),
     "inrichting:import": Rule(import_kinds, read=REGIO, write=REGIO),
     "inrichting:template": Rule(import_templates, read=REGIO),
+    # open data: public pages and the public API, read-only for everyone (issue 18)
+    "opendata:index": Rule(public=True),
+    "opendata:region": Rule(public_regions, public=True),
+    "opendata:region_csv": Rule(public_regions, public=True),
+    "opendata:municipality": Rule(public_municipalities, public=True),
+    "opendata:municipality_csv": Rule(public_municipalities, public=True),
+    "open-regions": Rule(public=True),
+    "open-figures": Rule(public_regions, public=True),
+    "open-figures-csv": Rule(public_regions, public=True),
+    "open-ocds-releases": Rule(public=True),
+    "open-ocds-release": Rule(ocids, public=True),
+    "open-ocds-records": Rule(public=True),
+    "open-ocds-record": Rule(ocids, public=True),
+    "open-ocds-bulk-releases": Rule(public=True),
+    "open-ocds-bulk-records": Rule(public=True),
+    "open-api-schema": Rule(public=True),
+    "open-api-schema-yaml": Rule(public=True),
 }
 
 

@@ -56,7 +56,14 @@ PAGES = {
         ("contracten", "/contracten/"),
         ("monitor", "/monitor/"),
     ],
-    "demo-raad": [("home", "/"), ("monitor", "/monitor/"), ("productenboek", "/producten/")],
+    "demo-raad": [
+        ("home", "/"),
+        ("monitor", "/monitor/"),
+        ("productenboek", "/producten/"),
+        # the public dashboard (the same for anyone, logged in or not)
+        ("openbaar", "/openbaar/midden-ijssel-oost-veluwe/"),
+        ("openbaar-gemeente", "/openbaar/midden-ijssel-oost-veluwe/gemeente/0301/"),
+    ],
     "demo-beheer": [("home", "/")],
 }
 # The elements that stick out past the right edge of the viewport (to fix what scrolls sideways).

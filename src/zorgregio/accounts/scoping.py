@@ -21,6 +21,11 @@ evidence, questions and confidential answers, decisions) is seen by the regional
 region and by the submitting provider, nobody else: :meth:`Scope.submissions`. Procedures are
 drafts for the regional team until published, then open to every role (and the public):
 :meth:`Scope.procedures`.
+
+The public (anyone without a login: the open data pages and API, ``opendata``) gets
+:func:`public_scope` of one region: for figures exactly what a council member of that region
+gets (aggregates only, the published cells, suppressed and protected), and nothing else: no
+client-level data, no role, no writes.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ class Scope:
     region_id: int | None = None
     municipality_ids: frozenset[int] = frozenset()
     provider_id: int | None = None
+    public: bool = False  # anyone without a login, reading one region's public aggregates
 
     @property
     def has_role(self) -> bool:
@@ -219,7 +225,10 @@ class Scope:
 
     def region_municipalities(self, qs: QuerySet) -> QuerySet:
         """The municipalities of this role's region: what "the region" covers (its aggregate,
-        its catalogue rows). An administrator without a region: every municipality."""
+        its catalogue rows). An administrator without a region: every municipality. The public:
+        the municipalities of the region it looks at."""
+        if self.public and self.region_id is not None:
+            return qs.filter(region_id=self.region_id)
         if not self.role:
             return qs.none()
         if self.region_id is None:
@@ -364,6 +373,14 @@ class Scope:
 
 
 NO_SCOPE = Scope(role=None)
+
+
+def public_scope(region_id: int) -> Scope:
+    """Anyone, logged in or not, reading the public figures of one region (``opendata``): for
+    the monitor like a council member of that region (no detail anywhere: the published cells,
+    suppressed and protected for aggregate viewers), and nothing client-level. It has no role,
+    so every other decision of :class:`Scope` denies it."""
+    return Scope(role=None, region_id=region_id, public=True)
 
 
 def may_write_care_data(actor, *, municipality_id: int, region_id: int | None, provider_id: int):

@@ -22,3 +22,11 @@ def cell(sheet, value):
 def append_row(sheet, values) -> None:
     """``sheet.append(values)`` (normal and write-only sheets), with formula-like text as text."""
     sheet.append([cell(sheet, value) for value in values])
+
+
+def csv_safe(value):
+    """A value for a CSV cell: formula-like text gets a leading quote (``'=1+2``), as a
+    spreadsheet opening the CSV would otherwise run it; numbers and other text stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "zorgregio.web",
     "zorgregio.api",
     "zorgregio.inrichting",
+    "zorgregio.opendata",
     "zorgregio.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -590,6 +591,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The public open data API has its own document (/api/open/v1/openapi.json).
+    "PREPROCESSING_HOOKS": ["zorgregio.opendata.schema_hooks.without_open_api"],
     "ENUM_NAME_OVERRIDES": {
         "AddressKindEnum": "zorgregio.aanbieders.models.AddressKind",
         "AdmissionStatusEnum": "zorgregio.contracten.models.AdmissionStatus",
@@ -627,6 +630,22 @@ ZORGREGIO_SUPPRESSION_THRESHOLD = env(
     help="Small-cell suppression: counts below this are shown as '< N' and amounts or averages "
     "over fewer clients are hidden for roles without client-level rights.",
     group="Privacy",
+)
+ZORGREGIO_OCDS_PREFIX = env(
+    "ZORGREGIO_OCDS_PREFIX",
+    "ocds-zorgrg",
+    help="The ocid prefix of the open contracting data (OCDS): `ocds-` and the six characters "
+    "the Open Contracting Partnership registers for the publisher; every ocid is this prefix, "
+    "the region's short name and the framework agreement's number. Change it once, before the "
+    "first publication: an ocid must never change.",
+    group="Open data",
+)
+ZORGREGIO_OPEN_API_RATE = env(
+    "ZORGREGIO_OPEN_API_RATE",
+    "120/minute",
+    help="Rate limit of the public open data API (`/api/open/v1/`) per client address, as "
+    "`number/second|minute|hour|day`; over it the API answers 429 with a problem detail.",
+    group="Open data",
 )
 ZORGREGIO_PSEUDONYM_KEY = env(
     "ZORGREGIO_PSEUDONYM_KEY",

@@ -22,6 +22,9 @@ os.environ.setdefault("ZORGREGIO_ENCRYPTION_KEY", "dGVzdC1rZXktdGVzdC1rZXktdGVzd
 # The second factor is switched on by the tests of the second factor itself (override_settings);
 # the rest of the suite logs users in directly.
 os.environ.setdefault("ZORGREGIO_TWO_FACTOR", "false")
+# The open data API's rate limit is tested with its own low rate (override_settings); the
+# authorization matrix asks it hundreds of times.
+os.environ.setdefault("ZORGREGIO_OPEN_API_RATE", "100000/minute")
 
 from .settings import *  # noqa: E402,F403
 

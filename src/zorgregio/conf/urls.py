@@ -7,6 +7,7 @@ admin.site.site_title = "zorgregio beheer"
 urlpatterns = [
     path("beheer/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/open/v1/", include("zorgregio.opendata.api_urls")),
     path("api/", include("zorgregio.api.urls")),
     path("", include("zorgregio.accounts.urls")),
     path("producten/", include("zorgregio.producten.urls")),
@@ -19,5 +20,6 @@ urlpatterns = [
     path("toezicht/", include("zorgregio.toezicht.urls")),
     path("", include("zorgregio.vinder.urls")),
     path("inrichting/", include("zorgregio.inrichting.urls")),
+    path("openbaar/", include("zorgregio.opendata.urls")),
     path("", include("zorgregio.web.urls")),
 ]

@@ -3,9 +3,8 @@
 The same selectors and the same public rules as the pages (``accounts/scoping.py``); the same
 filters, checked by the same form, so a wrong value is a 400 with the same Dutch message. Errors
 are problem details (RFC 9457, ``application/problem+json``) with the wrong parameters named in
-``invalid-params``. Pagination is ``limit``/``offset`` with ``count``, ``next`` and
-``previous``. This is not part of the authenticated API under ``/api/v1/`` and not in its
-schema; the open-data API documents it with its own.
+``invalid-params``; paging, throttle and headers are those of the whole open data API
+(:mod:`zorgregio.opendata.api_base`), in whose schema it is documented (not in ``/api/v1/``).
 """
 
 from __future__ import annotations
@@ -13,54 +12,23 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
-from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
-from rest_framework.views import APIView
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+
+from zorgregio.opendata.api_base import OpenAPIView, OpenPagination
+from zorgregio.opendata.api_views import PROBLEM
 
 from . import selectors
 from .forms import FinderForm
 
-API_VERSION = "1.0.0"
 # Filters whose choices are what one municipality contracted.
 LOCAL_CHOICES = {"productgroep", "intensiteit"}
 
 
 def register(router) -> None:
-    """Nothing under ``/api/v1/``: the finder's endpoints are the open ones (``urls.py``)."""
-
-
-class OpenDataThrottle(AnonRateThrottle):
-    """Per client address; everyone is anonymous here."""
-
-    scope = "open"
-    rate = "120/minute"
-
-
-class ProblemJSONRenderer(JSONRenderer):
-    media_type = "application/problem+json"
-    format = "problem+json"
-
-
-class OpenPagination(LimitOffsetPagination):
-    default_limit = 25
-    max_limit = 100
-
-
-def problem(status_code: int, title: str, detail: str = "", invalid: dict | None = None):
-    body = {"type": "about:blank", "title": title, "status": status_code}
-    if detail:
-        body["detail"] = detail
-    if invalid:
-        body["invalid-params"] = [
-            {"name": name, "reason": " ".join(str(m) for m in messages)}
-            for name, messages in invalid.items()
-        ]
-    response = Response(body, status=status_code, content_type="application/problem+json")
-    return response
+    """Nothing under ``/api/v1/``: the finder's endpoint is an open one
+    (``opendata/api_urls.py``)."""
 
 
 def _weeks(value) -> float | None:
@@ -134,35 +102,11 @@ def card_json(card, municipality, request) -> dict:
     }
 
 
-class OpenFinderMixin:
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    throttle_classes = [OpenDataThrottle]
-    renderer_classes = [JSONRenderer, ProblemJSONRenderer]
-    schema = None  # documented by the open-data API's own schema, not the /api/v1/ one
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        response["API-Version"] = API_VERSION
-        return response
-
-    def handle_exception(self, exc):
-        if isinstance(exc, exceptions.Throttled):
-            response = problem(
-                status.HTTP_429_TOO_MANY_REQUESTS,
-                _("Too many requests"),
-                _("Try again in %(seconds)s seconds.") % {"seconds": int(exc.wait or 1)},
-            )
-            if exc.wait:
-                response["Retry-After"] = str(int(exc.wait))
-            return response
-        if isinstance(exc, exceptions.MethodNotAllowed):
-            return problem(405, _("Method not allowed"), _("This API can only be read (GET)."))
-        if isinstance(exc, exceptions.NotFound):
-            return problem(404, _("Not found"), str(exc.detail))
-        if isinstance(exc, exceptions.APIException):
-            return problem(exc.status_code, _("The request cannot be answered"), str(exc.detail))
-        return super().handle_exception(exc)
+class ProviderListAPI(OpenAPIView):
+    """The providers contracted on ``datum`` (default today) in ``gemeente`` (its CBS code or
+    slug; without it: every municipality, one result per provider and municipality), filtered
+    like the finder's page: ``productgroep``, ``intensiteit``, ``doelgroep``, ``zoek``,
+    ``postcode`` with ``afstand``; paged with ``pagina`` and ``pagina_grootte``."""
 
     def municipalities(self, request):
         key = request.query_params.get("gemeente", "")
@@ -173,13 +117,27 @@ class OpenFinderMixin:
             raise exceptions.NotFound(_("There is no such municipality in the provider finder."))
         return [municipality]
 
-
-class ProviderListAPI(OpenFinderMixin, APIView):
-    """The providers contracted on ``datum`` (default today) in ``gemeente`` (its CBS code or
-    slug; without it: every municipality, one result per provider and municipality), filtered
-    like the finder's page: ``productgroep``, ``intensiteit``, ``doelgroep``, ``zoek``,
-    ``postcode`` with ``afstand``; ``limit`` and ``offset``."""
-
+    @extend_schema(
+        operation_id="aanbieders_lijst",
+        summary="Contracted providers and their offer (the provider finder)",
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.STR, description=text)
+            for name, text in (
+                ("gemeente", "CBS code or slug of the municipality; without it: all."),
+                ("datum", "Contracted on this date (YYYY-MM-DD); default today."),
+                ("productgroep", "Product group code."),
+                ("intensiteit", "Product code within the group."),
+                ("doelgroep", "Target group."),
+                ("zoek", "Free text in name and offer."),
+                ("postcode", "Postcode (1234AB) to measure the distance from."),
+                ("afstand", "Within this many km of the postcode (1, 2, 5, 10, 25, 50)."),
+                ("pagina", "Page number."),
+                ("pagina_grootte", "Results per page (at most 100)."),
+            )
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: PROBLEM, 404: PROBLEM, 429: PROBLEM},
+        tags=["aanbieders"],
+    )
     def get(self, request):
         params = {k: v for k, v in request.query_params.items() if k in FinderForm.base_fields}
         today = timezone.localdate()
@@ -195,11 +153,11 @@ class ProviderListAPI(OpenFinderMixin, APIView):
                     skipped += 1
                     errors = errors or form.errors
                     continue
-                return problem(400, _("A parameter has a wrong value"), invalid=form.errors)
+                raise exceptions.ValidationError(form.errors)
             filters = form.filters() if form.is_bound else selectors.Filters(day=today)
             results += [(c, municipality) for c in selectors.finder_cards(municipality, filters)]
         if municipalities and skipped == len(municipalities):
-            return problem(400, _("A parameter has a wrong value"), invalid=errors)
+            raise exceptions.ValidationError(errors)
         paginator = OpenPagination()
         page = paginator.paginate_queryset(results, request, view=self)
         return paginator.get_paginated_response(

@@ -25,8 +25,8 @@ def test_anonymous_reads_the_providers_of_a_municipality(client, world):
     response = client.get(URL, {"gemeente": "epe", "postcode": "8161AB", "afstand": "10"})
     assert response.status_code == 200 and response["API-Version"] == "1.0.0"
     body = response.json()
-    assert body["count"] == 2
-    first = body["results"][0]
+    assert body["totaal"] == 2
+    first = body["resultaten"][0]
     assert first["naam"] == "Dichtbij Begeleiding Epe" and first["afstand_km"] == 1.0
     basis = next(p for p in first["producten"] if p["productcode"] == world.basis.code)
     assert basis["wachttijd"] == {
@@ -43,30 +43,32 @@ def test_anonymous_reads_the_providers_of_a_municipality(client, world):
     assert first["contact"]["telefoon"] == "0578 123 456"
     assert first["aanbod"]["beschrijving"].startswith("Wij helpen <script>")  # data, not HTML
     assert first["url"].endswith(f"/vinden/epe/{world.near.pk}/")
-    assert body["results"][1]["clientenstop"] is True
+    assert body["resultaten"][1]["clientenstop"] is True
 
 
 def test_without_a_municipality_every_one_with_its_name(client, world):
     body = client.get(URL).json()
-    pairs = {(r["gemeente"]["cbs_code"], r["naam"]) for r in body["results"]}
+    pairs = {(r["gemeente"]["cbs_code"], r["naam"]) for r in body["resultaten"]}
     assert ("0200", "Alleen Apeldoorn Zorg") in pairs and ("0119", "Drentse Zorg") in pairs
     assert not any(name in ("Concept Zorg", "Gestopte Zorg") for _c, name in pairs)
     # a group only one municipality contracted leaves the others out, no error
     household = client.get(URL, {"productgroep": "wmo-hulp-bij-het-huishouden"}).json()
-    assert [r["naam"] for r in household["results"]] == ["Verweg Zorg Apeldoorn"]
+    assert [r["naam"] for r in household["resultaten"]] == ["Verweg Zorg Apeldoorn"]
 
 
 def test_satisfaction_from_too_few_respondents_is_not_in_the_data(client, world):
     body = client.get(URL, {"gemeente": "0232"}).json()
-    far = next(r for r in body["results"] if r["naam"] == "Verweg Zorg Apeldoorn")
+    far = next(r for r in body["resultaten"] if r["naam"] == "Verweg Zorg Apeldoorn")
     assert far["clienttevredenheid"] == []
     assert "4.3" not in str(body) and 'respondenten": 6' not in str(body)
 
 
-def test_pagination_with_limit_and_offset(client, world):
-    body = client.get(URL, {"gemeente": "epe", "limit": "1", "offset": "1"}).json()
-    assert body["count"] == 3 and len(body["results"]) == 1
-    assert body["next"] and body["previous"]
+def test_pagination_as_the_whole_open_api(client, world):
+    response = client.get(URL, {"gemeente": "epe", "pagina": "2", "pagina_grootte": "1"})
+    body = response.json()
+    assert body["totaal"] == 3 and len(body["resultaten"]) == 1 and body["pagina"] == 2
+    assert body["_links"]["next"] and body["_links"]["prev"]
+    assert 'rel="next"' in response["Link"]
 
 
 @pytest.mark.parametrize(
@@ -104,7 +106,9 @@ def test_it_is_read_only(client, world):
 
 
 def test_it_is_rate_limited(client, world, monkeypatch):
-    monkeypatch.setattr("zorgregio.vinder.api.OpenDataThrottle.rate", "2/minute")
+    monkeypatch.setattr(
+        "zorgregio.opendata.api_base.OpenRateThrottle.get_rate", lambda s: "2/minute"
+    )
     assert client.get(URL, {"gemeente": "epe"}).status_code == 200
     assert client.get(URL, {"gemeente": "epe"}).status_code == 200
     response = client.get(URL, {"gemeente": "epe"})
