@@ -120,6 +120,20 @@ class AdmissionSpec:
     valid_until: dt.date | None = None
 
 
+@dataclass(frozen=True)
+class VariantSpec:
+    """A funding variant of a product group in a municipality (the variant register)."""
+
+    group: str  # product group code
+    municipality: str  # CBS code
+    variant: str  # inspanningsgericht, outputgericht or taakgericht
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+
+
+TASK_ORIENTED = "taakgericht"
+
+
 @dataclass
 class Catalogue:
     municipalities: dict[str, int]  # CBS code -> weight (inhabitants)
@@ -127,12 +141,17 @@ class Catalogue:
     products: list[ProductSpec]
     admissions: list[AdmissionSpec]
     notes: list[str] = field(default_factory=list)
+    variants: list[VariantSpec] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._products = {p.key: p for p in self.products}
         self._admitted: dict[tuple[str, int], list[AdmissionSpec]] = defaultdict(list)
         for admission in self.admissions:
             self._admitted[admission.municipality, admission.product].append(admission)
+        self._tasks: dict[tuple[str, str], list[VariantSpec]] = defaultdict(list)
+        for variant in self.variants:
+            if variant.variant == TASK_ORIENTED:
+                self._tasks[variant.group, variant.municipality].append(variant)
 
     @property
     def laws(self) -> list[str]:
@@ -167,6 +186,22 @@ class Catalogue:
                 return True, a.valid_until
         return False, None
 
+    def task_oriented(self, group: str, municipality: str, day: dt.date) -> bool:
+        """Whether the group is taakgericht in the municipality on ``day``: no toewijzing and
+        no declaration per client there (a 323 line would be refused, ZR04)."""
+        return any(
+            v.valid_from <= day and (v.valid_until is None or day <= v.valid_until)
+            for v in self._tasks.get((group, municipality), ())
+        )
+
+    def per_client_until(self, group: str, municipality: str, day: dt.date) -> dt.date | None:
+        """The last day from ``day`` on that the group is paid per client in the municipality:
+        the day before the next taakgericht period starts, or None when none follows."""
+        starts = [
+            v.valid_from for v in self._tasks.get((group, municipality), ()) if v.valid_from > day
+        ]
+        return min(starts) - dt.timedelta(days=1) if starts else None
+
     def admitted(self, municipality: str, product: int, day: dt.date) -> list[str]:
         return [
             a.provider
@@ -185,7 +220,7 @@ def catalogue_from_db(region=None) -> Catalogue:
     """
     from zorgregio.aanbieders.models import Provider
     from zorgregio.contracten.models import Admission, AdmissionStatus
-    from zorgregio.producten.models import Product, Tariff
+    from zorgregio.producten.models import GroupVariant, Product, Tariff
     from zorgregio.regio.models import Inhabitants, Municipality
 
     municipalities = Municipality.objects.all()
@@ -248,7 +283,17 @@ def catalogue_from_db(region=None) -> Catalogue:
         if agb is None or cbs is None:
             continue
         admissions.extend(AdmissionSpec(agb, cbs, product_id, f, u) for f, u in spans)
-    return Catalogue(weights, sorted(agb_by_pk.values()), products, admissions)
+    variants = [
+        VariantSpec(group, cbs, variant, first, last)
+        for group, cbs, variant, first, last in GroupVariant.objects.filter(
+            municipality__in=municipalities
+        )
+        .order_by("group__code", "municipality__cbs_code", "valid_from")
+        .values_list(
+            "group__code", "municipality__cbs_code", "variant", "valid_from", "valid_until"
+        )
+    ]
+    return Catalogue(weights, sorted(agb_by_pk.values()), products, admissions, variants=variants)
 
 
 def assume_admissions(catalogue: Catalogue, rng: random.Random, start: dt.date) -> Catalogue:
@@ -266,7 +311,12 @@ def assume_admissions(catalogue: Catalogue, rng: random.Random, start: dt.date) 
                 admissions.extend(AdmissionSpec(agb, cbs, p.key, start) for p in groups[group])
     notes = [*catalogue.notes, "no admissions in the register: admissions were assumed"]
     return Catalogue(
-        catalogue.municipalities, catalogue.providers, catalogue.products, admissions, notes
+        catalogue.municipalities,
+        catalogue.providers,
+        catalogue.products,
+        admissions,
+        notes,
+        catalogue.variants,
     )
 
 
@@ -512,6 +562,8 @@ class ArchiveGenerator:
         names = [group] if group else sorted(groups)
         for _ in range(6):
             products = [p for p in groups[self.rng.choice(names)] if p.valid_on(day)]
+            if products and self.catalogue.task_oriented(products[0].group, cbs, day):
+                continue  # taakgericht here: a task budget, no toewijzing per client
             if not products:
                 continue
             # Lighter intensities are more common.
@@ -525,6 +577,20 @@ class ArchiveGenerator:
                 weights = [self._size[agb] for agb in providers]
                 return product, self.rng.choices(providers, weights)[0]
         return None
+
+    def _deliverable_until(self, agb: str, cbs: str, product: ProductSpec, day: dt.date):
+        """Whether ``agb`` may get a toewijzing for ``product`` from ``day``, and until when:
+        admitted, and the product group paid per client (not taakgericht) in the municipality.
+        A toewijzing ends the day before the group becomes taakgericht there, or its lines
+        would be refused (ZR04) without being a planted fault."""
+        catalogue = self.catalogue
+        if catalogue.task_oriented(product.group, cbs, day):
+            return False, None
+        admitted, until = catalogue.admitted_until(agb, cbs, product.key, day)
+        per_client = catalogue.per_client_until(product.group, cbs, day)
+        if per_client is not None and (until is None or per_client < until):
+            until = per_client
+        return admitted, until
 
     def _omvang(self, product: ProductSpec) -> tuple[int, str]:
         frequency, low, high = _OMVANG.get(product.unit, ("4", 1, 10))
@@ -581,7 +647,7 @@ class ArchiveGenerator:
                             referentie, "2", "")  # fmt: skip
                 decided += dt.timedelta(days=rng.randint(14, 42))
         start = decided + dt.timedelta(days=rng.randint(0, 10))
-        admitted, until = self.catalogue.admitted_until(agb, cbs, product.key, start)
+        admitted, until = self._deliverable_until(agb, cbs, product, start)
         if not product.valid_on(start) or not admitted:
             return
         months = rng.choice(self.months)
@@ -617,7 +683,7 @@ class ArchiveGenerator:
     def _follow_up(self, old: Toewijzing) -> None:
         """Herbeoordeling: a new toewijzing for the same product from the day after the end."""
         start = old.end + dt.timedelta(days=1)
-        admitted, until = self.catalogue.admitted_until(old.agb, old.cbs, old.product.key, start)
+        admitted, until = self._deliverable_until(old.agb, old.cbs, old.product, start)
         if not old.product.valid_on(start) or not admitted:
             return
         self._toewijzing_nr += 1
@@ -733,7 +799,7 @@ class ArchiveGenerator:
         # The municipality honours it: the old product ends, the new one is assigned.
         decided = min(asked + dt.timedelta(days=rng.randint(3, 10)), change)
         new_end = t.end
-        _admitted, until = self.catalogue.admitted_until(t.agb, t.cbs, new_product.key, change)
+        _admitted, until = self._deliverable_until(t.agb, t.cbs, new_product, change)
         if until is not None and (new_end is None or new_end > until):
             new_end = until
         t.end = change - dt.timedelta(days=1)

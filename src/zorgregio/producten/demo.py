@@ -314,15 +314,16 @@ OUTPUT_PRODUCT = ("02", "02A91", "Traject begeleiding naar werk")
 OUTPUT_HOURS = Decimal("12.5")
 
 
-@demo_step(order=52, name="bekostiging")
+@demo_step(order=48, name="bekostiging")
 def build_funding_variants(ctx: DemoContext) -> None:
     """A task-oriented pilot for Begeleiding groep in two municipalities from 2026, with task
     budgets, instalments (paid up to the demo date) and quarterly data deliveries; and an
     output-oriented group (a trajectory with a price per output) in every municipality.
 
-    The demo archive (step berichten) was generated as P x Q for every group, so it still holds
-    2026 declarations of the pilot cells; the pilot figures read the task budgets' paid
-    instalments and the data deliveries for those cells, not the declarations."""
+    Runs after the admissions (toelating, order 45) and before the message archive (berichten,
+    order 50), so the archive generator reads the variant register: no toewijzingen and no
+    declarations per client for the pilot cells from 2026 (toewijzingen running then end on
+    31 December 2025); the pilot figures read the paid instalments and the data deliveries."""
     from zorgregio.common.money import format_eurocents
     from zorgregio.contracten.models import Admission, AdmissionStatus
     from zorgregio.regio.models import Municipality
