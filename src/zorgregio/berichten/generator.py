@@ -85,6 +85,9 @@ STREETS = [
 # --------------------------------------------------------------------------------------------
 
 
+OUTPUT_UNIT = "82"  # WJ756 Stuks (output)
+
+
 @dataclass(frozen=True)
 class TariffSpec:
     cents: int
@@ -109,6 +112,11 @@ class ProductSpec:
 
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    @property
+    def output(self) -> bool:
+        """An output product (WJ756 82, Stuks (output)): a price per output, declared once."""
+        return self.unit == OUTPUT_UNIT
 
 
 @dataclass(frozen=True)
@@ -593,6 +601,8 @@ class ArchiveGenerator:
         return admitted, until
 
     def _omvang(self, product: ProductSpec) -> tuple[int, str]:
+        if product.output and (not product.frequencies or "6" in product.frequencies):
+            return 1, "6"  # one output (a trajectory) in total over the toewijzing
         frequency, low, high = _OMVANG.get(product.unit, ("4", 1, 10))
         if product.frequencies and frequency not in product.frequencies:
             frequency = sorted(product.frequencies)[0]
@@ -652,7 +662,7 @@ class ArchiveGenerator:
             return
         months = rng.choice(self.months)
         end: dt.date | None = add_months(start, months) - dt.timedelta(days=1)
-        if law == "wmo" and rng.random() < 0.2 and frequency != "2":
+        if law == "wmo" and rng.random() < 0.2 and frequency != "2" and not product.output:
             end = None  # open-ended (e.g. household help); per week needs an end (CD076)
         if product.valid_until and (end is None or end > product.valid_until):
             end = product.valid_until
@@ -841,6 +851,8 @@ class ArchiveGenerator:
         days = (p_end - p_start).days + 1
         if delivered_days <= 0 and fault != "after_stop":
             return None
+        if t.product.output and t.frequency == "6":
+            return self._output_line(t, month, p_start, p_end, fault)
         month_days = (m_end - month).days + 1
         allowed = _allowed(t.volume, t.frequency, days, month_days)
         if t.frequency == "6":
@@ -871,6 +883,29 @@ class ArchiveGenerator:
         amount = volume if t.product.unit == "83" else volume * tariff
         return [t.person.bsn, "", "", nr, t.product.categorie, t.product.code, p_start, p_end,
                 volume, t.product.unit, tariff, amount, "D"]  # fmt: skip
+
+    def _output_line(self, t: Toewijzing, month: dt.date, p_start, p_end, fault):
+        """An output is declared once, in the month its care ends (the trajectory is done),
+        at the price per output: no line in the months before, nothing for a trajectory
+        still running when the archive ends."""
+        last = t.stop or t.end
+        if last is None or month_start(last) != month or fault == "after_stop":
+            return None
+        price = self.catalogue.tariff(t.product, t.cbs, p_start)
+        if price is None:
+            price = self.catalogue.tariff(t.product, t.cbs, t.start) or 100
+        volume, nr = t.volume, t.nr
+        if fault == "over_volume":
+            volume = t.volume + 1 + self.rng.randint(0, 1)  # more outputs than assigned (TR322)
+        elif fault == "wrong_tariff":
+            price = price + max(1, price * self.rng.randint(5, 15) // 100)
+        elif fault == "no_toewijzing":
+            nr = 900_000_000 + self.rng.randint(0, 99_999_999)
+        elif fault == "outside_period":
+            p_end = t.start - dt.timedelta(days=1)
+            p_start = month_start(p_end)
+        return [t.person.bsn, "", "", nr, t.product.categorie, t.product.code, p_start, p_end,
+                volume, t.product.unit, price, volume * price, "D"]  # fmt: skip
 
     def _declarations(self, month: dt.date, pending: dict) -> None:
         """Build the 323s for the care of ``month``, sent in the month after."""

@@ -466,8 +466,35 @@ def build_funding_variants(ctx: DemoContext) -> None:
             valid_from=start,
             reason="Trajecten worden per output bekostigd",
         )
+    # Two providers per municipality that already deliver Wmo support there take part in the
+    # trajectories from 2026, so the message archive (next step) holds output declarations.
+    admitted = 0
+    for municipality in municipalities:
+        existing = list(
+            Admission.objects.filter(
+                municipality=municipality,
+                status=AdmissionStatus.ACTIVE,
+            )
+            .filter(models.Q(product__group=group) | models.Q(product_group=group))
+            .exclude(provider__agb_code="")
+            .order_by("provider_id", "pk")
+            .values_list("provider_id", "agreement_id")
+        )
+        chosen = list(dict(existing).items())[:2]
+        for provider_id, agreement_id in chosen:
+            Admission.objects.create(
+                agreement_id=agreement_id,
+                provider_id=provider_id,
+                product_group=output_group,
+                municipality=municipality,
+                status=AdmissionStatus.ACTIVE,
+                valid_from=start,
+                activated_on=start,
+            )
+            admitted += 1
     ctx.log(
         f"  bekostiging: {group.name} taakgericht in {', '.join(m.name for m in pilot)} vanaf "
         f"{start:%d-%m-%Y} ({budgets} taakbudgetten, {deliveries} gegevensaanleveringen); "
-        f"{output_group.name} outputgericht ({format_eurocents(price.price_cents)} per traject)"
+        f"{output_group.name} outputgericht ({format_eurocents(price.price_cents)} per traject, "
+        f"{admitted} deelnames)"
     )
