@@ -86,6 +86,8 @@ STREETS = [
 
 
 OUTPUT_UNIT = "82"  # WJ756 Stuks (output)
+OUTPUT_MONTHS = (2, 3, 4, 6)  # a trajectory is short: its output is declared when it ends
+_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -660,7 +662,7 @@ class ArchiveGenerator:
         admitted, until = self._deliverable_until(agb, cbs, product, start)
         if not product.valid_on(start) or not admitted:
             return
-        months = rng.choice(self.months)
+        months = rng.choice(OUTPUT_MONTHS if product.output else self.months)
         end: dt.date | None = add_months(start, months) - dt.timedelta(days=1)
         if law == "wmo" and rng.random() < 0.2 and frequency != "2" and not product.output:
             end = None  # open-ended (e.g. household help); per week needs an end (CD076)
@@ -772,8 +774,10 @@ class ArchiveGenerator:
             # The municipality ends the toewijzing too (death, moving away).
             t.end = stop
             t.reden = "02" if reden == "02" else "07"
-            self._event(stop + dt.timedelta(days=rng.randint(1, 10)), "301", t.law, t.cbs,
-                        t.agb, t.person, (t.snapshot(),))  # fmt: skip
+            # Sent before the declaration of the stop month goes out (from the 2nd of the
+            # next month), or its line would end before a toewijzing that still runs (TR388).
+            ended = min(stop + dt.timedelta(days=rng.randint(1, 10)), month_end(stop) + _DAY)
+            self._event(ended, "301", t.law, t.cbs, t.agb, t.person, (t.snapshot(),))
         t.stop = stop
         self._event(stop + dt.timedelta(days=rng.randint(1, 10)), "307", t.law, t.cbs, t.agb,
                     t.person, ((t.nr, t.product, t.start, t.begin, reden, stop),))  # fmt: skip
@@ -856,7 +860,12 @@ class ArchiveGenerator:
         month_days = (m_end - month).days + 1
         allowed = _allowed(t.volume, t.frequency, days, month_days)
         if t.frequency == "6":
-            months = max(1, round(((t.end or add_months(t.start, 12)) - t.start).days / 30.4))
+            # The total over the toewijzing, spread over the calendar months it touches, so
+            # that the lines together never exceed it (TR322).
+            last_day = t.end or add_months(t.start, 12)
+            months = max(
+                1, (last_day.year - t.start.year) * 12 + last_day.month - t.start.month + 1
+            )
             allowed = t.volume / months
         share = min(1.0, max(delivered_days, days if fault == "after_stop" else 0) / days)
         volume = int(allowed * share * rng.uniform(0.7, 1.0))
