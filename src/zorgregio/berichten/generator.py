@@ -85,6 +85,11 @@ STREETS = [
 # --------------------------------------------------------------------------------------------
 
 
+OUTPUT_UNIT = "82"  # WJ756 Stuks (output)
+OUTPUT_MONTHS = (2, 3, 4, 6)  # a trajectory is short: its output is declared when it ends
+_DAY = dt.timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class TariffSpec:
     cents: int
@@ -110,6 +115,11 @@ class ProductSpec:
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
+    @property
+    def output(self) -> bool:
+        """An output product (WJ756 82, Stuks (output)): a price per output, declared once."""
+        return self.unit == OUTPUT_UNIT
+
 
 @dataclass(frozen=True)
 class AdmissionSpec:
@@ -120,6 +130,20 @@ class AdmissionSpec:
     valid_until: dt.date | None = None
 
 
+@dataclass(frozen=True)
+class VariantSpec:
+    """A funding variant of a product group in a municipality (the variant register)."""
+
+    group: str  # product group code
+    municipality: str  # CBS code
+    variant: str  # inspanningsgericht, outputgericht or taakgericht
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+
+
+TASK_ORIENTED = "taakgericht"
+
+
 @dataclass
 class Catalogue:
     municipalities: dict[str, int]  # CBS code -> weight (inhabitants)
@@ -127,12 +151,17 @@ class Catalogue:
     products: list[ProductSpec]
     admissions: list[AdmissionSpec]
     notes: list[str] = field(default_factory=list)
+    variants: list[VariantSpec] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._products = {p.key: p for p in self.products}
         self._admitted: dict[tuple[str, int], list[AdmissionSpec]] = defaultdict(list)
         for admission in self.admissions:
             self._admitted[admission.municipality, admission.product].append(admission)
+        self._tasks: dict[tuple[str, str], list[VariantSpec]] = defaultdict(list)
+        for variant in self.variants:
+            if variant.variant == TASK_ORIENTED:
+                self._tasks[variant.group, variant.municipality].append(variant)
 
     @property
     def laws(self) -> list[str]:
@@ -167,6 +196,22 @@ class Catalogue:
                 return True, a.valid_until
         return False, None
 
+    def task_oriented(self, group: str, municipality: str, day: dt.date) -> bool:
+        """Whether the group is taakgericht in the municipality on ``day``: no toewijzing and
+        no declaration per client there (a 323 line would be refused, ZR04)."""
+        return any(
+            v.valid_from <= day and (v.valid_until is None or day <= v.valid_until)
+            for v in self._tasks.get((group, municipality), ())
+        )
+
+    def per_client_until(self, group: str, municipality: str, day: dt.date) -> dt.date | None:
+        """The last day from ``day`` on that the group is paid per client in the municipality:
+        the day before the next taakgericht period starts, or None when none follows."""
+        starts = [
+            v.valid_from for v in self._tasks.get((group, municipality), ()) if v.valid_from > day
+        ]
+        return min(starts) - dt.timedelta(days=1) if starts else None
+
     def admitted(self, municipality: str, product: int, day: dt.date) -> list[str]:
         return [
             a.provider
@@ -185,7 +230,7 @@ def catalogue_from_db(region=None) -> Catalogue:
     """
     from zorgregio.aanbieders.models import Provider
     from zorgregio.contracten.models import Admission, AdmissionStatus
-    from zorgregio.producten.models import Product, Tariff
+    from zorgregio.producten.models import GroupVariant, Product, Tariff
     from zorgregio.regio.models import Inhabitants, Municipality
 
     municipalities = Municipality.objects.all()
@@ -248,7 +293,17 @@ def catalogue_from_db(region=None) -> Catalogue:
         if agb is None or cbs is None:
             continue
         admissions.extend(AdmissionSpec(agb, cbs, product_id, f, u) for f, u in spans)
-    return Catalogue(weights, sorted(agb_by_pk.values()), products, admissions)
+    variants = [
+        VariantSpec(group, cbs, variant, first, last)
+        for group, cbs, variant, first, last in GroupVariant.objects.filter(
+            municipality__in=municipalities
+        )
+        .order_by("group__code", "municipality__cbs_code", "valid_from")
+        .values_list(
+            "group__code", "municipality__cbs_code", "variant", "valid_from", "valid_until"
+        )
+    ]
+    return Catalogue(weights, sorted(agb_by_pk.values()), products, admissions, variants=variants)
 
 
 def assume_admissions(catalogue: Catalogue, rng: random.Random, start: dt.date) -> Catalogue:
@@ -266,7 +321,12 @@ def assume_admissions(catalogue: Catalogue, rng: random.Random, start: dt.date) 
                 admissions.extend(AdmissionSpec(agb, cbs, p.key, start) for p in groups[group])
     notes = [*catalogue.notes, "no admissions in the register: admissions were assumed"]
     return Catalogue(
-        catalogue.municipalities, catalogue.providers, catalogue.products, admissions, notes
+        catalogue.municipalities,
+        catalogue.providers,
+        catalogue.products,
+        admissions,
+        notes,
+        catalogue.variants,
     )
 
 
@@ -512,6 +572,8 @@ class ArchiveGenerator:
         names = [group] if group else sorted(groups)
         for _ in range(6):
             products = [p for p in groups[self.rng.choice(names)] if p.valid_on(day)]
+            if products and self.catalogue.task_oriented(products[0].group, cbs, day):
+                continue  # taakgericht here: a task budget, no toewijzing per client
             if not products:
                 continue
             # Lighter intensities are more common.
@@ -526,7 +588,23 @@ class ArchiveGenerator:
                 return product, self.rng.choices(providers, weights)[0]
         return None
 
+    def _deliverable_until(self, agb: str, cbs: str, product: ProductSpec, day: dt.date):
+        """Whether ``agb`` may get a toewijzing for ``product`` from ``day``, and until when:
+        admitted, and the product group paid per client (not taakgericht) in the municipality.
+        A toewijzing ends the day before the group becomes taakgericht there, or its lines
+        would be refused (ZR04) without being a planted fault."""
+        catalogue = self.catalogue
+        if catalogue.task_oriented(product.group, cbs, day):
+            return False, None
+        admitted, until = catalogue.admitted_until(agb, cbs, product.key, day)
+        per_client = catalogue.per_client_until(product.group, cbs, day)
+        if per_client is not None and (until is None or per_client < until):
+            until = per_client
+        return admitted, until
+
     def _omvang(self, product: ProductSpec) -> tuple[int, str]:
+        if product.output and (not product.frequencies or "6" in product.frequencies):
+            return 1, "6"  # one output (a trajectory) in total over the toewijzing
         frequency, low, high = _OMVANG.get(product.unit, ("4", 1, 10))
         if product.frequencies and frequency not in product.frequencies:
             frequency = sorted(product.frequencies)[0]
@@ -581,12 +659,12 @@ class ArchiveGenerator:
                             referentie, "2", "")  # fmt: skip
                 decided += dt.timedelta(days=rng.randint(14, 42))
         start = decided + dt.timedelta(days=rng.randint(0, 10))
-        admitted, until = self.catalogue.admitted_until(agb, cbs, product.key, start)
+        admitted, until = self._deliverable_until(agb, cbs, product, start)
         if not product.valid_on(start) or not admitted:
             return
-        months = rng.choice(self.months)
+        months = rng.choice(OUTPUT_MONTHS if product.output else self.months)
         end: dt.date | None = add_months(start, months) - dt.timedelta(days=1)
-        if law == "wmo" and rng.random() < 0.2 and frequency != "2":
+        if law == "wmo" and rng.random() < 0.2 and frequency != "2" and not product.output:
             end = None  # open-ended (e.g. household help); per week needs an end (CD076)
         if product.valid_until and (end is None or end > product.valid_until):
             end = product.valid_until
@@ -617,7 +695,7 @@ class ArchiveGenerator:
     def _follow_up(self, old: Toewijzing) -> None:
         """Herbeoordeling: a new toewijzing for the same product from the day after the end."""
         start = old.end + dt.timedelta(days=1)
-        admitted, until = self.catalogue.admitted_until(old.agb, old.cbs, old.product.key, start)
+        admitted, until = self._deliverable_until(old.agb, old.cbs, old.product, start)
         if not old.product.valid_on(start) or not admitted:
             return
         self._toewijzing_nr += 1
@@ -696,8 +774,10 @@ class ArchiveGenerator:
             # The municipality ends the toewijzing too (death, moving away).
             t.end = stop
             t.reden = "02" if reden == "02" else "07"
-            self._event(stop + dt.timedelta(days=rng.randint(1, 10)), "301", t.law, t.cbs,
-                        t.agb, t.person, (t.snapshot(),))  # fmt: skip
+            # Sent before the declaration of the stop month goes out (from the 2nd of the
+            # next month), or its line would end before a toewijzing that still runs (TR388).
+            ended = min(stop + dt.timedelta(days=rng.randint(1, 10)), month_end(stop) + _DAY)
+            self._event(ended, "301", t.law, t.cbs, t.agb, t.person, (t.snapshot(),))
         t.stop = stop
         self._event(stop + dt.timedelta(days=rng.randint(1, 10)), "307", t.law, t.cbs, t.agb,
                     t.person, ((t.nr, t.product, t.start, t.begin, reden, stop),))  # fmt: skip
@@ -733,7 +813,7 @@ class ArchiveGenerator:
         # The municipality honours it: the old product ends, the new one is assigned.
         decided = min(asked + dt.timedelta(days=rng.randint(3, 10)), change)
         new_end = t.end
-        _admitted, until = self.catalogue.admitted_until(t.agb, t.cbs, new_product.key, change)
+        _admitted, until = self._deliverable_until(t.agb, t.cbs, new_product, change)
         if until is not None and (new_end is None or new_end > until):
             new_end = until
         t.end = change - dt.timedelta(days=1)
@@ -775,10 +855,17 @@ class ArchiveGenerator:
         days = (p_end - p_start).days + 1
         if delivered_days <= 0 and fault != "after_stop":
             return None
+        if t.product.output and t.frequency == "6":
+            return self._output_line(t, month, p_start, p_end, fault)
         month_days = (m_end - month).days + 1
         allowed = _allowed(t.volume, t.frequency, days, month_days)
         if t.frequency == "6":
-            months = max(1, round(((t.end or add_months(t.start, 12)) - t.start).days / 30.4))
+            # The total over the toewijzing, spread over the calendar months it touches, so
+            # that the lines together never exceed it (TR322).
+            last_day = t.end or add_months(t.start, 12)
+            months = max(
+                1, (last_day.year - t.start.year) * 12 + last_day.month - t.start.month + 1
+            )
             allowed = t.volume / months
         share = min(1.0, max(delivered_days, days if fault == "after_stop" else 0) / days)
         volume = int(allowed * share * rng.uniform(0.7, 1.0))
@@ -805,6 +892,29 @@ class ArchiveGenerator:
         amount = volume if t.product.unit == "83" else volume * tariff
         return [t.person.bsn, "", "", nr, t.product.categorie, t.product.code, p_start, p_end,
                 volume, t.product.unit, tariff, amount, "D"]  # fmt: skip
+
+    def _output_line(self, t: Toewijzing, month: dt.date, p_start, p_end, fault):
+        """An output is declared once, in the month its care ends (the trajectory is done),
+        at the price per output: no line in the months before, nothing for a trajectory
+        still running when the archive ends."""
+        last = t.stop or t.end
+        if last is None or month_start(last) != month or fault == "after_stop":
+            return None
+        price = self.catalogue.tariff(t.product, t.cbs, p_start)
+        if price is None:
+            price = self.catalogue.tariff(t.product, t.cbs, t.start) or 100
+        volume, nr = t.volume, t.nr
+        if fault == "over_volume":
+            volume = t.volume + 1 + self.rng.randint(0, 1)  # more outputs than assigned (TR322)
+        elif fault == "wrong_tariff":
+            price = price + max(1, price * self.rng.randint(5, 15) // 100)
+        elif fault == "no_toewijzing":
+            nr = 900_000_000 + self.rng.randint(0, 99_999_999)
+        elif fault == "outside_period":
+            p_end = t.start - dt.timedelta(days=1)
+            p_start = month_start(p_end)
+        return [t.person.bsn, "", "", nr, t.product.categorie, t.product.code, p_start, p_end,
+                volume, t.product.unit, price, volume * price, "D"]  # fmt: skip
 
     def _declarations(self, month: dt.date, pending: dict) -> None:
         """Build the 323s for the care of ``month``, sent in the month after."""

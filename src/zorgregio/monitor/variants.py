@@ -234,3 +234,37 @@ def pilot(scope, group, *, last_day: dt.date, municipalities) -> dict:
         "rows": rows,
         "groups": [("changed", totals["changed"]), ("unchanged", totals["unchanged"])],
     }
+
+
+def variant_notes(municipalities, start: dt.date, end: dt.date, group_id=None) -> list[dict]:
+    """The funding variants other than effort-oriented that held in ``[start, end]`` in the
+    municipalities shown (of one group, or all): the notes a monitor page prints beside its
+    figures, so a reader knows what a figure rests on. Reads only; the page's figures are not
+    touched (they rest on the declarations whatever the variant)."""
+    from zorgregio.producten.models import FundingVariant, GroupVariant
+
+    rows = (
+        GroupVariant.objects.filter(municipality__in=list(municipalities), valid_from__lte=end)
+        .exclude(variant=EFFORT)
+        .exclude(valid_until__lt=start)
+        .select_related("group", "municipality")
+        .order_by("group__name", "variant", "municipality__name", "valid_from")
+    )
+    if group_id is not None:
+        rows = rows.filter(group_id=group_id)
+    notes: dict[tuple, dict] = {}
+    for row in rows:
+        note = notes.setdefault(
+            (row.group_id, row.variant),
+            {
+                "group": row.group,
+                "variant": row.variant,
+                "label": FundingVariant(row.variant).label,
+                "municipalities": [],
+                "first": row.valid_from,
+            },
+        )
+        if row.municipality.name not in note["municipalities"]:
+            note["municipalities"].append(row.municipality.name)
+        note["first"] = min(note["first"], row.valid_from)
+    return list(notes.values())

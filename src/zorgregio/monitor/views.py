@@ -21,7 +21,7 @@ from zorgregio.accounts.scoping import BUDGET_ROLES
 from zorgregio.producten.models import ProductGroup
 from zorgregio.regio.models import Law, Municipality
 
-from . import charts, dashboard
+from . import charts, dashboard, variants
 from .models import Budget, ScopeMonth
 from .selection import Selection, last_complete_quarter, parse_period, quarter_period, year_period
 from .services import budget_import_csv, current_state
@@ -171,6 +171,12 @@ class MonitorView(RoleRequiredMixin, TemplateView):
             ),
             budget_legend=charts.legend(budget_series),
             municipality_rows=self.municipality_rows(),
+            variant_notes=variants.variant_notes(
+                self.municipality_list,
+                self.period.start,
+                self.period.end,
+                self.selection.group_id,
+            ),
             suppression=not self.detail,
             provider_links=self.scope.sees_provider_figures,
             **kwargs,
@@ -395,8 +401,6 @@ class PilotView(RoleRequiredMixin, TemplateView):
     template_name = "monitor/pilot.html"
 
     def get_context_data(self, **kwargs):
-        from . import variants
-
         group = get_object_or_404(ProductGroup, code=self.kwargs["code"])
         state = current_state()
         last_day = state.complete_until or dt.date.today()

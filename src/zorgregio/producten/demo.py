@@ -314,15 +314,16 @@ OUTPUT_PRODUCT = ("02", "02A91", "Traject begeleiding naar werk")
 OUTPUT_HOURS = Decimal("12.5")
 
 
-@demo_step(order=52, name="bekostiging")
+@demo_step(order=48, name="bekostiging")
 def build_funding_variants(ctx: DemoContext) -> None:
     """A task-oriented pilot for Begeleiding groep in two municipalities from 2026, with task
     budgets, instalments (paid up to the demo date) and quarterly data deliveries; and an
     output-oriented group (a trajectory with a price per output) in every municipality.
 
-    The demo archive (step berichten) was generated as P x Q for every group, so it still holds
-    2026 declarations of the pilot cells; the pilot figures read the task budgets' paid
-    instalments and the data deliveries for those cells, not the declarations."""
+    Runs after the admissions (toelating, order 45) and before the message archive (berichten,
+    order 50), so the archive generator reads the variant register: no toewijzingen and no
+    declarations per client for the pilot cells from 2026 (toewijzingen running then end on
+    31 December 2025); the pilot figures read the paid instalments and the data deliveries."""
     from zorgregio.common.money import format_eurocents
     from zorgregio.contracten.models import Admission, AdmissionStatus
     from zorgregio.regio.models import Municipality
@@ -465,8 +466,35 @@ def build_funding_variants(ctx: DemoContext) -> None:
             valid_from=start,
             reason="Trajecten worden per output bekostigd",
         )
+    # Two providers per municipality that already deliver Wmo support there take part in the
+    # trajectories from 2026, so the message archive (next step) holds output declarations.
+    admitted = 0
+    for municipality in municipalities:
+        existing = list(
+            Admission.objects.filter(
+                municipality=municipality,
+                status=AdmissionStatus.ACTIVE,
+            )
+            .filter(models.Q(product__group=group) | models.Q(product_group=group))
+            .exclude(provider__agb_code="")
+            .order_by("provider_id", "pk")
+            .values_list("provider_id", "agreement_id")
+        )
+        chosen = list(dict(existing).items())[:2]
+        for provider_id, agreement_id in chosen:
+            Admission.objects.create(
+                agreement_id=agreement_id,
+                provider_id=provider_id,
+                product_group=output_group,
+                municipality=municipality,
+                status=AdmissionStatus.ACTIVE,
+                valid_from=start,
+                activated_on=start,
+            )
+            admitted += 1
     ctx.log(
         f"  bekostiging: {group.name} taakgericht in {', '.join(m.name for m in pilot)} vanaf "
         f"{start:%d-%m-%Y} ({budgets} taakbudgetten, {deliveries} gegevensaanleveringen); "
-        f"{output_group.name} outputgericht ({format_eurocents(price.price_cents)} per traject)"
+        f"{output_group.name} outputgericht ({format_eurocents(price.price_cents)} per traject, "
+        f"{admitted} deelnames)"
     )

@@ -146,3 +146,80 @@ def test_the_ingest_accepts_every_file_and_rejects_exactly_the_planted_faults(
     # Credits take their debit back.
     credits = DeclaratieRegel.objects.filter(debit_credit="C", status=LineStatus.APPROVED)
     assert credits.count() == result.stats["credit_lines"] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.debug_once
+def test_the_archive_follows_the_variant_register(
+    region, register, apeldoorn, zutphen, tmp_path, settings
+):
+    """Begeleiding is taakgericht in Apeldoorn from 2025: the archive holds no toewijzing and
+    no 323 line for it there from then on (toewijzingen running end on 31-12-2024), while
+    Zutphen and the other groups go on per client. Trajecten are outputgericht: one output
+    per toewijzing at the price per output, declared when the trajectory ends. The ingest
+    refuses only planted faults."""
+    from zorgregio.berichten.services import ingest_paths
+    from zorgregio.producten.models import FundingVariant, GroupVariant
+    from zorgregio.zorg.models import DeclaratieRegel, LineStatus, Toewijzing
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    GroupVariant.objects.create(
+        group=ProductGroup.objects.get(code="begeleiding"), municipality=apeldoorn,
+        variant=FundingVariant.TASK, valid_from=D(2025, 1, 1),
+    )  # fmt: skip
+    trajecten = ProductGroup.objects.create(law=Law.WMO, code="trajecten", name="T")
+    output = Product.objects.create(
+        group=trajecten, law=Law.WMO, productcategorie="02", productcode="02A91", name="Traject",
+        unit="82", allowed_frequencies=["6"], intensity_rank=1, valid_from=D(2024, 1, 1),
+    )  # fmt: skip
+    Tariff.objects.create(product=output, amount_cents=96_563, valid_from=D(2024, 1, 1))
+    agreement = FrameworkAgreement.objects.get()
+    for municipality in (apeldoorn, zutphen):
+        GroupVariant.objects.create(
+            group=trajecten, municipality=municipality, variant=FundingVariant.OUTPUT,
+            valid_from=D(2024, 1, 1),
+        )  # fmt: skip
+        for provider in register[1:3]:
+            Admission.objects.create(
+                agreement=agreement, provider=provider, product_group=trajecten,
+                municipality=municipality, status=AdmissionStatus.ACTIVE,
+                valid_from=D(2024, 1, 1),
+            )  # fmt: skip
+    catalogue = catalogue_from_db(region)
+    assert catalogue.task_oriented("begeleiding", "0200", D(2025, 1, 1))
+    assert not catalogue.task_oriented("begeleiding", "0200", D(2024, 12, 31))
+    assert not catalogue.task_oriented("begeleiding", "0301", D(2025, 6, 1))
+    assert catalogue.per_client_until("begeleiding", "0200", D(2024, 3, 1)) == D(2024, 12, 31)
+    result = generate_archive(
+        catalogue, tmp_path / "archive", seed=4, clients=150,
+        start=D(2024, 1, 1), end=D(2025, 12, 31), fault_rate=0.03,
+    )  # fmt: skip
+    results = ingest_paths([result.root])
+    assert [r for r in results if r.refused] == []
+    in_apeldoorn = Toewijzing.objects.filter(
+        product__group__code="begeleiding", municipality=apeldoorn
+    )
+    assert in_apeldoorn.exists()  # per client in 2024
+    assert not in_apeldoorn.filter(einddatum__isnull=True).exists()
+    assert not in_apeldoorn.filter(einddatum__gte=D(2025, 1, 1)).exists()
+    lines = DeclaratieRegel.objects.filter(product__group__code="begeleiding")
+    assert lines.filter(municipality=apeldoorn, period_start__lt=D(2025, 1, 1)).exists()
+    assert not lines.filter(municipality=apeldoorn, period_start__gte=D(2025, 1, 1)).exists()
+    assert lines.exclude(municipality=apeldoorn).filter(period_start__gte=D(2025, 1, 1)).exists()
+    manifest = json.loads((tmp_path / "archive" / "manifest.json").read_text())
+    planted = {f["referentienummer"] for f in manifest["faults"]}
+    rejected = DeclaratieRegel.objects.filter(status=LineStatus.REJECTED)
+    assert set(rejected.values_list("referentienummer", flat=True)) <= planted
+    assert not any("ZR04" in codes for codes in rejected.values_list("retourcodes", flat=True))
+    # Outputs: one per toewijzing of one output, at the price per output, in its last month.
+    outputs = DeclaratieRegel.objects.filter(product=output, status=LineStatus.APPROVED)
+    assert outputs.filter(debit_credit="D").count() >= 3
+    assert set(outputs.values_list("unit", "volume", "tariff_cents")) == {("82", 1, 96_563)}
+    assigned = Toewijzing.objects.filter(product=output)
+    assert set(assigned.values_list("volume", "frequency")) == {(1, "6")}
+    net = Counter()
+    for toewijzing_id, debit_credit in outputs.values_list("toewijzing_id", "debit_credit"):
+        net[toewijzing_id] += 1 if debit_credit == "D" else -1
+    # One output per trajectory (a credited one is corrected, or not yet when the archive ends).
+    assert set(net.values()) <= {0, 1} and 1 in net.values()
+    assert not assigned.filter(pk__in=list(net), einddatum__isnull=True).exists()

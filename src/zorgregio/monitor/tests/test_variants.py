@@ -163,3 +163,22 @@ def test_the_pilot_page_suppresses_small_cells_for_the_council(client, users, pi
     assert "&lt; 5" in page or "verborgen" in page  # Apeldoorn's one trajectory is not shown
     nothing = ProductGroupFactory(code="wmo-ander", name="Ander")
     assert "nooit" in client.get(reverse("monitor:pilot", args=[nothing.code])).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_monitor_pages_name_the_variant_a_figure_rests_on(client, users, pilot_world, zutphen):
+    client.force_login(users["regio"])
+    page = client.get(reverse("monitor:index") + "?periode=2026").content.decode()
+    assert 'id="funding-variants"' in page
+    assert "taakgericht in Apeldoorn vanaf 01-01-2026." in page
+    assert "betaalde termijnen van de taakbudgetten" in page
+    assert reverse("monitor:pilot", args=[pilot_world.code]) in page
+    # The group's own page says it too; the year before, and Zutphen, had no other variant.
+    group_page = client.get(reverse("monitor:group", args=[pilot_world.code]) + "?periode=2026")
+    assert "taakgericht in Apeldoorn" in group_page.content.decode()
+    before = client.get(reverse("monitor:index") + "?periode=2025").content.decode()
+    assert 'id="funding-variants"' not in before
+    elsewhere = client.get(reverse("monitor:municipality", args=["0301"]) + "?periode=2026")
+    assert 'id="funding-variants"' not in elsewhere.content.decode()
+    notes = v.variant_notes([zutphen], D(2026, 1, 1), D(2026, 12, 31))
+    assert notes == []
