@@ -643,6 +643,7 @@ class DeclarationLines:
         self.refused: list[dict] = []
         self.rules: dict[tuple, tuple] = {}
         self.dates: dict[dt.date, tuple] = {}
+        self.task_codes: dict[tuple, list] = {}
         self.writer = LineWriter()
         table = DeclaratieRegel._meta.db_table
         qn = connection.ops.quote_name
@@ -714,6 +715,7 @@ class DeclarationLines:
         rules = self.rules
         dates = self.dates
         vix = self.ctx.variant_index()  # funding variants (zorg/rules/variants.py)
+        task_codes = self.task_codes
         variants.load_outputs(vix, provider_id)
         count = rejected = approved_cents = 0
         for line in lines:
@@ -754,7 +756,13 @@ class DeclarationLines:
             line_product = product_id or self.ctx.product(
                 law, line.productcategorie, line.productcode, start
             )
-            codes += variants.task_line_codes(vix.variant(line_product, municipality_id, start))
+            # The variant's codes per (product, start date), like tariffs: the same for many lines.
+            task = task_codes.get((line_product, start))
+            if task is None:
+                task = task_codes[(line_product, start)] = variants.task_line_codes(
+                    vix.variant(line_product, municipality_id, start)
+                )
+            codes += task
             if line_rules.tr319_outside_period(end, period_end):
                 codes.append("9319")
             if line_rules.tr346_amount(line):
