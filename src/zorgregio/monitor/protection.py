@@ -216,9 +216,10 @@ def protect(bases: dict[Key, int], rels: list[tuple[Key, tuple[Key, ...]]], limi
                     queue.append(other)
 
     settle(i for key in hidden for i in member_of.get(key, ()))
+    solved: dict[frozenset, list[Key]] = {}  # a group of hidden cells -> its determined cells
     for _round in range(len(member_of) + 1):
         added: set[Key] = set()
-        for determined in _determined(hidden, rels, member_of):
+        for determined in _determined(hidden, rels, member_of, solved):
             # per determined cell, the nearest shown cell (through relations and hidden
             # cells; the smallest one at that distance)
             for key in determined:
@@ -270,15 +271,15 @@ def _complement(relation, bases, hidden, limit, order) -> Key | None:
     return None if total_hidden else total
 
 
-# The audit's matrices are small: BLAS threads would only contend with the web workers.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-
-
-def _determined(hidden: set[Key], rels, member_of) -> list[list[Key]]:
+def _determined(hidden: set[Key], rels, member_of, solved=None) -> list[list[Key]]:
     """Per connected group of hidden cells, the cells whose value the relations fix from what
     is shown: a cell is free when some solution of the homogeneous system (the relations over
-    the hidden cells) moves it, i.e. its row of a null space basis is not zero."""
+    the hidden cells) moves it, i.e. its row of a null space basis is not zero.
+
+    A group's system depends on its cells alone (every relation that touches one of them and
+    every hidden cell of such a relation belong to the group), so ``solved`` keeps the answer
+    per group for the next round of :func:`protect`, where most groups did not change."""
+    solved = {} if solved is None else solved
     import numpy as np
 
     seen: set[Key] = set()
@@ -298,6 +299,12 @@ def _determined(hidden: set[Key], rels, member_of) -> list[list[Key]]:
                     if other in hidden and other not in seen:
                         seen.add(other)
                         stack.append(other)
+        group = frozenset(component)
+        if group in solved:
+            if solved[group]:
+                found.append(solved[group])
+            continue
+        solved[group] = []
         column = {key: i for i, key in enumerate(component)}
         matrix = np.zeros((len(rows), len(component)))
         for r, index in enumerate(sorted(rows)):
@@ -317,6 +324,7 @@ def _determined(hidden: set[Key], rels, member_of) -> list[list[Key]]:
         free = np.abs(null).max(axis=1) >= 1e-7 if null.shape[1] else np.zeros(len(component))
         fixed = [not is_free for is_free in free]
         determined = [key for key, is_fixed in zip(component, fixed, strict=True) if is_fixed]
+        solved[group] = determined
         if determined:
             found.append(determined)
     return found
