@@ -34,7 +34,6 @@ cells.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
