@@ -69,6 +69,7 @@ class ApplySummary:
     rejected: int = 0
     remarks: list[str] = field(default_factory=list)
     declaraties: list[int] = field(default_factory=list)
+    months: set = field(default_factory=set)  # the first days of the months of written lines
     refused_items: list[dict] = field(default_factory=list)  # row, rule, retourcode (verdicts)
 
     def refuse_item(self, row, rule: str) -> None:
@@ -88,11 +89,7 @@ def changed_months(summary: ApplySummary) -> set:
     or none in particular (toewijzingen, leveringen, requests: ``None``)."""
     if not summary.declaraties:
         return {None}
-    return set(
-        DeclaratieRegel.objects.filter(declaratie_id__in=summary.declaraties)
-        .values_list("month", flat=True)
-        .distinct()
-    ) or {None}
+    return set(summary.months) or {None}
 
 
 def resolve_parties(header: Header, *, actor, ctx: ApplyContext) -> tuple[int, int]:
@@ -570,6 +567,7 @@ class MessageApplier:
         self.summary.items += checker.count + len(checker.refused)
         self.summary.rejected += checker.rejected + len(checker.refused)
         self.summary.declaraties.append(decl.pk)
+        self.summary.months |= {day.replace(day=1) for day in checker.starts}
         if checker.rejected or checker.refused:
             self.summary.remark(
                 _("Declaratie %(nr)s: %(bad)s of %(all)s lines rejected by the checks.")
@@ -643,6 +641,7 @@ class DeclarationLines:
         self.refused: list[dict] = []
         self.rules: dict[tuple, tuple] = {}
         self.dates: dict[dt.date, tuple] = {}
+        self.starts: set[dt.date] = set()  # the period starts of the rows written
         self.task_codes: dict[tuple, list] = {}
         self.writer = LineWriter()
         table = DeclaratieRegel._meta.db_table
@@ -714,6 +713,7 @@ class DeclarationLines:
         # Tariff and admission per (product, start date): the same for many lines.
         rules = self.rules
         dates = self.dates
+        starts = self.starts
         vix = self.ctx.variant_index()  # funding variants (zorg/rules/variants.py)
         task_codes = self.task_codes
         variants.load_outputs(vix, provider_id)
@@ -854,6 +854,7 @@ class DeclarationLines:
             end_value = dates.get(end)
             if end_value is None:
                 end_value = dates[end] = self._date_values(end)
+            starts.add(start)
             rows.append((
                 tw.id if tw else None, client_id, municipality_id, provider_id, product_id, law,
                 ref, line.vorig_referentienummer, line.toewijzingnummer, line.productcategorie,
