@@ -15,7 +15,8 @@ The pilot comparison takes the municipalities whose variant for the group change
 (the first day of the first non-effort-oriented period) and those that did not, and compares
 the same number of days before and after that date. Figures are cells of
 :mod:`.privacy`: counts and everything computed over fewer clients than the threshold are
-suppressed for viewers without detail. The existing monitor figures are not touched.
+suppressed for viewers without detail. The main monitor pages add the task-oriented cells to
+their figures themselves (``figures``, ``TaskMonth``); this module compares windows.
 """
 
 from __future__ import annotations
@@ -249,8 +250,8 @@ def pilot(scope, group, *, last_day: dt.date, municipalities) -> dict:
 def variant_notes(municipalities, start: dt.date, end: dt.date, group_id=None) -> list[dict]:
     """The funding variants other than effort-oriented that held in ``[start, end]`` in the
     municipalities shown (of one group, or all): the notes a monitor page prints beside its
-    figures, so a reader knows what a figure rests on. Reads only; the page's figures are not
-    touched (they rest on the declarations whatever the variant)."""
+    figures, so a reader knows what a figure rests on (task-oriented cells: paid instalments
+    and data deliveries, added by ``figures``). Reads only."""
     from zorgregio.producten.models import FundingVariant, GroupVariant
 
     rows = (
