@@ -272,10 +272,12 @@ def variant_notes(municipalities, start: dt.date, end: dt.date, group_id=None) -
                 "variant": row.variant,
                 "label": FundingVariant(row.variant).label,
                 "municipalities": [],
+                "municipality_ids": [],
                 "first": row.valid_from,
             },
         )
         if row.municipality.name not in note["municipalities"]:
             note["municipalities"].append(row.municipality.name)
+            note["municipality_ids"].append(row.municipality_id)
         note["first"] = min(note["first"], row.valid_from)
     return list(notes.values())
