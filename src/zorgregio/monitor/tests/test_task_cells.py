@@ -218,3 +218,21 @@ def test_a_payment_or_delivery_notes_a_change_for_the_monitor(task_world, users,
     q4 = sel([apeldoorn], quarter_period(2026, 4), law="wmo", group_id=task_world["group"].pk)
     assert f.realisatie(q4)["amount"] == 300_000
     assert not CareChange.objects.exists()
+
+
+def test_the_api_counts_them_and_names_the_variant(task_world, client, users):
+    client.force_login(users["regio"])
+    data = client.get(
+        "/api/v1/monitor/kerncijfers/", {"gemeente": "0200", "periode": "2026"}
+    ).json()
+    figures = {row["key"]: row["current"] for row in data["figures"]}
+    assert figures["realisatie"]["value"] == 900_000
+    assert figures["cost_per_client"]["value"] == 90_000
+    assert data["funding_variants"] == [
+        {
+            "product_group": "wmo-begeleiding-groep",
+            "variant": "taakgericht",
+            "municipalities": ["0200"],
+            "from_date": "2026-01-01",
+        }
+    ]
