@@ -439,6 +439,50 @@ def _turning_18_rows():
         return cursor.fetchall()
 
 
+def task_bases(rows) -> list[tuple]:
+    """The bases that task-oriented cells (``TaskMonth`` rows: month, municipality, provider,
+    group, law, amount, clients, inflow, outflow) add, as (municipality, law, group, measure,
+    year, time, value): clients in a period are per provider cell the largest delivered number
+    of its months (and the month's own on its last day), clients with realisatie the same for
+    cells with an instalment paid in the period, inflow and outflow add up."""
+    from collections import defaultdict
+
+    cells: dict[tuple, dict] = defaultdict(dict)
+    for month, municipality, provider, group, law, amount, clients, inflow, outflow in rows:
+        year, m = _year_month(month)
+        cells[(municipality, provider, group, law, year)][m] = (amount, clients, inflow, outflow)
+    out = []
+    for (municipality, _provider, group, law, year), months in cells.items():
+        for time in time_keys(("Y", "Q", "M")):
+            start, end = period_of(year, time)
+            inside = [v for m, v in months.items() if start.month <= m <= end.month]
+            if not inside:
+                continue
+            clients = max(v[1] for v in inside)
+            paid = clients if sum(v[0] for v in inside) > 0 else 0
+            for measure, value in (("in", clients), ("paid", paid)):
+                if value:
+                    out.append((municipality, law, group, measure, year, time, value))
+        for m, (_amount, clients, inflow, outflow) in months.items():
+            for measure, value, time in (
+                ("on", clients, ("E", m)),
+                ("instroom", inflow, ("M", m)),
+                ("uitstroom", outflow, ("M", m)),
+            ):
+                if value:
+                    out.append((municipality, law, group, measure, year, time, value))
+    return out
+
+
+def _task_rows(**filters):
+    from .models import TaskMonth
+
+    return TaskMonth.objects.filter(**filters).values_list(
+        "month", "municipality_id", "provider_id", "group_id", "law", "amount_cents", "clients",
+        "inflow", "outflow",
+    )  # fmt: skip
+
+
 def compute_bases(
     *, municipality_ids: Iterable[int] | None = None, year: int | None = None
 ) -> _Bases:
@@ -508,6 +552,25 @@ def compute_bases(
     for (measure, region, year_, place, month), ids in youths.items():
         for time in (("M", month), ("Q", (month - 1) // 3 + 1), ("Y",)):
             bases.add(measure, region, year_, (place, ALL, time), len(ids))
+    task_filter = {} if wanted is None else {"municipality_id__in": wanted}
+    if year is not None:
+        task_filter["month__year"] = year
+    for municipality, law, group, measure, year_, time, value in task_bases(
+        _task_rows(**task_filter)
+    ):
+        region = region_of.get(municipality)
+        if region is None:
+            continue
+        if measure in ("instroom", "uitstroom"):
+            # events: the month, its quarter and the year, as trajectories
+            month = time[1]
+            times = [("M", month), ("Q", (month - 1) // 3 + 1), ("Y",)]
+        else:
+            times = [time]
+        for place in (municipality, REGION):
+            for category in (ALL, (law, None), (law, group)):
+                for t in times:
+                    bases.add(measure, region, year_, (place, category, t), value)
     for (measure, _region, _year), cube in bases.cells.items():
         if measure in CUMULATIVE:
             _cumulative_bases(cube, additive=CUMULATIVE[measure])
@@ -574,6 +637,17 @@ def known_bases(year: int, *, provider_id=None, municipality_ids=()) -> dict[str
             for time in (("M", m), ("Q", (m - 1) // 3 + 1), ("Y",)):
                 known["up"][(category, time)] += up or 0
                 known["down"][(category, time)] += down or 0
+    for _m, law, group, measure, _year, time, value in task_bases(
+        _task_rows(month__year=year, **own)
+    ):
+        if measure in ("instroom", "uitstroom"):
+            month = time[1]
+            times = [("M", month), ("Q", (month - 1) // 3 + 1), ("Y",)]
+        else:
+            times = [time]
+        for category in categories(law, group):
+            for t in times:
+                known[measure][(category, t)] += value
     youths: dict[tuple, set] = defaultdict(set)
     for youth, adult, municipality, provider, to_wmo in _turning_18_rows():
         day = EPOCH + dt.timedelta(days=int(adult))

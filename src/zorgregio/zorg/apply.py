@@ -30,6 +30,7 @@ from .models import (
     DeclaratieStatus,
     Levering,
     LineStatus,
+    Regiebericht,
     Toewijzing,
     Verzoek,
 )
@@ -293,9 +294,64 @@ class MessageApplier:
         ):
             self.reject(rec.row, variants.regiebericht_refusal(rec.begindatum), "TR019")
             return True
-        self.summary.remark(
-            _("Line %(row)s: no ToewijzingNummer (task-oriented): accepted, not linked.")
-            % {"row": rec.row or "?"}
+        if self._store_regiebericht(rec, product_id or None):
+            self.summary.remark(
+                _("Line %(row)s: no ToewijzingNummer (task-oriented): stored as regiebericht.")
+                % {"row": rec.row or "?"}
+            )
+        return True
+
+    def _store_regiebericht(self, rec, product_id: int | None) -> bool:
+        """Store an accepted start or stop without a toewijzing (``zorg.Regiebericht``), in the
+        message's transaction (all or nothing). StatusAanlevering 3 withdraws the earlier one
+        with the same key (none: TR063); a new one that was received before is TR074; a
+        correction (2) of a stop replaces its end date and reason."""
+        kind = "stop" if isinstance(rec, StopRecord) else "start"
+        index = self.ctx.variant_index()
+        group_id = index.groups.get(product_id) if product_id is not None else None
+        if group_id is None:
+            agreed = {
+                group
+                for (group, municipality), periods in index.periods.items()
+                if municipality == self.municipality_id
+                and variants.regiebericht_allowed(periods, rec.begindatum)
+            }
+            group_id = agreed.pop() if len(agreed) == 1 else None
+        key = {
+            "municipality_id": self.municipality_id,
+            "provider_id": self.provider_id,
+            "client_id": self.ctx.client_id(rec.client.bsn, rec.client.birth_date),
+            "law": self.law,
+            "productcategorie": rec.productcategorie,
+            "productcode": rec.productcode,
+            "begindatum": rec.begindatum,
+        }
+        earlier = Regiebericht.objects.filter(**key, deleted=False)
+        if rec.status_aanlevering == "3":
+            if not earlier.filter(kind=kind).update(deleted=True):
+                self.reject(
+                    rec.row, _("No earlier message with this start date to delete (TR063)."),
+                    "TR063",
+                )  # fmt: skip
+                return False
+            return True
+        found = earlier.filter(kind=kind).first()
+        if found is not None:
+            if rec.status_aanlevering == "1":
+                self.reject(rec.row, _("This message was already received (TR074)."), "TR074")
+                return False
+            if kind == "stop":
+                found.einddatum, found.reden_beeindiging = rec.einddatum, rec.reden_beeindiging
+                found.save(update_fields=["einddatum", "reden_beeindiging"])
+            return True
+        values = {**key, "product_id": product_id, "group_id": group_id}
+        if kind == "stop" and rec.with_start and not earlier.filter(kind="start").exists():
+            Regiebericht.objects.create(kind="start", **values)  # a CSV row: a whole delivery
+        Regiebericht.objects.create(
+            kind=kind,
+            einddatum=getattr(rec, "einddatum", None),
+            reden_beeindiging=getattr(rec, "reden_beeindiging", ""),
+            **values,
         )
         return True
 
