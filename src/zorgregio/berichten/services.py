@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -399,10 +399,38 @@ def in_batches(count: int, work: Callable[[int], IngestResult], *, size_of, ctx)
             log.exception("A batch of %s files failed; processing them one by one", index - first)
             ctx.reset()
             last = min(index + 1, count)
-            batch = [work(i) for i in range(first, last)]  # each in a transaction of its own
+            batch = [_alone(work, i, ctx) for i in range(first, last)]  # a transaction each
             index = last
         results += batch
     return results
+
+
+# PostgreSQL's deadlock_detected and serialization_failure: two transactions that each wait for
+# the other (e.g. two import workers recording the same new clients in another order); the
+# database aborts one of them, and doing its work again succeeds.
+TRANSIENT_SQLSTATES = {"40P01", "40001"}
+TRANSIENT_TRIES = 5
+
+
+def is_transient(exc: BaseException) -> bool:
+    cause = exc.__cause__ if isinstance(exc, DatabaseError) else None
+    return getattr(cause, "sqlstate", None) in TRANSIENT_SQLSTATES
+
+
+def _alone(work: Callable[[int], IngestResult], index: int, ctx) -> IngestResult:
+    """``work(index)`` in a transaction of its own, again when the database aborted it for a
+    conflict with another transaction (a short wait first, longer each time)."""
+    attempt = 1
+    while True:
+        try:
+            return work(index)
+        except DatabaseError as exc:
+            if not is_transient(exc) or attempt >= TRANSIENT_TRIES:
+                raise
+            log.warning("File %s conflicted with another transaction; again (%s)", index, attempt)
+            ctx.reset()
+            time.sleep(0.05 * attempt)
+            attempt += 1
 
 
 def after_import(results: list[IngestResult]) -> None:
@@ -550,7 +578,10 @@ def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
         ctx.reset()
         refusal = exc if verdicts.within_message(exc.rule) else _schema_reason(message) or exc
         status, reasons = FileStatus.REJECTED, [refusal.reason]
-    except Exception:  # never a 500 or a half-applied message
+    except Exception as exc:  # never a 500 or a half-applied message
+        if is_transient(exc):  # not the file's fault: its batch is done again (in_batches)
+            ctx.reset()
+            raise
         log.exception("Processing %s failed", name)
         ctx.reset()
         status, reasons = (

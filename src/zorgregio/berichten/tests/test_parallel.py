@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import OperationalError
 
 from zorgregio.aanbieders.tests.factories import ProviderFactory
-from zorgregio.berichten import parallel
+from zorgregio.berichten import parallel, services
 from zorgregio.berichten.models import FileStatus, MessageFile
 from zorgregio.berichten.services import Received
 from zorgregio.contracten.models import Admission, AdmissionStatus, FrameworkAgreement
+from zorgregio.zorg.index import ApplyContext
 
 from . import builders as B
 from .conftest import AGB, BSN, BSN2
@@ -39,6 +41,37 @@ def test_deal_keeps_a_provider_and_law_together_in_order_and_balances_the_worker
     assert sorted(sum(shares, [])) == list(range(len(received)))
     # More workers than groups: one per group, no empty worker.
     assert len(parallel.deal(received[:3], 8)) == 2
+
+
+class _Conflict(Exception):
+    sqlstate = "40P01"  # deadlock_detected, as psycopg reports it
+
+
+def _failing(times: int, cause: Exception):
+    calls = []
+
+    def work(index):
+        calls.append(index)
+        if len(calls) <= times:
+            raise OperationalError("deadlock detected") from cause
+        return f"result {index}"
+
+    return work, calls
+
+
+def test_a_file_aborted_by_a_conflict_with_another_transaction_is_done_again():
+    work, calls = _failing(2, _Conflict())
+    assert services._alone(work, 7, ApplyContext()) == "result 7"
+    assert calls == [7, 7, 7]
+    # Another database error is not retried; neither is a conflict without end.
+    work, calls = _failing(1, ValueError("disk full"))
+    with pytest.raises(OperationalError):
+        services._alone(work, 1, ApplyContext())
+    assert calls == [1]
+    work, calls = _failing(99, _Conflict())
+    with pytest.raises(OperationalError):
+        services._alone(work, 2, ApplyContext())
+    assert len(calls) == services.TRANSIENT_TRIES
 
 
 @pytest.fixture
