@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q, Sum
 
 from zorgregio.common.periods import overlapping_q, valid_on_q
 from zorgregio.regio.models import Inhabitants
@@ -65,17 +65,20 @@ def task_rows(sel: Selection, first: dt.date, last: dt.date):
     )
 
 
-def task_cells(sel: Selection, first: dt.date, last: dt.date, by: str | None = None) -> dict:
-    """Per ``by`` (a column, or None for the whole scope): spending, clients (per provider,
-    municipality and group the largest delivered number in the months, summed), clients with
-    spending (the same, for the cells with an instalment paid in the months), inflow and
-    outflow."""
+def task_cells(
+    sel: Selection, first: dt.date, last: dt.date, by: str | tuple[str, ...] | None = None
+) -> dict:
+    """Per ``by`` (a column, a tuple of columns: keys are tuples, or None for the whole scope):
+    spending, clients (per provider, municipality and group the largest delivered number in
+    the months, summed), clients with spending (the same, for the cells with an instalment paid
+    in the months), inflow and outflow."""
     rows = task_rows(sel, first, last)
     out: dict = {}
     if rows is None:
         return out
     cell = ["provider_id", "municipality_id", "group_id"]
-    keys = cell + ([by] if by and by not in cell else [])
+    columns = [by] if isinstance(by, str) else list(by or ())
+    keys = cell + [c for c in columns if c not in cell]
     for row in (
         rows.values(*keys)
         .annotate(
@@ -87,7 +90,7 @@ def task_cells(sel: Selection, first: dt.date, last: dt.date, by: str | None = N
         .order_by()
     ):
         found = out.setdefault(
-            row[by] if by else None,
+            (row[by] if isinstance(by, str) else tuple(row[c] for c in by)) if by else None,
             {"amount": 0, "clients": 0, "paid": 0, "inflow": 0, "outflow": 0, "rows": 0},
         )
         found["amount"] += row["amount"]
@@ -97,6 +100,20 @@ def task_cells(sel: Selection, first: dt.date, last: dt.date, by: str | None = N
         found["outflow"] += row["outflow"]
         found["rows"] += 1
     return out
+
+
+def data_months() -> tuple[dt.date, dt.date] | None:
+    """The first and last month with monitor data: declarations (``ScopeMonth``) or
+    task-oriented cells (``TaskMonth``); None without data."""
+    bounds = [
+        model.objects.aggregate(first=Min("month"), last=Max("month"))
+        for model in (ScopeMonth, TaskMonth)
+    ]
+    firsts = [b["first"] for b in bounds if b["first"]]
+    lasts = [b["last"] for b in bounds if b["last"]]
+    if not firsts:
+        return None
+    return min(firsts), max(lasts)
 
 
 def task_totals(sel: Selection, period: MonitorPeriod | None = None) -> dict:

@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -21,8 +20,8 @@ from zorgregio.accounts.scoping import BUDGET_ROLES
 from zorgregio.producten.models import ProductGroup
 from zorgregio.regio.models import Law, Municipality
 
-from . import charts, dashboard, variants
-from .models import Budget, ScopeMonth
+from . import charts, dashboard, figures, variants
+from .models import Budget
 from .selection import Selection, last_complete_quarter, parse_period, quarter_period, year_period
 from .services import budget_import_csv, current_state
 
@@ -56,10 +55,11 @@ def restrict_to_published(selection: Selection, detail: bool) -> tuple[Selection
 
 
 def data_years() -> list[int]:
-    bounds = ScopeMonth.objects.aggregate(first=Min("month"), last=Max("month"))
-    if not bounds["first"]:
+    """The years with data: declarations or task-oriented cells, newest first."""
+    bounds = figures.data_months()
+    if bounds is None:
         return [dt.date.today().year]
-    return list(range(bounds["last"].year, bounds["first"].year - 1, -1))
+    return list(range(bounds[1].year, bounds[0].year - 1, -1))
 
 
 class MonitorView(RoleRequiredMixin, TemplateView):

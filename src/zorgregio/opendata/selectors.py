@@ -5,7 +5,10 @@ The figures are not computed here: every cell comes from the monitor's
 :func:`~zorgregio.monitor.dashboard.cached_build` with the scope of the public
 (:func:`~zorgregio.accounts.scoping.public_scope`): no detail rights, the aggregate viewer of a
 council member, the published cells only (a year of the region or of one municipality), so the
-small-cell suppression and the protection against subtraction are the monitor's own.
+small-cell suppression and the protection against subtraction are the monitor's own. So the
+figures rest on the funding variant of each cell as in the monitor (docs/bekostiging.md): the
+declarations for inspannings- and outputgericht cells, the paid instalments and data deliveries
+(``TaskMonth``) for taakgericht ones, and the stored pattern of hidden cells covers both.
 """
 
 from __future__ import annotations
@@ -13,11 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Min
-
 from zorgregio.accounts.scoping import Scope, public_scope
 from zorgregio.monitor import dashboard
-from zorgregio.monitor.models import ScopeMonth
+from zorgregio.monitor import figures as monitor_figures
 from zorgregio.monitor.selection import Selection, year_period
 from zorgregio.monitor.services import current_state
 from zorgregio.regio.models import Municipality, Region
@@ -54,11 +55,13 @@ def municipalities_of(scope: Scope):
 
 
 def data_years() -> list[int]:
-    """The years with monitor data, newest first (empty without data)."""
-    bounds = ScopeMonth.objects.aggregate(first=Min("month"), last=Max("month"))
-    if not bounds["first"]:
+    """The years with monitor data (declarations or task-oriented cells: the monitor's
+    :func:`~zorgregio.monitor.figures.data_months`), newest first (empty without data)."""
+    bounds = monitor_figures.data_months()
+    if bounds is None:
         return []
-    return list(range(bounds["last"].year, bounds["first"].year - 1, -1))
+    first, last = bounds
+    return list(range(last.year, first.year - 1, -1))
 
 
 def default_year() -> int:

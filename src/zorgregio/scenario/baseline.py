@@ -1,7 +1,8 @@
 """Read the monitor's history into a :class:`~.engine.Baseline`, and back-test the projection.
 
 A handful of grouped queries on the monitor's fact tables (``ScopeMonth``, ``PaidCount``,
-``Trajectory``, ``ClientYear``, ``ProviderYear``) for the base year, plus budgets, inhabitants,
+``Trajectory``, ``ClientYear``, ``ProviderYear``, and for task-oriented cells ``TaskMonth``
+through the monitor's own ``figures.task_cells``) for the base year, plus budgets, inhabitants,
 the purchase matrix and the productenboek's indexations. No client-level rows leave the
 database: every query is grouped per municipality and product group (and product or provider).
 The result is cached per monitor version, so turning a knob does not query the history again.
@@ -125,6 +126,12 @@ def _load(
         .values("municipality_id", "group_id")
         .annotate(total=Sum("amount_cents"))
     }
+    # Task-oriented cells (taakgericht): the paid instalments and delivered clients, as the
+    # monitor counts them (``figures.task_cells``).
+    task = _task_cells(m_ids, first, last)
+    for c, found in task.items():
+        if found["amount"]:
+            spent[c] = spent.get(c, 0) + found["amount"]
     if not any(v > 0 for v in spent.values()):
         raise ValidationError(
             _(
@@ -191,6 +198,15 @@ def _load(
         ("municipality_id", "group_id"),
         "n",
     )
+    # Task-oriented cells: the delivered clients of cells with an instalment paid in the base
+    # year, and the delivered inflow and outflow (or regieberichten) of the flow window.
+    for c, found in task.items():
+        if c in c_index:
+            clients[c_index[c]] += found["paid"]
+    for c, found in _task_cells(m_ids, flow_first, flow_last).items():
+        if c in c_index:
+            inflow[c_index[c]] += found["inflow"]
+            outflow[c_index[c]] += found["outflow"]
 
     # Intensity mix: clients and realisatie per product (its intensity rank) in the base year.
     rank_of = dict(Product.objects.values_list("pk", "intensity_rank"))
@@ -258,6 +274,13 @@ def _load(
         g = g_index.get(row["group_id"])
         if g is not None:
             providers.setdefault(g, {})[row["provider_id"]] = float(row["amount"])
+    for (_m, group_id, provider_id), found in _task_cells(
+        m_ids, first, last, by=("municipality_id", "group_id", "provider_id")
+    ).items():  # the task budgets' instalments are the providers' realisatie too
+        g = g_index.get(group_id)
+        if g is not None and found["amount"]:
+            slot = providers.setdefault(g, {})
+            slot[provider_id] = slot.get(provider_id, 0.0) + float(found["amount"])
 
     return Baseline(
         base_year=base_year,
@@ -287,6 +310,18 @@ def _load(
         buys=buys,
         providers={g: np.array(list(v.values())) for g, v in providers.items()},
     )
+
+
+def _task_cells(
+    m_ids: list[int], first: dt.date, last: dt.date, by=("municipality_id", "group_id")
+) -> dict:
+    """The monitor's figures of the task-oriented cells (``monitor.figures.task_cells``) of the
+    municipalities from ``first`` to ``last``, per municipality and product group (``by``)."""
+    from zorgregio.monitor import figures
+    from zorgregio.monitor.selection import MonitorPeriod, Selection
+
+    sel = Selection(tuple(m_ids), MonitorPeriod(first, last, "range"))
+    return figures.task_cells(sel, first, last, by=by)
 
 
 def _inhabitants(municipalities, base_year: int) -> np.ndarray:
@@ -342,6 +377,14 @@ def actual_spending(municipalities, year: int) -> dict[str, float]:
         if code:
             out[code] = out.get(code, 0.0) + row["total"]
             out[""] += row["total"]
+    # the paid instalments of task-oriented cells, as in the monitor's realisatie
+    for group_id, found in _task_cells(
+        [m.pk for m in municipalities], first, last, by="group_id"
+    ).items():
+        code = codes.get(group_id)
+        if code and found["amount"]:
+            out[code] = out.get(code, 0.0) + found["amount"]
+            out[""] += found["amount"]
     return out
 
 

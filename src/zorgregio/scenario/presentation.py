@@ -233,7 +233,7 @@ def compare(scope, scenarios) -> dict:
 def back_test_rows(municipality, region) -> list[dict]:
     """The baseline method on earlier complete years against what was realised (cached per
     monitor version)."""
-    from zorgregio.monitor.models import ScopeMonth
+    from zorgregio.monitor.figures import data_months
     from zorgregio.monitor.services import current_state
 
     from .baseline import back_test, base_year_for
@@ -245,7 +245,8 @@ def back_test_rows(municipality, region) -> list[dict]:
     found = cache.get(key)
     if found is not None:
         return found
-    first = ScopeMonth.objects.order_by("month").values_list("month", flat=True).first()
+    bounds = data_months()  # declarations or task-oriented cells
+    first = bounds[0] if bounds else None
     rows = []
     if last is not None and first is not None:
         first_year = first.year if first.month == 1 else first.year + 1
