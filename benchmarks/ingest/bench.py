@@ -210,8 +210,11 @@ def child_ingest(args) -> dict:
         def ingest_parallel(paths, *, workers, **options):
             return ingest_paths(paths, **options)
 
+    from django.core.management import call_command
+
     from zorgregio.zorg.models import Declaratie, DeclaratieRegel
 
+    call_command("migrate", verbosity=0, interactive=False)  # a reused database, older code
     others, declarations = _split(Path(args.root))
     if args.limit:
         others, declarations = others[: args.limit], declarations[: args.limit // 4]
