@@ -189,6 +189,7 @@ def _largest_providers(catalogue, count: int):
         catalogue.products,
         [a for a in catalogue.admissions if a.provider in keep],
         [*catalogue.notes, f"the {count} providers with the most admissions"],
+        variants=catalogue.variants,  # without them every taakgericht line is refused (ZR04)
     )
 
 
