@@ -23,6 +23,9 @@ pytestmark = [
 ]
 
 
+PARTITION = r"(?:zorg_declaratieregel|monitor_clientmonth)_(y\d{4}|default)"
+
+
 def _one(sql, params=()):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -122,5 +125,5 @@ def test_the_refresh_of_changed_months_reads_only_their_partitions():
     assert len(touching) >= 5  # delete, insert from the lines, month totals, years, paid
     for sql in touching:
         plan = "\n".join(row[0] for row in _one("EXPLAIN " + sql))
-        read = set(re.findall(r"(?:zorg_declaratieregel|monitor_clientmonth)_(y\d{4}|default)", plan))
+        read = set(re.findall(PARTITION, plan))
         assert read == {"y2026"}, (sql, plan)
