@@ -88,14 +88,23 @@ def ensure_partitions(years: Iterable[int] = ()) -> list[str]:
     with connection.cursor() as cursor:
         if not is_partitioned(cursor, REGEL):
             return []
-        wanted = set(years) | _window() | _default_years(cursor, REGEL)
-        for year in sorted(wanted - partition_years(cursor, REGEL)):
-            created.append(_add_year(cursor, REGEL, year))
-        if is_partitioned(cursor, CLIENTMONTH):
-            wanted = partition_years(cursor, REGEL) | _default_years(cursor, CLIENTMONTH)
-            for year in sorted(wanted - partition_years(cursor, CLIENTMONTH)):
-                created.append(_add_year(cursor, CLIENTMONTH, year))
+        if not _missing(cursor, years):
+            return []
+        # One creator at a time (a refresh and the command); then look again.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [MOVING])
+        for table, missing in _missing(cursor, years):
+            for year in missing:
+                created.append(_add_year(cursor, table, year))
     return created
+
+
+def _missing(cursor, years: Iterable[int]) -> list[tuple[str, list[int]]]:
+    wanted = set(years) | _window() | _default_years(cursor, REGEL)
+    found = [(REGEL, sorted(wanted - partition_years(cursor, REGEL)))]
+    if is_partitioned(cursor, CLIENTMONTH):
+        wanted |= partition_years(cursor, REGEL) | _default_years(cursor, CLIENTMONTH)
+        found.append((CLIENTMONTH, sorted(wanted - partition_years(cursor, CLIENTMONTH))))
+    return [(table, missing) for table, missing in found if missing]
 
 
 def _add_year(cursor, table: str, year: int) -> str:
@@ -105,6 +114,8 @@ def _add_year(cursor, table: str, year: int) -> str:
     name = f"{table}_y{year}"
     start, end = f"{year}-01-01", f"{year + 1}-01-01"
     cursor.execute(f"CREATE TABLE {name} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+    # no new row of the range may slip into the DEFAULT partition before the attach
+    cursor.execute(f"LOCK TABLE {table}_default IN EXCLUSIVE MODE")
     cursor.execute(
         f"SELECT EXISTS (SELECT 1 FROM {table}_default WHERE {KEY} >= %s AND {KEY} < %s)",  # noqa: S608
         [start, end],
