@@ -15,8 +15,9 @@ million declaration lines (``BENCH_CLIENTS``, default 156,000 clients: ~64 lines
 ``measure``: load average and two anchors (a fixed pure-Python loop, a bare ``SELECT count(*)``
 of the lines) before and after; table and index sizes; the full refresh; the one-month
 delete and reload (the month's lines written again as the ingest writes them, executemany of
-a plain INSERT, through the reference trigger when partitioned) and the incremental refresh after it; which partitions the refresh's queries of
-that month read (EXPLAIN); the region and municipality pages cold and warm.
+a plain INSERT, through the reference trigger when partitioned) and the incremental refresh
+after it; which partitions the refresh's queries of that month read (EXPLAIN); the region and
+municipality pages cold and warm.
 """
 
 from __future__ import annotations
