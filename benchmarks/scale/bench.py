@@ -74,10 +74,10 @@ def sizes() -> None:
                 continue
             # the table and its partitions (a plain table is its own tree)
             cursor.execute(
-                "SELECT COALESCE(SUM(pg_table_size(relid)), 0), "
-                "COALESCE(SUM(pg_indexes_size(relid)), 0), COUNT(*) - 1 "
-                "FROM pg_partition_tree(%s::regclass)",
-                [table],
+                "SELECT SUM(pg_table_size(relid)), SUM(pg_indexes_size(relid)), "
+                "COUNT(*) FILTER (WHERE NOT isroot) FROM (SELECT relid, level = 0 AS isroot "
+                "FROM pg_partition_tree(%s::regclass) UNION SELECT %s::regclass, true) tree",
+                [table, table],
             )
             data, index, parts = cursor.fetchone()
             cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
