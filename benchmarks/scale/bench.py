@@ -22,6 +22,7 @@ municipality pages cold and warm.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -129,8 +130,50 @@ def delete_reload() -> None:
         f"reload (INSERT executemany) {reloaded:.1f} s ({len(rows) / reloaded:,.0f} lines/s)"
     )
     started = time.perf_counter()
-    refresh_after_import({MONTH})
+    with phases():
+        refresh_after_import({MONTH})
     print(f"incremental refresh of that month: {time.perf_counter() - started:.1f} s")
+
+
+@contextlib.contextmanager
+def phases():
+    """Time the refresh's phases (printed after it): which part of an incremental refresh is
+    per month and which is rebuilt in full every time."""
+    from zorgregio.monitor import protection, services
+
+    spent: dict[str, float] = {}
+    names = [
+        (services, "ensure_partitions"),
+        (services, "_rebuild_deliveries"),
+        (services, "_mark_scaling"),
+        (services, "_rebuild_trajectories"),
+        (services, "_rebuild_care_counts"),
+        (services, "_rebuild_spending"),
+        (services, "_rebuild_month_totals"),
+        (services, "_rebuild_years"),
+        (services, "_rebuild_paid_counts"),
+        (protection, "rebuild_hidden_cells"),
+    ]
+    saved = [(module, name, getattr(module, name)) for module, name in names]
+
+    def timed(name, function):
+        def run(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0) + time.perf_counter() - started
+
+        return run
+
+    for module, name, function in saved:
+        setattr(module, name, timed(name, function))
+    try:
+        yield
+    finally:
+        for module, name, function in saved:
+            setattr(module, name, function)
+        print("  phases: " + ", ".join(f"{n.lstrip('_')} {t:.1f} s" for n, t in spent.items()))
 
 
 def pruning() -> None:
@@ -197,3 +240,12 @@ if __name__ == "__main__":
         unpartition()
     elif step == "measure":
         measure()
+    elif step == "phases":
+        from zorgregio.monitor.services import refresh_after_import
+
+        for months in (None, {MONTH}):
+            started = time.perf_counter()
+            with phases():
+                refresh_after_import(months)
+            what = "full" if months is None else "one month"
+            print(f"refresh ({what}): {time.perf_counter() - started:.1f} s; load {load()}")
