@@ -71,17 +71,23 @@ def _default_years(cursor, table: str) -> set[int]:
     return {row[0] for row in cursor.fetchall()}
 
 
+# Years that always have a partition, relative to this year: declarations come up to five years
+# late (the period a provider may still declare) and an archive imported at the start usually
+# reaches that far back; empty partitions cost a few catalogue rows.
+YEARS_BACK, YEARS_AHEAD = 6, 1
+
+
 def _window() -> set[int]:
     year = dt.date.today().year
-    return {year - 1, year, year + 1}
+    return set(range(year - YEARS_BACK, year + YEARS_AHEAD + 1))
 
 
 def ensure_partitions(years: Iterable[int] = ()) -> list[str]:
-    """Create the yearly partitions of both tables that are missing for ``years``, the current
-    year and the next, and for every year with rows in a DEFAULT partition (those rows are moved
-    into the new partition). ``monitor_clientmonth`` gets a partition for every year
-    ``zorg_declaratieregel`` has. The created partitions' names; nothing on SQLite or when the
-    tables are not partitioned. Runs in the caller's transaction (or its own)."""
+    """Create the yearly partitions of both tables that are missing for ``years``, the six years
+    before this one, this one and the next, and every year with rows in a DEFAULT partition
+    (those rows are moved into the new partition). ``monitor_clientmonth`` gets a partition for
+    every year ``zorg_declaratieregel`` has. The created partitions' names; nothing on SQLite or
+    when the tables are not partitioned. Runs in the caller's transaction (or its own)."""
     if not supported():
         return []
     created: list[str] = []

@@ -1,6 +1,7 @@
 """``zorgregio partitions [--year YYYY ...]``: on PostgreSQL, create the yearly partitions of the
-declaration lines and the monitor's client-months that are missing (the current and next year,
-the given years, and every year with lines in a DEFAULT partition, which are moved into it).
+declaration lines and the monitor's client-months that are missing (the six years before this
+one, this and the next year, the given years, and every year with lines in a DEFAULT partition,
+which are moved into it).
 The monitor refresh after every import does the same; run this from a yearly or nightly job so a
 new year has its partition before its first line arrives. Nothing to do on SQLite."""
 
