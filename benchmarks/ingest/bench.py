@@ -43,6 +43,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -80,6 +81,14 @@ def _django(db: Path) -> None:
     import django
 
     django.setup()
+
+
+def _cpu() -> float:
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def peak_rss_mb() -> float:
@@ -192,7 +201,15 @@ def _split(root: Path) -> tuple[list[Path], list[Path]]:
 
 def child_ingest(args) -> dict:
     _django(Path(args.db))
-    from zorgregio.berichten.services import ingest_paths
+    from zorgregio.berichten.services import after_import, ingest_paths
+
+    try:
+        from zorgregio.berichten.parallel import ingest_parallel
+    except ImportError:  # a checkout from before the workers, for a comparison
+
+        def ingest_parallel(paths, *, workers, **options):
+            return ingest_paths(paths, **options)
+
     from zorgregio.zorg.models import Declaratie, DeclaratieRegel
 
     others, declarations = _split(Path(args.root))
@@ -204,11 +221,14 @@ def child_ingest(args) -> dict:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    started = time.perf_counter()
-    first = ingest_paths(others)
+    started, cpu_started = time.perf_counter(), _cpu()
+    workers = args.workers
+    first = ingest_parallel(others, workers=workers, refresh_monitor=False)
     middle = time.perf_counter()
-    second = ingest_paths(declarations)
-    done = time.perf_counter()
+    second = ingest_parallel(declarations, workers=workers, refresh_monitor=False)
+    done, cpu_done = time.perf_counter(), _cpu()
+    after_import(first + second)  # one refresh for the archive, as `zorgregio import` does
+    refreshed, cpu_refreshed = time.perf_counter(), _cpu()
     if profiler is not None:
         import pstats
 
@@ -226,6 +246,11 @@ def child_ingest(args) -> dict:
         "declaration_files": len(declarations),
         "declaration_seconds": done - middle,
         "declaration_refused": sum(1 for r in second if r.refused),
+        "refresh_seconds": refreshed - done,
+        # CPU time (user + system) of the import and of its finished child processes: on a
+        # shared host it varies far less than the wall time.
+        "ingest_cpu_seconds": cpu_done - cpu_started,
+        "refresh_cpu_seconds": cpu_refreshed - cpu_done,
         "lines": stored + refused_lines,
         "lines_rejected": DeclaratieRegel.objects.filter(status="afgekeurd").count(),
         "lines_refused": refused_lines,
@@ -290,12 +315,48 @@ def _run_child(command: str, db: Path, **options) -> dict:
             argv.append(f"--{key}")
         elif value not in (None, False):
             argv += [f"--{key}", str(value)]
-    proc = subprocess.run(argv, capture_output=True, text=True, env=_environment(db))
-    if proc.stderr:
-        sys.stderr.write(proc.stderr[-20000:])
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_environment(db)
+    )
+    peak = {"mb": 0.0}
+    sampler = threading.Thread(target=_sample_tree, args=(proc, peak), daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    sampler.join()
+    if stderr:
+        sys.stderr.write(stderr[-20000:])
     if proc.returncode != 0:
         raise SystemExit(f"{command} failed ({proc.returncode})")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    result = json.loads(stdout.strip().splitlines()[-1])
+    result["peak_tree_mb"] = peak["mb"]
+    return result
+
+
+def _sample_tree(proc, peak: dict) -> None:
+    """The largest sum of the resident memory (VmRSS) of the child and all its descendants
+    (parser processes, import workers), sampled every 0.2 s: the process tree's peak. Pages
+    a forked process shares with its parent count twice, so this errs on the high side."""
+    while proc.poll() is None:
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            pid = int(entry.name)
+            parents[pid] = int(fields.get("PPid", "0"))
+            rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+        tree, grown = {proc.pid}, True
+        while grown:
+            new = {pid for pid, parent in parents.items() if parent in tree} - tree
+            grown = bool(new)
+            tree |= new
+        peak["mb"] = max(peak["mb"], sum(rss.get(pid, 0) for pid in tree) / 1024)
+        time.sleep(0.2)
 
 
 # --- the benchmark -------------------------------------------------------------------------
@@ -303,19 +364,62 @@ def _run_child(command: str, db: Path, **options) -> dict:
 
 def _fresh_postgres(url: str) -> None:
     """Drop and create the benchmark's PostgreSQL database (its name from ``url``)."""
+    _postgres_admin(url, lambda c, name: (
+        c.execute(f'DROP DATABASE IF EXISTS "{name}"'), c.execute(f'CREATE DATABASE "{name}"')
+    ))  # fmt: skip
+
+
+def _prepared_copy(args, db: Path) -> Path:
+    return BENCH / f"prepared-{args.seed}-{'postgresql' if args.database else 'sqlite'}"
+
+
+def _keep_prepared(args, db: Path) -> None:
+    """Keep the prepared database (the demo steps take about a minute), so ``--reuse-database``
+    starts the next run from the same rows: a file copy on SQLite, a template on PostgreSQL."""
+    copy = _prepared_copy(args, db)
+    shutil.rmtree(copy, ignore_errors=True)
+    copy.mkdir(parents=True)
+    uploads = db.parent / f"{db.stem}-uploads"
+    if uploads.is_dir():
+        shutil.copytree(uploads, copy / "uploads")
+    if not args.database:
+        shutil.copy2(db, copy / "db.sqlite3")
+        return
+    _postgres_admin(args.database, lambda c, name: (
+        c.execute(f'DROP DATABASE IF EXISTS "{name}_prepared"'),
+        c.execute(f'CREATE DATABASE "{name}_prepared" TEMPLATE "{name}"'),
+    ))  # fmt: skip
+
+
+def _restore_prepared(args, db: Path) -> bool:
+    copy = _prepared_copy(args, db)
+    if not copy.is_dir():
+        return False
+    if (copy / "uploads").is_dir():
+        shutil.copytree(copy / "uploads", db.parent / f"{db.stem}-uploads")
+    if not args.database:
+        shutil.copy2(copy / "db.sqlite3", db)
+        return True
+    _postgres_admin(args.database, lambda c, name: (
+        c.execute(f'DROP DATABASE IF EXISTS "{name}"'),
+        c.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_prepared"'),
+    ))  # fmt: skip
+    return True
+
+
+def _postgres_admin(url: str, work) -> None:
     from urllib.parse import urlsplit, urlunsplit
 
     import psycopg
 
     parts = urlsplit(url)
-    name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        work(connection, parts.path.lstrip("/"))
 
 
 def main(args) -> None:
+    args.load_before = os.getloadavg()
     BENCH.mkdir(parents=True, exist_ok=True)
     if args.database:
         os.environ["BENCH_DATABASE_URL"] = args.database
@@ -333,7 +437,9 @@ def main(args) -> None:
             path.unlink()
     timings = {}
     started = time.perf_counter()
-    _run_child("_prepare", db, seed=args.seed)
+    if not (args.reuse_database and _restore_prepared(args, db)):
+        _run_child("_prepare", db, seed=args.seed)
+        _keep_prepared(args, db)
     timings["prepare_seconds"] = time.perf_counter() - started
     print(f"database ready ({timings['prepare_seconds']:.0f} s)", flush=True)
     if args.reuse_archive and (out / "berichten").is_dir():
@@ -348,7 +454,9 @@ def main(args) -> None:
               f"{generated['stats']['declaration_lines']} lines "
               f"({generated['seconds']:.0f} s)", flush=True)  # fmt: skip
     root = generated["root"]
-    ingest = _run_child("_ingest", db, root=root, profile=args.profile, limit=args.limit)
+    ingest = _run_child(
+        "_ingest", db, root=root, profile=args.profile, limit=args.limit, workers=args.workers
+    )
     print(json.dumps(ingest, indent=1), flush=True)
     bare = _run_child("_bare", db, root=root)
     print(json.dumps(bare, indent=1), flush=True)
@@ -361,7 +469,9 @@ def main(args) -> None:
 
 def _summary(args, generated, ingest, bare) -> dict:
     lines = ingest["lines"]
-    end_to_end = ingest["other_seconds"] + ingest["declaration_seconds"]
+    applied = ingest["other_seconds"] + ingest["declaration_seconds"]
+    end_to_end = applied + ingest.get("refresh_seconds", 0)  # the whole import, as a user waits
+    files = ingest["other_files"] + ingest["declaration_files"]
     stats = generated.get("stats", {})
     planted = sum(v for k, v in stats.items() if k.startswith("fault_"))
     rejected = ingest["lines_rejected"] + ingest.get("lines_refused", 0)
@@ -378,13 +488,18 @@ def _summary(args, generated, ingest, bare) -> dict:
         "ingest": ingest,
         "bare": bare,
         "declaration_lines_per_second": lines / ingest["declaration_seconds"],
+        "ingest_lines_per_second": lines / applied,
         "end_to_end_lines_per_second": lines / end_to_end,
+        "end_to_end_files_per_second": files / end_to_end,
         "other_files_per_second": ingest["other_files"] / max(ingest["other_seconds"], 1e-9),
         "bare_lines_per_second": bare["lines"] / bare["seconds"],
         "ratio_to_bare_lxml": ingest["declaration_seconds"] / bare["seconds"],
         "ratio_to_parse_with_xsd": end_to_end / xsd if xsd else None,
         "planted_share": planted / max(stats.get("declaration_lines", 0), 1),
         "rejected_share": rejected / max(lines, 1),
+        "workers": args.workers,
+        "peak_tree_mb": ingest.get("peak_tree_mb"),
+        "load_average_before": getattr(args, "load_before", None),
         "load_average": os.getloadavg(),
     }
 
@@ -459,7 +574,15 @@ def parse_args(argv=None):
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the ingest (stderr).")
     parser.add_argument("--limit", type=int, default=0, help="Ingest only this many files.")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="Import worker processes (PostgreSQL only)."
+    )
     parser.add_argument("--reuse-archive", action="store_true")
+    parser.add_argument(
+        "--reuse-database",
+        action="store_true",
+        help="Start from the database prepared by an earlier run (same seed and engine).",
+    )
     parser.add_argument("--write-readme", action="store_true")
     parser.add_argument(
         "--database", help="postgres://... : run on PostgreSQL (the database is recreated)."

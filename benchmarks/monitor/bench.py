@@ -600,6 +600,9 @@ def verify() -> None:
             f.paid_clients(sel),
             f.market(sel),
             f.scaling(sel),
+            f.realisatie(sel),
+            f.instroom(sel),
+            f.uitstroom(sel),
         )
 
     def counted() -> contextlib.ExitStack:
@@ -637,6 +640,20 @@ def verify() -> None:
                 different += 1
                 print(f"  DIFFERENT clients with realisatie {scope} {period.code}")
     print(f"clients with realisatie, precomputed against counted: {checked}, {different} different")
+    # task-oriented cells: the stored TaskMonth against the same rows counted from the paid
+    # instalments, data deliveries and regieberichten
+    from zorgregio.monitor.models import TaskMonth
+    from zorgregio.monitor.services import task_month_rows
+
+    stored = sorted(
+        TaskMonth.objects.values_list(
+            "month", "municipality_id", "provider_id", "group_id", "law", "amount_cents",
+            "clients", "inflow", "outflow", "delivered",
+        )
+    )  # fmt: skip
+    live = task_month_rows()
+    different = len(set(stored) ^ set(live))
+    print(f"task-oriented cells, stored against counted: {len(live)} rows, {different} different")
 
 
 def counts() -> None:

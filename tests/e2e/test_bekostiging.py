@@ -163,3 +163,11 @@ def test_task_oriented_pilot_from_switch_to_comparison(page, users, pilot_setup,
     assert "Zutphen" in unchanged.locator("caption").inner_text()
     per_municipality = page.locator("table").last.get_by_role("row").filter(has_text="Apeldoorn")
     assert "inspanningsgericht / taakgericht" in per_municipality.inner_text()
+
+    # The municipality's monitor page counts the paid instalment as realisatie of the group
+    # (recording the payment and the upload refreshed the monitor) and says what it rests on.
+    page.goto(f"{page.base_url}/monitor/gemeente/0200/?periode=2026-K3&productgroep={group.code}")
+    realisatie = page.locator("tr").filter(has_text="Realisatie").first.inner_text()
+    assert "€ 75.705,00" in realisatie
+    note = page.locator("#funding-variants").inner_text()
+    assert "betaalde termijnen van de taakbudgetten" in note

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +78,14 @@ class IngestResult:
 
     def __repr__(self) -> str:
         return f"IngestResult({self.name!r}, {self.status!r}, file {self.file_id})"
+
+    @classmethod
+    def from_dict(cls, values: dict) -> IngestResult:
+        """The result :meth:`as_dict` gave (e.g. from a worker process)."""
+        result = cls(values["name"], values["status"], values["reasons"],
+                     duplicate=values["duplicate"])  # fmt: skip
+        result.file_id = values["file_id"]
+        return result
 
     @property
     def message_file(self) -> MessageFile | None:
@@ -257,6 +265,7 @@ class Received:
 
     name: str
     message_file: MessageFile | None = None
+    claimed: bool = False  # recorded as being processed in the caller's transaction
     refusal: str | None = None
 
     def as_dict(self) -> dict:
@@ -267,9 +276,16 @@ class Received:
         }
 
 
-def receive(source: Source, *, actor=None, budget: Budget | None = None) -> Received:
+def receive(
+    source: Source, *, actor=None, budget: Budget | None = None, claim: bool = False
+) -> Received:
     """Store one source in the archive and record it (status received). Never raises for bad
-    input: a file that cannot be read gets its Dutch reason."""
+    input: a file that cannot be read gets its Dutch reason.
+
+    ``claim``: the caller processes the file in the transaction it is in, so a file recorded
+    now is recorded as being processed (:attr:`Received.claimed`), without a claim of its own
+    (one statement fewer per file of an archive). Outside a transaction it is not: a process
+    that dies halfway must leave the file received."""
     if source.open is None:
         return Received(source.name, refusal=source.refusal or _("The file could not be read."))
     try:
@@ -283,17 +299,19 @@ def receive(source: Source, *, actor=None, budget: Budget | None = None) -> Rece
     if isinstance(copied, str):
         return Received(source.name, refusal=copied)
     sha, target, total = copied
-    message_file, _created = MessageFile.objects.get_or_create(
-        sha256=sha,
-        defaults={
-            "name": source.name[:255],
-            "size": total,
-            "stored_path": str(target),
-            "uploaded_by": actor if getattr(actor, "is_authenticated", False) else None,
-            "status": FileStatus.RECEIVED,
-        },
-    )
-    return Received(source.name, message_file)
+    claim = claim and transaction.get_connection().in_atomic_block
+    fields = {
+        "name": source.name[:255],
+        "size": total,
+        "stored_path": str(target),
+        "uploaded_by": actor if getattr(actor, "is_authenticated", False) else None,
+        "status": FileStatus.PROCESSING if claim else FileStatus.RECEIVED,
+    }
+    try:  # a new file is the rule, the same content again the exception: insert first
+        with transaction.atomic():
+            return Received(source.name, MessageFile.objects.create(sha256=sha, **fields), claim)
+    except IntegrityError:  # stored before (or just now by a concurrent import)
+        return Received(source.name, MessageFile.objects.get(sha256=sha))
 
 
 def receive_uploads(uploads, *, actor) -> list[Received]:
@@ -342,7 +360,7 @@ def ingest_paths(
                 if on_progress and size:
                     on_progress(index + min(read_bytes / size, 0.99), total, name)
 
-            received = receive(source, actor=actor)
+            received = receive(source, actor=actor, claim=True)
             return process_received(received, actor=actor, ctx=ctx, on_bytes=fraction)
 
         results = in_batches(total, work, size_of=lambda i: sources[i].size, ctx=ctx)
@@ -403,8 +421,9 @@ def process_received(received: Received, *, actor=None, ctx=None, on_bytes=None)
     if received.message_file is None:
         return IngestResult(received.name, FileStatus.REJECTED, [received.refusal])
     return process_file(
-        received.message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=received.name
-    )
+        received.message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=received.name,
+        claimed=received.claimed,
+    )  # fmt: skip
 
 
 def ingest_file(name, fh, *, size=None, actor=None, ctx=None, on_bytes=None) -> IngestResult:
@@ -455,7 +474,9 @@ def duplicate_result(name: str, message_file: MessageFile, actor) -> IngestResul
     )
 
 
-def process_file(message_file, *, actor=None, ctx=None, on_bytes=None, name=None) -> IngestResult:
+def process_file(
+    message_file, *, actor=None, ctx=None, on_bytes=None, name=None, claimed: bool = False
+) -> IngestResult:
     """Process a stored file that is received, or refused before (a refused file is processed
     again when it is offered again: its cause may have been fixed). The claim (a conditional
     update to "processing") is made in the transaction that applies the file: a concurrent
@@ -463,6 +484,8 @@ def process_file(message_file, *, actor=None, ctx=None, on_bytes=None, name=None
     halfway leaves the file as it was."""
     name = name or message_file.name
     with transaction.atomic():
+        if claimed:  # recorded as processing in this transaction (receive(claim=True))
+            return _process(message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
         claimed = MessageFile.objects.filter(
             pk=message_file.pk, status__in=MessageFileStates.before(FileStatus.PROCESSING)
         ).update(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -428,16 +429,40 @@ def check_identificatie(source, header) -> None:
 
     if not header.identificatie or source.message_type in ("", "CSV"):
         return
-    sender = (
-        {"municipality_id": source.municipality_id}
-        if header.from_municipality
-        else {"provider_id": source.provider_id}
-    )
-    earlier = MessageFile.objects.filter(
-        identificatie=header.identificatie[:40],
-        message_type=source.message_type,
-        status=FileStatus.PROCESSED,
-        **sender,
-    ).exclude(pk=source.pk)
-    if earlier.exists():
-        raise refusal("TR056", None, "Header", header.identificatie)
+    if header.from_municipality:
+        column, value = "municipality_id", source.municipality_id
+    else:
+        column, value = "provider_id", source.provider_id
+    if value is None:  # a processed message always has both parties
+        return
+    # One indexed lookup per message (identificatie, message_type): written as SQL once, as it
+    # runs for every file of an archive of tens of thousands (the ORM compiled it anew each
+    # time, several times the cost of the lookup). Names from the model, never from input.
+    sql = _TR056_SQL.get(column)
+    if sql is None:
+        qn = connection.ops.quote_name
+        sql = _TR056_SQL[column] = (
+            f"SELECT 1 FROM {qn(MessageFile._meta.db_table)} WHERE {qn('identificatie')} = %s "  # noqa: S608
+            f"AND {qn('message_type')} = %s AND {qn('status')} = %s AND {qn(column)} = %s "
+            f"AND {qn('id')} <> %s LIMIT 1"
+        )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Two imports at once (the workers of one, or two uploads) could each miss the
+            # other's message with this identification, neither committed yet: the second
+            # waits here for the first's transaction, then sees its message. A lock per
+            # sender, type and identification, held to the end of the transaction.
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 56))",
+                [f"{column}:{value}:{source.message_type}:{header.identificatie[:40]}"],
+            )
+        cursor.execute(
+            sql,
+            [header.identificatie[:40], source.message_type, FileStatus.PROCESSED.value, value,
+             source.pk or 0],
+        )  # fmt: skip
+        if cursor.fetchone() is not None:
+            raise refusal("TR056", None, "Header", header.identificatie)
+
+
+_TR056_SQL: dict[str, str] = {}

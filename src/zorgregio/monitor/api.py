@@ -94,6 +94,13 @@ def comparison_data(comparison) -> dict:
     }
 
 
+class FundingVariantSerializer(serializers.Serializer):
+    product_group = serializers.CharField(help_text="Product group code.")
+    variant = serializers.CharField(help_text="outputgericht or taakgericht.")
+    municipalities = serializers.ListField(child=serializers.CharField(), help_text="CBS codes.")
+    from_date = serializers.DateField(help_text="First day of the variant in the period.")
+
+
 class FiguresSerializer(serializers.Serializer):
     period_start = serializers.DateField()
     period_end = serializers.DateField()
@@ -108,6 +115,12 @@ class FiguresSerializer(serializers.Serializer):
     months = MonthSerializer(many=True)
     providers = ProviderShareSerializer(many=True)
     providers_without_clients = serializers.ListField(child=serializers.CharField())
+    funding_variants = FundingVariantSerializer(
+        many=True,
+        help_text="Product groups paid otherwise than per unit of effort in the period: their "
+        "figures rest on the declarations of outputs (outputgericht) or on the paid instalments "
+        "and data deliveries (taakgericht; docs/bekostiging.md).",
+    )
 
 
 def cell_data(cell: Cell | None):
@@ -206,8 +219,21 @@ class FiguresViewSet(viewsets.ViewSet):
         board = dashboard.cached_build(
             selection, detail=detail, state=state, viewer=dashboard.Viewer.of(scope)
         )
+        from .variants import variant_notes
+
+        cbs = {m.pk: m.cbs_code for m in municipalities}
+        notes = [
+            {
+                "product_group": note["group"].code,
+                "variant": note["variant"],
+                "municipalities": sorted(cbs[pk] for pk in note["municipality_ids"] if pk in cbs),
+                "from_date": note["first"],
+            }
+            for note in variant_notes(municipalities, period.start, period.end, group_id)
+        ]
         return Response(
             {
+                "funding_variants": notes,
                 "period_start": period.start,
                 "period_end": period.end,
                 "reference_date": board.reference_day,

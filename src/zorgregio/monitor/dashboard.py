@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Sum
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -214,7 +213,7 @@ def _core(sel: Selection, s: Suppressor, inhabitants: int | None) -> dict[str, C
     }
     out = f.uitstroom(sel)
     cells["uitstroom"] = s.count(out["count"])
-    cells["duration"] = s.over(out["duration"], out["count"], "days")
+    cells["duration"] = s.over(out["duration"], out["trajectories"], "days")
     return cells
 
 
@@ -387,7 +386,7 @@ def _build(
 
     ytd_sel = f.year_to_date(sel)
     ytd = {
-        "amount": f.money(ytd_sel).aggregate(total=Sum("amount_cents"))["total"],
+        "amount": f.spending_total(ytd_sel),
         "clients": f.paid_base(ytd_sel),
     }
     budget = f.budget(sel, sel.period.end.year)

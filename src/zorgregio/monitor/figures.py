@@ -25,6 +25,7 @@ from .models import (
     ProviderMonth,
     ProviderYear,
     ScopeMonth,
+    TaskMonth,
     Trajectory,
 )
 from .privacy import threshold
@@ -42,6 +43,72 @@ def _rows(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+# --- task-oriented cells (taakgericht: TaskMonth) ------------------------------------------------
+#
+# A product group that is task-oriented in a municipality has no declarations and no
+# toewijzingen: its spending is the paid instalments of the task budgets and its clients,
+# inflow and outflow come from the data deliveries (or the regieberichten). Every figure adds
+# these to the ones from the declarations, over the whole months the period touches (a
+# delivered period is stored per month, see ``TaskMonth``). A single product has no task
+# figures (a task budget is per product group).
+
+
+def task_rows(sel: Selection, first: dt.date, last: dt.date):
+    """``TaskMonth`` rows of the scope in the months from ``first`` to ``last`` (None for a
+    product scope)."""
+    if sel.product_id:
+        return None
+    return TaskMonth.objects.filter(
+        month__range=(first.replace(day=1), last), **sel.filters(with_product=False)
+    )
+
+
+def task_cells(sel: Selection, first: dt.date, last: dt.date, by: str | None = None) -> dict:
+    """Per ``by`` (a column, or None for the whole scope): spending, clients (per provider,
+    municipality and group the largest delivered number in the months, summed), clients with
+    spending (the same, for the cells with an instalment paid in the months), inflow and
+    outflow."""
+    rows = task_rows(sel, first, last)
+    out: dict = {}
+    if rows is None:
+        return out
+    cell = ["provider_id", "municipality_id", "group_id"]
+    keys = cell + ([by] if by and by not in cell else [])
+    for row in (
+        rows.values(*keys)
+        .annotate(
+            amount=Sum("amount_cents"),
+            clients=Max("clients"),
+            inflow=Sum("inflow"),
+            outflow=Sum("outflow"),
+        )
+        .order_by()
+    ):
+        found = out.setdefault(
+            row[by] if by else None,
+            {"amount": 0, "clients": 0, "paid": 0, "inflow": 0, "outflow": 0, "rows": 0},
+        )
+        found["amount"] += row["amount"]
+        found["clients"] += row["clients"]
+        found["paid"] += row["clients"] if row["amount"] > 0 else 0
+        found["inflow"] += row["inflow"]
+        found["outflow"] += row["outflow"]
+        found["rows"] += 1
+    return out
+
+
+def task_totals(sel: Selection, period: MonitorPeriod | None = None) -> dict:
+    p = period or sel.period
+    return task_cells(sel, p.start, p.end).get(
+        None, {"amount": 0, "clients": 0, "paid": 0, "inflow": 0, "outflow": 0, "rows": 0}
+    )
+
+
+def task_monthly(sel: Selection, first: dt.date, last: dt.date) -> dict[dt.date, dict]:
+    """Per month the task figures (clients of that month alone)."""
+    return task_cells(sel, first, last, by="month")
 
 
 # --- care: clients, trajectories --------------------------------------------------------------
@@ -128,31 +195,33 @@ def precomputed_clients(sel: Selection, periods: list[tuple[dt.date, dt.date]]) 
 
 def clients_on(sel: Selection, day: dt.date) -> int:
     """Clients with a levering that covers ``day``."""
+    task = task_totals(sel, MonitorPeriod(day.replace(day=1), day, "range"))["clients"]
     found = precomputed_clients(sel, [(day, day)])
     if found is not None:
-        return found[(day, day)]
+        return found[(day, day)] + task
     return (
         deliveries(sel)
         .filter(valid_on_q(day, "start_date", "end_date"))
         .values("client_id")
         .distinct()
         .count()
-    )
+    ) + task
 
 
 def clients_in(sel: Selection) -> int:
     """Clients with a levering that overlaps the period."""
     p = sel.period
+    task = task_totals(sel)["clients"]
     found = precomputed_clients(sel, [(p.start, p.end)])
     if found is not None:
-        return found[(p.start, p.end)]
+        return found[(p.start, p.end)] + task
     return (
         deliveries(sel)
         .filter(overlapping_q(p.start, p.end, "start_date", "end_date"))
         .values("client_id")
         .distinct()
         .count()
-    )
+    ) + task
 
 
 def trajectories(sel: Selection):
@@ -160,19 +229,27 @@ def trajectories(sel: Selection):
 
 
 def instroom(sel: Selection) -> int:
+    """Trajectories starting in the period, plus the inflow of task-oriented cells."""
     p = sel.period
-    return trajectories(sel).filter(start_date__range=(p.start, p.end)).count()
+    started = trajectories(sel).filter(start_date__range=(p.start, p.end)).count()
+    return started + task_totals(sel)["inflow"]
 
 
 def uitstroom(sel: Selection) -> dict:
-    """Trajectories ending in the period, and their mean duration (end - start + 1 days)."""
+    """Trajectories ending in the period plus the outflow of task-oriented cells (``count``),
+    and the mean duration (end - start + 1 days) of the trajectories (``trajectories`` of
+    them: task-oriented work has no delivered duration)."""
     p = sel.period
     result = (
         trajectories(sel)
         .filter(end_date__range=(p.start, p.end))
         .aggregate(count=Count("id"), duration=Avg("duration_days"))
     )
-    return {"count": result["count"], "duration": result["duration"]}
+    return {
+        "count": result["count"] + task_totals(sel)["outflow"],
+        "trajectories": result["count"],
+        "duration": result["duration"],
+    }
 
 
 def scaling(sel: Selection) -> dict:
@@ -355,12 +432,19 @@ def _paid_period(period: MonitorPeriod) -> tuple[dt.date, dt.date] | None:
 
 
 def paid_clients(sel: Selection, period: MonitorPeriod | None = None) -> int:
-    """Clients whose net realisatie in the period is above zero (exact). Years and quarters
+    """Clients whose net realisatie in the period is above zero (exact), plus the delivered
+    clients of task-oriented cells with an instalment paid in the period. Years and quarters
     of a municipality or a whole region are precomputed (``PaidCount``); other whole calendar
     years are counted from ``ClientYear`` (far fewer rows), the rest from ``ClientMonth``."""
-    from .models import PaidCount
 
     period = period or sel.period
+    return _declared_paid_clients(sel, period) + task_totals(sel, period)["paid"]
+
+
+def _declared_paid_clients(sel: Selection, period: MonitorPeriod) -> int:
+    """``paid_clients`` of the declarations alone."""
+    from .models import PaidCount
+
     paid_period = _paid_period(period)
     if paid_period is not None:
         scope = _care_scope(sel)
@@ -377,13 +461,16 @@ def paid_clients(sel: Selection, period: MonitorPeriod | None = None) -> int:
     return rows.values("client_id").annotate(net=Sum("amount_cents")).filter(net__gt=0).count()
 
 
-def decide_base(low: int | None, high: int | None, exact) -> int:
+def decide_base(low: int | None, high: int | None, exact, extra: int = 0) -> int:
     """A client count good enough for suppression: the largest cell (a lower bound) when it
     reaches the threshold, the sum of cells (an upper bound) when that stays below it, and the
-    exact count (``exact()``) only in between."""
+    exact count (``exact()``) only in between. ``extra``: clients of task-oriented cells, added
+    to both bounds (``exact()`` includes them)."""
     limit = threshold()
-    if not high:
+    if not high and not extra:
         return 0
+    low = (low or 0) + extra if extra else low
+    high = (high or 0) + extra
     if low is not None and low >= limit:
         return low
     if high < limit:
@@ -391,13 +478,17 @@ def decide_base(low: int | None, high: int | None, exact) -> int:
     return exact()
 
 
-def resolve_bases(sel: Selection, rows: list[dict], key: str) -> None:
+def resolve_bases(sel: Selection, rows: list[dict], key: str, extra: dict | None = None) -> None:
     """Set ``row["clients"]`` from the cell bounds ``low``/``high`` of grouped rows; the rows
-    the bounds leave undecided get their exact count in one grouped query."""
+    the bounds leave undecided get their exact count in one grouped query. ``extra``: per key
+    the clients of task-oriented cells, added to the bounds and to the exact count."""
     limit = threshold()
+    extra = extra or {}
     undecided = []
     for row in rows:
-        low, high = row.get("low"), row.get("high") or 0
+        more = extra.get(row[key], 0)
+        low = (row.get("low") or 0) + more if more else row.get("low")
+        high = (row.get("high") or 0) + more
         if low is not None and low >= limit:
             row["clients"] = low
         elif high < limit:
@@ -416,7 +507,7 @@ def resolve_bases(sel: Selection, rows: list[dict], key: str) -> None:
             rows_qs = rows_qs.filter(**{f"{key}__in": [row[key] for row in undecided]})
         exact = _distinct_clients_per(rows_qs, key)
         for row in undecided:
-            row["clients"] = exact.get(row[key], 0)
+            row["clients"] = exact.get(row[key], 0) + extra.get(row[key], 0)
 
 
 def _distinct_clients_per(rows_qs, key: str) -> dict:
@@ -436,15 +527,27 @@ def paid_base(sel: Selection, period: MonitorPeriod | None = None) -> int:
     if money_model(sel) is ClientMonth:
         return paid_clients(sel, period)
     bounds = money(sel, period).aggregate(low=Max("clients"), high=Sum("clients"))
-    return decide_base(bounds["low"], bounds["high"], lambda: paid_clients(sel, period))
+    task = task_totals(sel, period)["paid"]
+    return decide_base(bounds["low"], bounds["high"], lambda: paid_clients(sel, period), extra=task)
+
+
+def spending_total(sel: Selection, period: MonitorPeriod | None = None) -> int | None:
+    """Realisatie from the declarations plus the paid instalments of task-oriented cells;
+    None when there is neither."""
+    declared = money(sel, period).aggregate(total=Sum("amount_cents"))["total"]
+    task = task_totals(sel, period)
+    if declared is None and not task["rows"]:
+        return None
+    return (declared or 0) + task["amount"]
 
 
 def realisatie(sel: Selection) -> dict:
-    """Realisatie in the period and the clients with realisatie (net amount above zero).
+    """Realisatie in the period and the clients with realisatie (net amount above zero): the
+    declarations, and for task-oriented cells the paid instalments and delivered clients.
 
     Months are whole: a period is taken as the months it touches (declarations are per month).
     """
-    total = money(sel).aggregate(total=Sum("amount_cents"))["total"]
+    total = spending_total(sel)
     return {"amount": total, "clients": paid_clients(sel) if total is not None else 0}
 
 
@@ -478,7 +581,11 @@ def monthly_spending(sel: Selection, first: dt.date, last: dt.date) -> dict[dt.d
         .annotate(total=Sum("amount_cents"))
         .order_by("month")
     )
-    return {row["month"]: row["total"] for row in rows}
+    series = {row["month"]: row["total"] for row in rows}
+    for month, task in task_monthly(sel, first, month_end(last)).items():
+        if task["amount"] or month in series:
+            series[month] = series.get(month, 0) + task["amount"]
+    return series
 
 
 @dataclass
@@ -584,7 +691,7 @@ def market(sel: Selection) -> dict:
             .filter(amount__gt=0)
             .order_by("-amount", "provider_id")
         )
-        resolve_bases(sel, rows, "provider_id")
+        resolve_bases(sel, rows, "provider_id", extra=_task_paid_per(sel, "provider_id"))
     else:
         rows = list(
             qs.values("provider_id")
@@ -592,7 +699,9 @@ def market(sel: Selection) -> dict:
             .filter(amount__gt=0)
             .order_by("-amount", "provider_id")
         )
-        resolve_bases(sel, rows, "provider_id")
+        resolve_bases(sel, rows, "provider_id", extra=_task_paid_per(sel, "provider_id"))
+    if model is not ClientMonth:
+        _add_task_providers(sel, rows)
     total = sum(r["amount"] for r in rows)
     if not total:
         return {"rows": [], "total": 0, "top3": None, "top10": None, "hhi": None}
@@ -605,6 +714,26 @@ def market(sel: Selection) -> dict:
         "top10": sum(r["amount"] for r in rows[:10]) / total,
         "hhi": sum((r["share"] * 100) ** 2 for r in rows),
     }
+
+
+def _task_paid_per(sel: Selection, key: str) -> dict:
+    p = sel.period
+    return {k: v["paid"] for k, v in task_cells(sel, p.start, p.end, key).items()}
+
+
+def _add_task_providers(sel: Selection, rows: list[dict]) -> None:
+    """Add the paid instalments of task-oriented cells to the providers' realisatie (their
+    clients were added to the bases already); providers with task budgets only get a row."""
+    task = task_cells(sel, sel.period.start, sel.period.end, "provider_id")
+    known = {row["provider_id"]: row for row in rows}
+    for provider, found in task.items():
+        if provider in known:
+            known[provider]["amount"] += found["amount"]
+        elif found["amount"] > 0:
+            rows.append(
+                {"provider_id": provider, "amount": found["amount"], "clients": found["paid"]}
+            )
+    rows.sort(key=lambda r: (-r["amount"], r["provider_id"]))
 
 
 # --- monthly series ---------------------------------------------------------------------------
@@ -668,14 +797,26 @@ def monthly_series(sel: Selection) -> list[dict]:
         for day, n in rows:
             month = day.replace(day=1)
             result[month] = result.get(month, 0) + n
+    task = task_monthly(sel, first, last)
+    for month, found in task.items():
+        starts[month] = starts.get(month, 0) + found["inflow"]
+        ends[month] = ends.get(month, 0) + found["outflow"]
+        index = months.index(month)
+        in_care[index] = in_care.get(index, 0) + found["clients"]
     amount_rows = list(
         money_model(sel)
         .objects.filter(month__range=(first, last), **sel.filters())
         .values("month")
         .annotate(amount=Sum("amount_cents"), **_bound_annotations(sel))
     )
-    resolve_bases(sel, amount_rows, "month")
+    extra = {month: found["paid"] for month, found in task.items()}
+    resolve_bases(sel, amount_rows, "month", extra=extra)
     amounts = {row["month"]: row for row in amount_rows}
+    for month, found in task.items():
+        if month in amounts:
+            amounts[month]["amount"] += found["amount"]
+        elif found["amount"]:
+            amounts[month] = {"amount": found["amount"], "clients": found["paid"]}
 
     return [
         {
@@ -734,8 +875,16 @@ def by_municipality(sel: Selection) -> dict[int, dict]:
         .values("municipality_id")
         .annotate(amount=Sum("amount_cents"), **_bound_annotations(sel))
     )
-    resolve_bases(sel, amount_rows, "municipality_id")
+    task = task_cells(sel, p.start, p.end, "municipality_id")
+    extra = {mid: found["paid"] for mid, found in task.items()}
+    resolve_bases(sel, amount_rows, "municipality_id", extra=extra)
     amounts = {row["municipality_id"]: row for row in amount_rows}
+    for mid, found in task.items():
+        clients[mid] = clients.get(mid, 0) + found["clients"]
+        if mid in amounts:
+            amounts[mid]["amount"] += found["amount"]
+        elif found["amount"]:
+            amounts[mid] = {"amount": found["amount"], "clients": found["paid"]}
     result = {}
     for mid in sel.municipality_ids:
         result[mid] = {
@@ -748,9 +897,11 @@ def by_municipality(sel: Selection) -> dict[int, dict]:
 
 def has_data(sel: Selection) -> bool:
     p = sel.period
+    task = task_rows(sel, p.start, p.end)
     return (
         deliveries(sel).filter(overlapping_q(p.start, p.end, "start_date", "end_date")).exists()
         or money(sel).exists()
+        or (task is not None and task.exists())
     )
 
 

@@ -204,6 +204,35 @@ class ClientYear(models.Model):
         return f"ClientYear {self.pk}"
 
 
+class TaskMonth(models.Model):
+    """The task-oriented cells (taakgericht, issue 20) per month, provider, municipality and
+    product group: the paid instalments of the task budgets (by the month of ``paid_on``), and
+    from the data deliveries (art. 3.10) the clients (the largest number delivered for a
+    period that overlaps the month), inflow and outflow (in the month their delivered period
+    ends); where no delivery covers the month, the regieberichten's starts and stops are its
+    inflow and outflow. Rebuilt in full at every refresh (it is small); the figures add it to
+    those from the declarations (``figures``, docs/bekostiging.md)."""
+
+    month = models.DateField()
+    municipality_id = models.BigIntegerField()
+    provider_id = models.BigIntegerField()
+    group_id = models.BigIntegerField()
+    law = models.CharField(max_length=4, choices=Law.choices)
+    amount_cents = models.BigIntegerField(default=0)
+    clients = models.IntegerField(default=0)
+    inflow = models.IntegerField(default=0)
+    outflow = models.IntegerField(default=0)
+    delivered = models.BooleanField(
+        default=False, help_text="A data delivery covers the month (it wins over regieberichten)."
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "municipality_id"])]
+
+    def __str__(self) -> str:
+        return f"TaskMonth {self.month} {self.municipality_id}/{self.group_id}"
+
+
 class CarePeriod(models.Model):
     """A period (month, quarter, year, or the last day of a month) whose client counts are in
     ``CareCount``: a period listed here with no count row for a scope has zero clients."""

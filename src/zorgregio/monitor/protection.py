@@ -34,7 +34,6 @@ cells.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -216,9 +215,10 @@ def protect(bases: dict[Key, int], rels: list[tuple[Key, tuple[Key, ...]]], limi
                     queue.append(other)
 
     settle(i for key in hidden for i in member_of.get(key, ()))
+    solved: dict[frozenset, list[Key]] = {}  # a group of hidden cells -> its determined cells
     for _round in range(len(member_of) + 1):
         added: set[Key] = set()
-        for determined in _determined(hidden, rels, member_of):
+        for determined in _determined(hidden, rels, member_of, solved):
             # per determined cell, the nearest shown cell (through relations and hidden
             # cells; the smallest one at that distance)
             for key in determined:
@@ -270,15 +270,15 @@ def _complement(relation, bases, hidden, limit, order) -> Key | None:
     return None if total_hidden else total
 
 
-# The audit's matrices are small: BLAS threads would only contend with the web workers.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-
-
-def _determined(hidden: set[Key], rels, member_of) -> list[list[Key]]:
+def _determined(hidden: set[Key], rels, member_of, solved=None) -> list[list[Key]]:
     """Per connected group of hidden cells, the cells whose value the relations fix from what
     is shown: a cell is free when some solution of the homogeneous system (the relations over
-    the hidden cells) moves it, i.e. its row of a null space basis is not zero."""
+    the hidden cells) moves it, i.e. its row of a null space basis is not zero.
+
+    A group's system depends on its cells alone (every relation that touches one of them and
+    every hidden cell of such a relation belong to the group), so ``solved`` keeps the answer
+    per group for the next round of :func:`protect`, where most groups did not change."""
+    solved = {} if solved is None else solved
     import numpy as np
 
     seen: set[Key] = set()
@@ -298,6 +298,12 @@ def _determined(hidden: set[Key], rels, member_of) -> list[list[Key]]:
                     if other in hidden and other not in seen:
                         seen.add(other)
                         stack.append(other)
+        group = frozenset(component)
+        if group in solved:
+            if solved[group]:
+                found.append(solved[group])
+            continue
+        solved[group] = []
         column = {key: i for i, key in enumerate(component)}
         matrix = np.zeros((len(rows), len(component)))
         for r, index in enumerate(sorted(rows)):
@@ -317,6 +323,7 @@ def _determined(hidden: set[Key], rels, member_of) -> list[list[Key]]:
         free = np.abs(null).max(axis=1) >= 1e-7 if null.shape[1] else np.zeros(len(component))
         fixed = [not is_free for is_free in free]
         determined = [key for key, is_fixed in zip(component, fixed, strict=True) if is_fixed]
+        solved[group] = determined
         if determined:
             found.append(determined)
     return found
@@ -432,6 +439,50 @@ def _turning_18_rows():
         return cursor.fetchall()
 
 
+def task_bases(rows) -> list[tuple]:
+    """The bases that task-oriented cells (``TaskMonth`` rows: month, municipality, provider,
+    group, law, amount, clients, inflow, outflow) add, as (municipality, law, group, measure,
+    year, time, value): clients in a period are per provider cell the largest delivered number
+    of its months (and the month's own on its last day), clients with realisatie the same for
+    cells with an instalment paid in the period, inflow and outflow add up."""
+    from collections import defaultdict
+
+    cells: dict[tuple, dict] = defaultdict(dict)
+    for month, municipality, provider, group, law, amount, clients, inflow, outflow in rows:
+        year, m = _year_month(month)
+        cells[(municipality, provider, group, law, year)][m] = (amount, clients, inflow, outflow)
+    out = []
+    for (municipality, _provider, group, law, year), months in cells.items():
+        for time in time_keys(("Y", "Q", "M")):
+            start, end = period_of(year, time)
+            inside = [v for m, v in months.items() if start.month <= m <= end.month]
+            if not inside:
+                continue
+            clients = max(v[1] for v in inside)
+            paid = clients if sum(v[0] for v in inside) > 0 else 0
+            for measure, value in (("in", clients), ("paid", paid)):
+                if value:
+                    out.append((municipality, law, group, measure, year, time, value))
+        for m, (_amount, clients, inflow, outflow) in months.items():
+            for measure, value, time in (
+                ("on", clients, ("E", m)),
+                ("instroom", inflow, ("M", m)),
+                ("uitstroom", outflow, ("M", m)),
+            ):
+                if value:
+                    out.append((municipality, law, group, measure, year, time, value))
+    return out
+
+
+def _task_rows(**filters):
+    from .models import TaskMonth
+
+    return TaskMonth.objects.filter(**filters).values_list(
+        "month", "municipality_id", "provider_id", "group_id", "law", "amount_cents", "clients",
+        "inflow", "outflow",
+    )  # fmt: skip
+
+
 def compute_bases(
     *, municipality_ids: Iterable[int] | None = None, year: int | None = None
 ) -> _Bases:
@@ -501,6 +552,25 @@ def compute_bases(
     for (measure, region, year_, place, month), ids in youths.items():
         for time in (("M", month), ("Q", (month - 1) // 3 + 1), ("Y",)):
             bases.add(measure, region, year_, (place, ALL, time), len(ids))
+    task_filter = {} if wanted is None else {"municipality_id__in": wanted}
+    if year is not None:
+        task_filter["month__year"] = year
+    for municipality, law, group, measure, year_, time, value in task_bases(
+        _task_rows(**task_filter)
+    ):
+        region = region_of.get(municipality)
+        if region is None:
+            continue
+        if measure in ("instroom", "uitstroom"):
+            # events: the month, its quarter and the year, as trajectories
+            month = time[1]
+            times = [("M", month), ("Q", (month - 1) // 3 + 1), ("Y",)]
+        else:
+            times = [time]
+        for place in (municipality, REGION):
+            for category in (ALL, (law, None), (law, group)):
+                for t in times:
+                    bases.add(measure, region, year_, (place, category, t), value)
     for (measure, _region, _year), cube in bases.cells.items():
         if measure in CUMULATIVE:
             _cumulative_bases(cube, additive=CUMULATIVE[measure])
@@ -567,6 +637,17 @@ def known_bases(year: int, *, provider_id=None, municipality_ids=()) -> dict[str
             for time in (("M", m), ("Q", (m - 1) // 3 + 1), ("Y",)):
                 known["up"][(category, time)] += up or 0
                 known["down"][(category, time)] += down or 0
+    for _m, law, group, measure, _year, time, value in task_bases(
+        _task_rows(month__year=year, **own)
+    ):
+        if measure in ("instroom", "uitstroom"):
+            month = time[1]
+            times = [("M", month), ("Q", (month - 1) // 3 + 1), ("Y",)]
+        else:
+            times = [time]
+        for category in categories(law, group):
+            for t in times:
+                known[measure][(category, t)] += value
     youths: dict[tuple, set] = defaultdict(set)
     for youth, adult, municipality, provider, to_wmo in _turning_18_rows():
         day = EPOCH + dt.timedelta(days=int(adult))

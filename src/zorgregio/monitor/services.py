@@ -40,6 +40,7 @@ FACT_TABLES = (
     "monitor_careperiod",
     "monitor_carecount",
     "monitor_hiddencell",
+    "monitor_taskmonth",
 )
 OPEN_END = 9_999_999  # day number standing in for an open end in window arithmetic
 
@@ -338,6 +339,76 @@ def _rebuild_care_counts() -> None:
     )
 
 
+def task_month_rows() -> list[tuple]:
+    """The rows of ``TaskMonth`` counted from their sources: paid instalments, data deliveries
+    and regieberichten. (month, municipality, provider, group, law, amount, clients, inflow,
+    outflow, delivered), sorted. Also what ``verify`` compares the stored table with."""
+    from collections import defaultdict
+
+    from zorgregio.producten.models import DataDelivery, ProductGroup, TaskBudgetInstalment
+    from zorgregio.zorg.models import Regiebericht
+
+    from .selection import add_months
+
+    law_of = dict(ProductGroup.objects.values_list("pk", "law"))
+    cells: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, False])
+    for paid_on, municipality, provider, group, amount in TaskBudgetInstalment.objects.filter(
+        paid_on__isnull=False
+    ).values_list(
+        "paid_on", "budget__municipality_id", "budget__provider_id", "budget__group_id",
+        "amount_cents",
+    ):  # fmt: skip
+        cells[(paid_on.replace(day=1), municipality, provider, group)][0] += amount
+    for municipality, provider, group, start, end, clients, inflow, outflow in (
+        DataDelivery.objects.values_list(
+            "municipality_id", "provider_id", "group_id", "period_start", "period_end",
+            "clients", "inflow", "outflow",
+        )
+    ):  # fmt: skip
+        month = start.replace(day=1)
+        while month <= end:
+            cell = cells[(month, municipality, provider, group)]
+            cell[1] = max(cell[1], clients)
+            cell[4] = True
+            month = add_months(month, 1)
+        cell = cells[(end.replace(day=1), municipality, provider, group)]
+        cell[2] += inflow
+        cell[3] += outflow
+    # Regieberichten: a start is inflow in the month of its start date, a stop outflow in the
+    # month of its end date, where no data delivery of the provider covers that month.
+    regie = Regiebericht.objects.filter(deleted=False, group_id__isnull=False)
+    counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for kind, begin, end, municipality, provider, group in regie.values_list(
+        "kind", "begindatum", "einddatum", "municipality_id", "provider_id", "group_id"
+    ):
+        day = begin if kind == "start" else end
+        if day is None:
+            continue
+        counts[(day.replace(day=1), municipality, provider, group)][kind == "stop"] += 1
+    for key, (starts, stops) in counts.items():
+        cell = cells[key]
+        if not cell[4]:
+            cell[2] += starts
+            cell[3] += stops
+    return sorted(
+        (month, municipality, provider, group, law_of[group], *values)
+        for (month, municipality, provider, group), values in cells.items()
+        if any(values)
+    )
+
+
+def rebuild_task_months() -> None:
+    """``TaskMonth`` in full: it has a row per task-oriented cell and month with anything paid
+    or delivered, so it stays small (thousands of rows where ``ClientMonth`` has millions)."""
+    _execute("DELETE FROM monitor_taskmonth")
+    _insert_rows(
+        "monitor_taskmonth",
+        ("month", "municipality_id", "provider_id", "group_id", "law", "amount_cents", "clients",
+         "inflow", "outflow", "delivered"),
+        task_month_rows(),
+    )  # fmt: skip
+
+
 def _rebuild_spending(months: set[dt.date] | None) -> None:
     """``ClientMonth`` and the tables summed from it, for the given months (None: all).
 
@@ -607,9 +678,11 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
         months = {m.replace(day=1) for m in months}
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
         # Sorts for GROUP BY in memory rather than in temporary files (not allowed inside a
-        # transaction, so only when the caller has none open).
+        # transaction, so only when the caller has none open), and a page cache of 64 MB
+        # (SQLite's default is 2 MB; 256 MB made the import after which it runs pass its
+        # memory budget of 300 MB, issue 15, and the operating system caches the file anyway).
         _execute("PRAGMA temp_store = MEMORY")
-        _execute("PRAGMA cache_size = -262144")
+        _execute("PRAGMA cache_size = -65536")
     with transaction.atomic():
         # One refresh at a time: a second one waits here (PostgreSQL) and then sees the notes
         # the first one left, instead of both rebuilding the same tables at once.
@@ -626,6 +699,7 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
         _mark_scaling()
         _rebuild_trajectories()
         _rebuild_care_counts()
+        rebuild_task_months()
         if months is None or months:
             _rebuild_spending(months)
         from .privacy import threshold

@@ -15,7 +15,8 @@ The pilot comparison takes the municipalities whose variant for the group change
 (the first day of the first non-effort-oriented period) and those that did not, and compares
 the same number of days before and after that date. Figures are cells of
 :mod:`.privacy`: counts and everything computed over fewer clients than the threshold are
-suppressed for viewers without detail. The existing monitor figures are not touched.
+suppressed for viewers without detail. The main monitor pages add the task-oriented cells to
+their figures themselves (``figures``, ``TaskMonth``); this module compares windows.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from statistics import median
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
 from .privacy import Suppressor
 
@@ -38,15 +39,24 @@ class Figures:
 
     variants: set[str] = field(default_factory=set)
     spending_cents: int = 0
-    clients: int = 0
+    # Net realisatie per client (declarations): a set of municipalities counts a client with
+    # care in two of them once, as a client whose net amount over the set is above zero.
+    client_net: dict[int, int] = field(default_factory=dict)
+    task_clients: int = 0  # delivered (anonymous) counts: added up
     inflow: int = 0
     durations: list[int] = field(default_factory=list)
     waits: list[float] = field(default_factory=list)
 
+    @property
+    def clients(self) -> int:
+        return sum(1 for net in self.client_net.values() if net > 0) + self.task_clients
+
     def add(self, other: Figures) -> None:
         self.variants |= other.variants
         self.spending_cents += other.spending_cents
-        self.clients += other.clients
+        for client, net in other.client_net.items():
+            self.client_net[client] = self.client_net.get(client, 0) + net
+        self.task_clients += other.task_clients
         self.inflow += other.inflow
         self.durations += other.durations
         self.waits += other.waits
@@ -124,7 +134,7 @@ def figures_for(group_id: int, municipality_id: int, window: tuple, periods: lis
         per_period: dict[dt.date, int] = {}
         for row in deliveries.values("period_start").annotate(c=Sum("clients")):
             per_period[row["period_start"]] = row["c"]
-        out.clients = max(per_period.values(), default=0)
+        out.task_clients = max(per_period.values(), default=0)
         out.inflow = deliveries.aggregate(s=Sum("inflow"))["s"] or 0
         out.waits = [float(w) for w in deliveries.values_list("waiting_days", flat=True)]
         return out
@@ -135,8 +145,9 @@ def figures_for(group_id: int, municipality_id: int, window: tuple, periods: lis
         month__lte=end,
     )
     out.spending_cents = months.aggregate(s=Sum("amount_cents"))["s"] or 0
-    per_client = months.values("client_id").annotate(s=Sum("amount_cents")).filter(s__gt=0)
-    out.clients = per_client.aggregate(n=Count("client_id"))["n"] or 0
+    out.client_net = dict(
+        months.values("client_id").annotate(s=Sum("amount_cents")).values_list("client_id", "s")
+    )
     trajectories = Trajectory.objects.filter(group_id=group_id, municipality_id=municipality_id)
     out.inflow = trajectories.filter(start_date__gte=start, start_date__lte=end).count()
     out.durations = list(
@@ -239,8 +250,8 @@ def pilot(scope, group, *, last_day: dt.date, municipalities) -> dict:
 def variant_notes(municipalities, start: dt.date, end: dt.date, group_id=None) -> list[dict]:
     """The funding variants other than effort-oriented that held in ``[start, end]`` in the
     municipalities shown (of one group, or all): the notes a monitor page prints beside its
-    figures, so a reader knows what a figure rests on. Reads only; the page's figures are not
-    touched (they rest on the declarations whatever the variant)."""
+    figures, so a reader knows what a figure rests on (task-oriented cells: paid instalments
+    and data deliveries, added by ``figures``). Reads only."""
     from zorgregio.producten.models import FundingVariant, GroupVariant
 
     rows = (
@@ -261,10 +272,12 @@ def variant_notes(municipalities, start: dt.date, end: dt.date, group_id=None) -
                 "variant": row.variant,
                 "label": FundingVariant(row.variant).label,
                 "municipalities": [],
+                "municipality_ids": [],
                 "first": row.valid_from,
             },
         )
         if row.municipality.name not in note["municipalities"]:
             note["municipalities"].append(row.municipality.name)
+            note["municipality_ids"].append(row.municipality_id)
         note["first"] = min(note["first"], row.valid_from)
     return list(notes.values())

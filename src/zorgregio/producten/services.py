@@ -876,6 +876,17 @@ def task_budget_set(
     return budget
 
 
+def _task_figures_changed() -> None:
+    """A paid instalment or a data delivery changes the monitor's figures of a task-oriented
+    cell: note it in this transaction (``zorg.hooks``, as the ingest does) and let the monitor
+    refresh after the commit. The monitor rebuilds its task table (``TaskMonth``) in full at
+    every refresh, so the note needs no month: the declarations' months are not rebuilt."""
+    from zorgregio.zorg.hooks import care_data_changed, note_changes
+
+    note_changes([None])
+    transaction.on_commit(care_data_changed)
+
+
 @transaction.atomic
 def instalment_pay(*, actor, instalment: TaskBudgetInstalment, paid_on: dt.date):
     """Record that an instalment was paid on ``paid_on`` (once)."""
@@ -887,6 +898,7 @@ def instalment_pay(*, actor, instalment: TaskBudgetInstalment, paid_on: dt.date)
     before = snapshot(instalment)
     instalment.paid_on = paid_on
     instalment.save(update_fields=["paid_on"])
+    _task_figures_changed()
     audit_log(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -982,6 +994,7 @@ def data_delivery_record(*, actor, provider, rows: list[dict]) -> list[DataDeliv
             defaults={"period_end": end, "delivered_by": user, **counts},
         )
         written.append(obj)
+    _task_figures_changed()
     audit_log(
         actor=actor,
         action=AuditAction.IMPORT,

@@ -30,6 +30,7 @@ from .models import (
     DeclaratieStatus,
     Levering,
     LineStatus,
+    Regiebericht,
     Toewijzing,
     Verzoek,
 )
@@ -69,6 +70,7 @@ class ApplySummary:
     rejected: int = 0
     remarks: list[str] = field(default_factory=list)
     declaraties: list[int] = field(default_factory=list)
+    months: set = field(default_factory=set)  # the first days of the months of written lines
     refused_items: list[dict] = field(default_factory=list)  # row, rule, retourcode (verdicts)
 
     def refuse_item(self, row, rule: str) -> None:
@@ -88,11 +90,7 @@ def changed_months(summary: ApplySummary) -> set:
     or none in particular (toewijzingen, leveringen, requests: ``None``)."""
     if not summary.declaraties:
         return {None}
-    return set(
-        DeclaratieRegel.objects.filter(declaratie_id__in=summary.declaraties)
-        .values_list("month", flat=True)
-        .distinct()
-    ) or {None}
+    return set(summary.months) or {None}
 
 
 def resolve_parties(header: Header, *, actor, ctx: ApplyContext) -> tuple[int, int]:
@@ -296,9 +294,64 @@ class MessageApplier:
         ):
             self.reject(rec.row, variants.regiebericht_refusal(rec.begindatum), "TR019")
             return True
-        self.summary.remark(
-            _("Line %(row)s: no ToewijzingNummer (task-oriented): accepted, not linked.")
-            % {"row": rec.row or "?"}
+        if self._store_regiebericht(rec, product_id or None):
+            self.summary.remark(
+                _("Line %(row)s: no ToewijzingNummer (task-oriented): stored as regiebericht.")
+                % {"row": rec.row or "?"}
+            )
+        return True
+
+    def _store_regiebericht(self, rec, product_id: int | None) -> bool:
+        """Store an accepted start or stop without a toewijzing (``zorg.Regiebericht``), in the
+        message's transaction (all or nothing). StatusAanlevering 3 withdraws the earlier one
+        with the same key (none: TR063); a new one that was received before is TR074; a
+        correction (2) of a stop replaces its end date and reason."""
+        kind = "stop" if isinstance(rec, StopRecord) else "start"
+        index = self.ctx.variant_index()
+        group_id = index.groups.get(product_id) if product_id is not None else None
+        if group_id is None:
+            agreed = {
+                group
+                for (group, municipality), periods in index.periods.items()
+                if municipality == self.municipality_id
+                and variants.regiebericht_allowed(periods, rec.begindatum)
+            }
+            group_id = agreed.pop() if len(agreed) == 1 else None
+        key = {
+            "municipality_id": self.municipality_id,
+            "provider_id": self.provider_id,
+            "client_id": self.ctx.client_id(rec.client.bsn, rec.client.birth_date),
+            "law": self.law,
+            "productcategorie": rec.productcategorie,
+            "productcode": rec.productcode,
+            "begindatum": rec.begindatum,
+        }
+        earlier = Regiebericht.objects.filter(**key, deleted=False)
+        if rec.status_aanlevering == "3":
+            if not earlier.filter(kind=kind).update(deleted=True):
+                self.reject(
+                    rec.row, _("No earlier message with this start date to delete (TR063)."),
+                    "TR063",
+                )  # fmt: skip
+                return False
+            return True
+        found = earlier.filter(kind=kind).first()
+        if found is not None:
+            if rec.status_aanlevering == "1":
+                self.reject(rec.row, _("This message was already received (TR074)."), "TR074")
+                return False
+            if kind == "stop":
+                found.einddatum, found.reden_beeindiging = rec.einddatum, rec.reden_beeindiging
+                found.save(update_fields=["einddatum", "reden_beeindiging"])
+            return True
+        values = {**key, "product_id": product_id, "group_id": group_id}
+        if kind == "stop" and rec.with_start and not earlier.filter(kind="start").exists():
+            Regiebericht.objects.create(kind="start", **values)  # a CSV row: a whole delivery
+        Regiebericht.objects.create(
+            kind=kind,
+            einddatum=getattr(rec, "einddatum", None),
+            reden_beeindiging=getattr(rec, "reden_beeindiging", ""),
+            **values,
         )
         return True
 
@@ -570,6 +623,7 @@ class MessageApplier:
         self.summary.items += checker.count + len(checker.refused)
         self.summary.rejected += checker.rejected + len(checker.refused)
         self.summary.declaraties.append(decl.pk)
+        self.summary.months |= {day.replace(day=1) for day in checker.starts}
         if checker.rejected or checker.refused:
             self.summary.remark(
                 _("Declaratie %(nr)s: %(bad)s of %(all)s lines rejected by the checks.")
@@ -643,6 +697,7 @@ class DeclarationLines:
         self.refused: list[dict] = []
         self.rules: dict[tuple, tuple] = {}
         self.dates: dict[dt.date, tuple] = {}
+        self.starts: set[dt.date] = set()  # the period starts of the rows written
         self.task_codes: dict[tuple, list] = {}
         self.writer = LineWriter()
         table = DeclaratieRegel._meta.db_table
@@ -714,6 +769,7 @@ class DeclarationLines:
         # Tariff and admission per (product, start date): the same for many lines.
         rules = self.rules
         dates = self.dates
+        starts = self.starts
         vix = self.ctx.variant_index()  # funding variants (zorg/rules/variants.py)
         task_codes = self.task_codes
         variants.load_outputs(vix, provider_id)
@@ -854,6 +910,7 @@ class DeclarationLines:
             end_value = dates.get(end)
             if end_value is None:
                 end_value = dates[end] = self._date_values(end)
+            starts.add(start)
             rows.append((
                 tw.id if tw else None, client_id, municipality_id, provider_id, product_id, law,
                 ref, line.vorig_referentienummer, line.toewijzingnummer, line.productcategorie,

@@ -14,6 +14,8 @@ import heapq
 from array import array
 from bisect import bisect_left
 
+from django.db import IntegrityError, transaction
+
 from zorgregio.aanbieders.models import Provider
 from zorgregio.regio.models import Municipality
 
@@ -277,10 +279,21 @@ class ApplyContext:
             key = pseudonym(bsn)
             cid = Client.objects.filter(pseudonym=key).values_list("id", flat=True).first()
             if cid is None:
-                cid = Client.objects.create(
-                    pseudonym=key, bsn_encrypted=encrypt_bsn(bsn), birth_date=birth_date
-                ).id
+                cid = self._new_client(key, bsn, birth_date)
             elif birth_date is not None:
                 Client.objects.filter(pk=cid, birth_date__isnull=True).update(birth_date=birth_date)
             self.clients[bsn] = cid
         return cid
+
+    @staticmethod
+    def _new_client(key: str, bsn: str, birth_date) -> int:
+        """Record a client; should another import record the same one at the same moment (a
+        worker of a parallel import, another upload), its row is used instead: the insert
+        waits for that transaction, fails on the unique pseudonym, and the row is read."""
+        try:
+            with transaction.atomic():
+                return Client.objects.create(
+                    pseudonym=key, bsn_encrypted=encrypt_bsn(bsn), birth_date=birth_date
+                ).id
+        except IntegrityError:
+            return Client.objects.get(pseudonym=key).id

@@ -287,3 +287,61 @@ class CareChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month or '-'} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class RegieKind(models.TextChoices):
+    START = "start", _("start (305)")
+    STOP = "stop", _("stop (307)")
+
+
+class Regiebericht(models.Model):
+    """A start (305) or stop (307) without a ToewijzingNummer, accepted as a regiebericht where
+    the product group is task-oriented in the municipality and the region agreed on such
+    messages (``producten.GroupVariant.regieberichten``). It stands on its own ("staat op
+    zichzelf"): no toewijzing, no declaration. The monitor counts a start as inflow and a stop
+    as outflow of that task-oriented cell when no data delivery covers the month
+    (docs/bekostiging.md)."""
+
+    municipality = models.ForeignKey(
+        "regio.Municipality", on_delete=models.PROTECT, related_name="regieberichten"
+    )
+    provider = models.ForeignKey(
+        "aanbieders.Provider", on_delete=models.PROTECT, related_name="regieberichten"
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="regieberichten")
+    law = models.CharField(_("law"), max_length=4, choices=Law.choices)
+    kind = models.CharField(_("kind"), max_length=5, choices=RegieKind.choices)
+    product = models.ForeignKey(
+        "producten.Product",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="regieberichten",
+    )
+    group = models.ForeignKey(
+        "producten.ProductGroup",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="regieberichten",
+    )
+    productcategorie = models.CharField(_("product category"), max_length=2, blank=True)
+    productcode = models.CharField(_("product code"), max_length=5, blank=True)
+    begindatum = models.DateField(_("start date"))
+    einddatum = models.DateField(_("end date"), null=True, blank=True)
+    reden_beeindiging = models.CharField(_("reason for ending"), max_length=2, blank=True)
+    deleted = models.BooleanField(
+        _("deleted"), default=False, help_text=_("StatusAanlevering 3: withdrawn by the provider.")
+    )
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("regiebericht")
+        verbose_name_plural = _("regieberichten")
+        indexes = [
+            models.Index(fields=["provider", "client"]),
+            models.Index(fields=["municipality", "begindatum"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.begindatum}"

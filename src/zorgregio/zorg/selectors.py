@@ -6,13 +6,24 @@ from django.db.models import QuerySet
 
 from zorgregio.accounts.scoping import scope_for
 
-from .models import Client, DeclaratieRegel, Levering, Toewijzing, Verzoek
+from .models import Client, DeclaratieRegel, Levering, Regiebericht, Toewijzing, Verzoek
 from .services import pseudonym
 
 
 def toewijzingen(user) -> QuerySet[Toewijzing]:
     return scope_for(user).filter(
         Toewijzing.objects.select_related("municipality", "provider", "product"),
+        municipality="municipality",
+        provider="provider",
+        client_level=True,
+    )
+
+
+def regieberichten(user) -> QuerySet[Regiebericht]:
+    """Starts and stops without a toewijzing (task-oriented work), scoped as client data: the
+    provider its own, municipality staff their municipalities, the regional team its region."""
+    return scope_for(user).filter(
+        Regiebericht.objects.select_related("municipality", "provider", "product", "group"),
         municipality="municipality",
         provider="provider",
         client_level=True,
@@ -28,6 +39,7 @@ def visible_client(user, pk: int) -> Client | None:
                      provider="provider", client_level=True),
         scope.filter(Verzoek.objects.filter(client_id=pk), municipality="municipality",
                      provider="provider", client_level=True),
+        regieberichten(user).filter(client_id=pk),
     ]  # fmt: skip
     if not any(qs.exists() for qs in records):
         return None
@@ -67,6 +79,9 @@ def timeline(user, client: Client) -> list[dict]:
     )
     for verzoek in verzoeken:
         events.append({"date": verzoek.received_on, "end": None, "kind": "verzoek", "obj": verzoek})
+    for regie in regieberichten(user).filter(client=client, deleted=False):
+        end = regie.einddatum if regie.kind == "stop" else None
+        events.append({"date": regie.begindatum, "end": end, "kind": "regie", "obj": regie})
     regels = scope.filter(
         DeclaratieRegel.objects.filter(client=client).select_related("declaratie", "provider"),
         municipality="municipality",

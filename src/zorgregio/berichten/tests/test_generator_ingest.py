@@ -98,18 +98,23 @@ def test_catalogue_from_db_reads_the_register(region, register, zutphen):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("workers", [1, 2])
 def test_the_ingest_accepts_every_file_and_rejects_exactly_the_planted_faults(
-    region, register, tmp_path, settings
+    region, register, tmp_path, settings, workers
 ):
-    from zorgregio.berichten.services import ingest_paths
+    """The same verdicts with two worker processes (PostgreSQL) as with one: every rule that
+    relates messages sees them in order, nothing is applied twice or lost."""
+    from zorgregio.berichten.parallel import can_run_parallel, ingest_parallel
     from zorgregio.zorg.models import Declaratie, DeclaratieRegel, LineStatus, Toewijzing
 
+    if workers > 1 and not can_run_parallel():
+        pytest.skip("several import workers need PostgreSQL")
     settings.MEDIA_ROOT = tmp_path / "media"
     result = generate_archive(
         catalogue_from_db(region), tmp_path / "archive", seed=4, clients=150,
         start=D(2024, 1, 1), end=D(2025, 12, 31), fault_rate=0.03,
     )  # fmt: skip
-    results = ingest_paths([result.root])
+    results = ingest_parallel([result.root], workers=workers)
     assert len(results) == result.stats["files"]
     assert [r for r in results if r.refused] == []
     manifest = json.loads((tmp_path / "archive" / "manifest.json").read_text())

@@ -10,7 +10,7 @@ from zorgregio.berichten.tests import builders as B
 from zorgregio.contracten.models import Admission, AdmissionStatus, FrameworkAgreement
 from zorgregio.producten import services as producten
 from zorgregio.producten.models import FundingVariant, Product, Tariff
-from zorgregio.zorg.models import DeclaratieRegel, Levering, LineStatus
+from zorgregio.zorg.models import DeclaratieRegel, Levering, LineStatus, Regiebericht
 
 from .conftest import AGB, BSN
 
@@ -155,7 +155,11 @@ def test_euro_lines_against_the_assigned_budget(tmp_path, jeugd):
 
 
 def _without_nummer(data: bytes) -> bytes:
-    return data.replace(b"<jw305:ToewijzingNummer>1001</jw305:ToewijzingNummer>", b"")
+    for kind in (b"305", b"307"):
+        data = data.replace(
+            b"<jw%b:ToewijzingNummer>1001</jw%b:ToewijzingNummer>" % (kind, kind), b""
+        )
+    return data
 
 
 def test_a_start_without_toewijzing_only_where_agreed(tmp_path, jeugd, apeldoorn, users):
@@ -173,3 +177,32 @@ def test_a_start_without_toewijzing_only_where_agreed(tmp_path, jeugd, apeldoorn
     assert accepted.status == FileStatus.PROCESSED
     assert accepted.message_file.verdict.get("refused_items", []) == []
     assert not Levering.objects.exists()  # a regiebericht: on no toewijzing
+
+
+def test_regieberichten_are_stored_and_withdrawn(tmp_path, jeugd, apeldoorn, users):
+    """An accepted start and stop without a toewijzing are stored (for the monitor's inflow and
+    outflow of the task-oriented cell); a repeated start is TR074; StatusAanlevering 3
+    withdraws the stop."""
+    set_variant(users, jeugd.group, apeldoorn, FundingVariant.TASK, regieberichten=True)
+
+    def send(name, kind, **kw):
+        data = B.msg_start_stop("ijw", kind, "0200", AGB, BSN, "1001", "2026-04-06", ident=name,
+                                **kw)  # fmt: skip
+        return ingest(tmp_path, f"{name}.xml", _without_nummer(data))
+
+    assert send("s1", "305").message_file.verdict.get("refused_items", []) == []
+    stop = send("t1", "307", end="2026-04-20")
+    assert stop.message_file.verdict.get("refused_items", []) == [], stop.message_file.verdict
+    assert stop.status == FileStatus.PROCESSED, (stop.reasons, stop.message_file.verdict)
+    stored = list(Regiebericht.objects.order_by("kind").values_list(
+        "kind", "group_id", "municipality_id", "begindatum", "einddatum", "deleted"))  # fmt: skip
+    assert stored == [
+        ("start", jeugd.group.pk, apeldoorn.pk, APR_2026.replace(day=6), None, False),
+        ("stop", jeugd.group.pk, apeldoorn.pk, APR_2026.replace(day=6), dt.date(2026, 4, 20),
+         False),
+    ]  # fmt: skip
+    [again] = send("s2", "305").message_file.verdict["refused_items"]
+    assert again["rule"] == "TR074"
+    send("t2", "307", end="2026-04-20", status="3")
+    assert Regiebericht.objects.get(kind="stop").deleted
+    assert Regiebericht.objects.count() == 2

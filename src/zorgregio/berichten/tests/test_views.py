@@ -12,7 +12,7 @@ from zorgregio.berichten.services import ingest_paths
 from zorgregio.berichten.tests import builders as B
 from zorgregio.zorg.models import Client, Declaratie
 
-from .conftest import AGB, BSN
+from .conftest import AGB, BSN, BSN2
 
 
 @pytest.fixture
@@ -137,6 +137,22 @@ def test_import_command_lines_and_exit_code(tmp_path, jeugd, apeldoorn):
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("dubbel") or "good.xml" in lines[0]
     assert any(line.startswith("afgekeurd\tbad.xml") for line in lines)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_command_with_two_workers(tmp_path, jeugd, apeldoorn):
+    """``--workers 2``: on PostgreSQL two processes apply the files; on SQLite the import says
+    that it runs in one process. Either way every file gets its line, in the archive's order."""
+    from zorgregio.berichten.parallel import can_run_parallel
+
+    for name, bsn, nummer in (("a.xml", BSN, "1001"), ("b.xml", BSN2, "1002")):
+        (tmp_path / name).write_bytes(B.msg_301("ijw", "0200", AGB, bsn, [B.Assigned(nummer)]))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import", str(tmp_path), "--workers", "2", stdout=out, stderr=err)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "verwerkt\ta.xml" and lines[1] == "verwerkt\tb.xml"
+    one_process = "de import loopt in één proces" in err.getvalue()
+    assert one_process != can_run_parallel()
 
 
 @pytest.mark.django_db

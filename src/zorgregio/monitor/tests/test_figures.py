@@ -91,9 +91,9 @@ def test_trajectories_merge_overlapping_and_touching_deliveries(apeldoorn, light
     q1 = sel([apeldoorn], quarter_period(2025, 1))
     q2 = sel([apeldoorn], quarter_period(2025, 2))
     assert f.instroom(q1) == 4  # one, two (twice), three
-    assert f.uitstroom(q1) == {"count": 2, "duration": (31 + 27) / 2}
+    assert f.uitstroom(q1) == {"count": 2, "trajectories": 2, "duration": (31 + 27) / 2}
     assert f.instroom(q2) == 0
-    assert f.uitstroom(q2) == {"count": 1, "duration": 120}
+    assert f.uitstroom(q2) == {"count": 1, "trajectories": 1, "duration": 120}
 
 
 def test_scaling_up_and_down_within_30_days(apeldoorn, light, medium, heavy):

@@ -38,7 +38,30 @@ def figures(sel: Selection):
         f.paid_clients(sel),
         f.market(sel),
         f.scaling(sel),
+        f.realisatie(sel),
+        f.instroom(sel),
+        f.uitstroom(sel),
     )
+
+
+def task_cell(municipality, group, provider, *, paid_on, delivered, clients):
+    """A task budget of ``provider`` with one instalment paid on ``paid_on`` (1.000,00) and a
+    data delivery of the quarter starting ``delivered``."""
+    from zorgregio.monitor.selection import add_months, month_end
+    from zorgregio.producten.models import DataDelivery, TaskBudget, TaskBudgetInstalment
+
+    budget = TaskBudget.objects.create(
+        provider=provider, municipality=municipality, group=group, year=paid_on.year,
+        amount_cents=100_000,
+    )  # fmt: skip
+    TaskBudgetInstalment.objects.create(
+        budget=budget, due_on=paid_on, amount_cents=100_000, paid_on=paid_on
+    )
+    DataDelivery.objects.create(
+        provider=provider, municipality=municipality, group=group, period_start=delivered,
+        period_end=month_end(add_months(delivered, 2)), clients=clients, inflow=2, outflow=1,
+        waiting_days=7,
+    )  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -78,6 +101,11 @@ def test_precomputed_counts_equal_counted_ones(apeldoorn, zutphen):
                 period_start=D(2024, month, 1),
                 amount_cents=1000 * (index + 1) * (1 if month != 12 or index % 3 else -3),
             )
+    # task-oriented cells beside the declarations: a small one (3 clients) and a larger one
+    task_cell(apeldoorn, wmo, ProviderFactory(), paid_on=D(2024, 2, 10), delivered=D(2024, 1, 1),
+              clients=3)  # fmt: skip
+    task_cell(zutphen, wmo, ProviderFactory(), paid_on=D(2024, 4, 10), delivered=D(2024, 4, 1),
+              clients=7)  # fmt: skip
     refresh_after_import()
     scopes = [
         {"municipality_ids": (apeldoorn.pk, zutphen.pk)},

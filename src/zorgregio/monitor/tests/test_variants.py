@@ -182,3 +182,32 @@ def test_the_monitor_pages_name_the_variant_a_figure_rests_on(client, users, pil
     assert 'id="funding-variants"' not in elsewhere.content.decode()
     notes = v.variant_notes([zutphen], D(2026, 1, 1), D(2026, 12, 31))
     assert notes == []
+
+
+@pytest.mark.django_db
+def test_the_set_totals_count_a_client_in_two_municipalities_once(
+    users, pilot_world, apeldoorn, zutphen, region
+):
+    """Zutphen's first client also has care in Brummen in 2026 (400,00). The municipalities
+    that did not change (Zutphen, Brummen) together: 3.000,00 + 400,00 = 3.400,00 over 5
+    distinct clients (not 6), so 680,00 per client."""
+    from zorgregio.regio.tests.factories import MunicipalityFactory
+
+    brummen = MunicipalityFactory(region=region, cbs_code="0213", name="Brummen")
+    ClientMonth.objects.create(
+        month=D(2026, 1, 1), client_id=1 + 1000 * zutphen.pk, municipality_id=brummen.pk,
+        provider_id=1, group_id=pilot_world.pk, law="wmo", amount_cents=40_000,
+    )  # fmt: skip
+    result = v.pilot(
+        scope_for(users["regio"]),
+        pilot_world,
+        last_day=D(2026, 12, 31),
+        municipalities=[apeldoorn, zutphen, brummen],
+    )
+    rows = {r["municipality"].name: r for r in result["rows"]}
+    assert rows["Brummen"]["after"]["clients"].value == 1
+    assert rows["Zutphen"]["after"]["clients"].value == 5
+    unchanged = dict(result["groups"])["unchanged"]["after"]
+    assert unchanged["spending"].value == 340_000
+    assert unchanged["clients"].value == 5
+    assert unchanged["cost_per_client"].value == 68_000

@@ -6,7 +6,8 @@ operators can script it. With ``--format json`` it prints instead, per file, mes
 the verdict with the rule codes and retourcodes (``berichten.verdicts``). On a terminal a
 progress bar is drawn on stderr. ``zorgregio import --retry-refused`` processes every refused
 file of the archive again (after its cause was fixed, e.g. a provider added to the register).
-The audit trail names the operating-system user and host that ran the command.
+The audit trail names the operating-system user and host that ran the command. On
+PostgreSQL, ``--workers N`` applies the files in N processes (``berichten.parallel``).
 """
 
 import json
@@ -17,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from zorgregio.berichten.csv_import import KINDS, ingest_csv
 from zorgregio.berichten.models import FileStatus
-from zorgregio.berichten.services import ingest_paths, retry_refused
+from zorgregio.berichten.parallel import can_run_parallel, ingest_parallel
+from zorgregio.berichten.services import retry_refused
 from zorgregio.berichten.verdicts import result_verdict
 from zorgregio.common.formatting import files_summary
 
@@ -43,6 +45,14 @@ class Command(BaseCommand):
             choices=KINDS,
             metavar="KIND",
             help=f"The files are CSV files of this kind: {', '.join(KINDS)}.",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            metavar="N",
+            help="Apply the files in N worker processes, divided by provider and law "
+            "(PostgreSQL only; on SQLite one process).",
         )
         parser.add_argument(
             "--format",
@@ -74,8 +84,11 @@ class Command(BaseCommand):
             err.flush()
 
         results = retry_refused(on_progress=progress) if options["retry_refused"] else []
+        workers = options["workers"]
+        if workers > 1 and not can_run_parallel():
+            self.stderr.write(_("Several workers need PostgreSQL; importing in one process."))
         if paths:
-            results += ingest_paths(paths, on_progress=progress)
+            results += ingest_parallel(paths, workers=workers, on_progress=progress)
         if tty:
             err.write("\r" + " " * 90 + "\r")
         report(results)

@@ -18,8 +18,8 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitor", "0008_hiddencell"),
-        ("zorg", "0008_partition_declaratieregel"),
+        ("monitor", "0009_taskmonth"),
+        ("zorg", "0009_partition_declaratieregel"),
     ]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]

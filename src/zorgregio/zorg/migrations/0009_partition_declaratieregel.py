@@ -18,7 +18,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("zorg", "0007_verzoek_honoured_on"),
+        ("zorg", "0008_regiebericht"),
     ]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]
