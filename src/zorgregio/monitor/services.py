@@ -24,6 +24,7 @@ from zorgregio.common.validators import parse_integer
 from zorgregio.producten.models import ProductGroup
 from zorgregio.regio.models import Municipality
 from zorgregio.zorg.models import DeclaratieStatus, LineStatus
+from zorgregio.zorg.partitions import ensure_partitions
 
 from .models import Budget, MonitorState
 
@@ -691,6 +692,9 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
         if connection.vendor == "postgresql":
             # Hash aggregates and sorts in memory for this transaction only.
             _execute("SET LOCAL work_mem = '256MB'")
+            # A year's partition before its first client-months are written; lines the import
+            # wrote into a DEFAULT partition move into their year's new one (ADR 0303).
+            ensure_partitions({m.year for m in months or ()})
         _rebuild_deliveries()
         _mark_scaling()
         _rebuild_trajectories()
@@ -703,12 +707,7 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
 
         rebuild_hidden_cells(threshold())
         if connection.vendor == "postgresql":
-            _execute(
-                "ANALYZE monitor_deliveryfact, monitor_trajectory, monitor_clientmonth, "
-                "monitor_scopemonth, monitor_providermonth, monitor_clientyear, "
-                "monitor_careperiod, monitor_carecount, monitor_provideryear, "
-                "monitor_paidcount, monitor_hiddencell, monitor_taskmonth"
-            )
+            _execute("ANALYZE " + ", ".join(_changed_tables(months)))
         for start in range(0, len(covered), 500):
             CareChange.objects.filter(pk__in=covered[start : start + 500]).delete()
         state.refreshed_at = timezone.now()
@@ -721,8 +720,22 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
         # pile up (autovacuum may lag far behind) and every page query scans them. Runs after
         # the commit (it cannot run in a transaction), so pages already see the new figures.
         # No ANALYZE here: the tables were analysed inside the transaction above.
-        _execute("VACUUM " + ", ".join(FACT_TABLES))
+        _execute("VACUUM " + ", ".join(_changed_tables(months)))
     return state
+
+
+def _changed_tables(months: set[dt.date] | None) -> list[str]:
+    """The fact tables a refresh of ``months`` rewrote, to analyse and vacuum: of a partitioned
+    ``monitor_clientmonth`` only the partitions of the changed months' years."""
+    from zorgregio.zorg.partitions import CLIENTMONTH, partitions_of
+
+    if months is None:
+        return list(FACT_TABLES)
+    return [
+        name
+        for table in FACT_TABLES
+        for name in (partitions_of(CLIENTMONTH, months) if table == CLIENTMONTH else [table])
+    ]
 
 
 def _locked_state() -> MonitorState:
