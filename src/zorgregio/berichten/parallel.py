@@ -42,6 +42,7 @@ from .services import (
     Progress,
     _sources,
     after_import,
+    failed_unexpectedly,
     in_batches,
     ingest_paths,
     process_received,
@@ -178,7 +179,8 @@ def _as_stored(items) -> list[tuple[int, dict]]:
     for index, item in items:
         found = stored.get(item.message_file.pk) if item.message_file is not None else None
         if found is None:
-            result = IngestResult(item.name, FileStatus.REJECTED, [item.refusal or _FAILED()])
+            reason = item.refusal or failed_unexpectedly()
+            result = IngestResult(item.name, FileStatus.REJECTED, [reason])
         elif found.status in (FileStatus.PROCESSED, FileStatus.REJECTED):
             result = IngestResult(item.name, found.status, found.errors, found)
         else:
@@ -190,7 +192,3 @@ def _as_stored(items) -> list[tuple[int, dict]]:
             )
         values.append((index, result.as_dict()))
     return values
-
-
-def _FAILED() -> str:  # noqa: N802 - a message, translated when used
-    return _("Processing failed unexpectedly; nothing was applied.")

@@ -551,6 +551,11 @@ def retry_refused(*, actor=None, on_progress: Progress | None = None) -> list[In
     return results
 
 
+def failed_unexpectedly() -> str:
+    """The reason of a file whose processing broke off for no fault of its own."""
+    return _("Processing failed unexpectedly; nothing was applied.")
+
+
 def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
     ctx = ctx or ApplyContext()
     status, reasons, summary, message = FileStatus.PROCESSED, [], None, None
@@ -586,7 +591,7 @@ def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
         ctx.reset()
         status, reasons = (
             FileStatus.REJECTED,
-            [_("Processing failed unexpectedly; nothing was applied.")],
+            [failed_unexpectedly()],
         )
     finally:
         if message is not None:
