@@ -27,12 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zorgregio.audit.models import AuditAction
 from zorgregio.audit.services import audit_log, deferred_audit
+from zorgregio.common.rows import Insert, Update
 from zorgregio.zorg.apply import ApplySummary, apply_items, changed_months, resolve_parties
 from zorgregio.zorg.index import ApplyContext
 from zorgregio.zorg.records import RETURN_TYPES, Message, MessageError
@@ -276,6 +277,9 @@ class Received:
         }
 
 
+_insert_file = Insert(MessageFile, conflict="sha256")
+
+
 def receive(
     source: Source, *, actor=None, budget: Budget | None = None, claim: bool = False
 ) -> Received:
@@ -301,17 +305,21 @@ def receive(
     sha, target, total = copied
     claim = claim and transaction.get_connection().in_atomic_block
     fields = {
+        "sha256": sha,
         "name": source.name[:255],
         "size": total,
         "stored_path": str(target),
-        "uploaded_by": actor if getattr(actor, "is_authenticated", False) else None,
+        "received_at": timezone.now(),
+        "uploaded_by_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
         "status": FileStatus.PROCESSING if claim else FileStatus.RECEIVED,
     }
-    try:  # a new file is the rule, the same content again the exception: insert first
-        with transaction.atomic():
-            return Received(source.name, MessageFile.objects.create(sha256=sha, **fields), claim)
-    except IntegrityError:  # stored before (or just now by a concurrent import)
+    # A new file is the rule, the same content again the exception: insert first. Content
+    # stored before (or just now by a concurrent import, whose transaction is waited for) is
+    # not inserted again (no error, so no savepoint) and is read instead.
+    stored = _insert_file.create(**fields)
+    if stored is None:
         return Received(source.name, MessageFile.objects.get(sha256=sha))
+    return Received(source.name, stored, claim)
 
 
 def receive_uploads(uploads, *, actor) -> list[Received]:
@@ -511,9 +519,9 @@ def process_file(
     import of the same file waits for it and then finds it processed, and a process that dies
     halfway leaves the file as it was."""
     name = name or message_file.name
+    if claimed:  # recorded as processing in the transaction it is in (receive(claim=True))
+        return _process(message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
     with transaction.atomic():
-        if claimed:  # recorded as processing in this transaction (receive(claim=True))
-            return _process(message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
         claimed = MessageFile.objects.filter(
             pk=message_file.pk, status__in=MessageFileStates.before(FileStatus.PROCESSING)
         ).update(
@@ -554,6 +562,13 @@ def retry_refused(*, actor=None, on_progress: Progress | None = None) -> list[In
 def failed_unexpectedly() -> str:
     """The reason of a file whose processing broke off for no fault of its own."""
     return _("Processing failed unexpectedly; nothing was applied.")
+
+
+# What processing a file finds and decides (the stored file itself does not change).
+_save_outcome = Update(MessageFile, [
+    "uploaded_by_id", "message_type", "status", "errors", "standard", "law", "municipality_id",
+    "provider_id", "identificatie", "item_count", "rejected_count", "processed_at", "verdict",
+])  # fmt: skip
 
 
 def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
@@ -604,7 +619,7 @@ def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
     if summary is not None:
         message_file.item_count = summary.items
         message_file.rejected_count = summary.rejected
-    message_file.save()
+    _save_outcome(message_file)
     audit_log(
         actor=actor,
         action=AuditAction.IMPORT,

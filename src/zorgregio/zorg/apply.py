@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zorgregio.accounts.scoping import may_write_care_data
+from zorgregio.common.rows import First, Insert
 
 from .index import ApplyContext
 from .models import (
@@ -59,6 +60,12 @@ MAX_ITEM_VERDICTS = 10_000  # refused items kept per message (declaration lines 
 # A declaration of fewer lines is written at once instead of on the writer thread, whose start
 # and join cost more than the write.
 THREAD_MIN_ROWS = 500
+
+# The rows written once or more per message, as statements built once (common/rows.py).
+_insert_toewijzing = Insert(Toewijzing)
+_insert_levering = Insert(Levering)
+_insert_declaratie = Insert(Declaratie)
+_toewijzing_of = First(Toewijzing, ["municipality_id", "toewijzingnummer"])  # TR332
 
 
 @dataclass
@@ -207,10 +214,7 @@ class MessageApplier:
         key = (self.municipality_id, rec.toewijzingnummer)
         existing = self.state.toewijzingen.get(key)
         if existing is None:
-            other = Toewijzing.objects.filter(
-                municipality_id=self.municipality_id, toewijzingnummer=rec.toewijzingnummer
-            ).first()
-            if other is not None:
+            if _toewijzing_of(self.municipality_id, rec.toewijzingnummer) is not None:
                 self.reject(
                     rec.row,
                     _("ToewijzingNummer %(nr)s is already used for another provider.")
@@ -218,13 +222,13 @@ class MessageApplier:
                     "TR332",
                 )
                 return
-            obj = Toewijzing.objects.create(
+            pk = _insert_toewijzing(
                 municipality_id=self.municipality_id,
                 provider_id=self.provider_id,
                 toewijzingnummer=rec.toewijzingnummer,
                 **values,
             )
-            tw = TW(obj.id, client_id, self.provider_id, product_id, rec.productcategorie,
+            tw = TW(pk, client_id, self.provider_id, product_id, rec.productcategorie,
                     rec.productcode, rec.ingangsdatum, rec.einddatum, rec.volume, rec.unit,
                     rec.frequency, rec.budget_cents, values["deleted"])  # fmt: skip
             self.state.add(self.municipality_id, rec.toewijzingnummer, tw)
@@ -384,8 +388,8 @@ class MessageApplier:
         if any(not lev[3] and lev[2] is None for lev in tw.leveringen):
             self.reject(rec.row, _("The toewijzing already has a current start (TR326)."), "TR326")
             return
-        obj = Levering.objects.create(toewijzing_id=tw.id, begindatum=rec.begindatum)
-        tw.leveringen.append([obj.id, rec.begindatum, None, False, ""])
+        pk = _insert_levering(toewijzing_id=tw.id, begindatum=rec.begindatum)
+        tw.leveringen.append([pk, rec.begindatum, None, False, ""])
 
     # 307
     def stop(self, rec: StopRecord) -> None:
@@ -406,15 +410,13 @@ class MessageApplier:
             start[2], start[4] = None, ""
             return
         if start is None and rec.with_start:  # a CSV row holds a whole delivery
-            obj = Levering.objects.create(
+            pk = _insert_levering(
                 toewijzing_id=tw.id,
                 begindatum=rec.begindatum,
                 einddatum=rec.einddatum,
                 reden_beeindiging=rec.reden_beeindiging,
             )
-            tw.leveringen.append(
-                [obj.id, rec.begindatum, rec.einddatum, False, rec.reden_beeindiging]
-            )
+            tw.leveringen.append([pk, rec.begindatum, rec.einddatum, False, rec.reden_beeindiging])
             return
         if delivery_rules.tr382_no_start(start, rec, tw):
             self.reject(
@@ -610,7 +612,7 @@ class MessageApplier:
             "period_end": rec.period_end,
             "total_cents": rec.total_cents,
             "total_debit_credit": rec.total_debit_credit,
-            "source": self.source,
+            "source_id": self.source.pk if self.source is not None else None,
         }
         checker = DeclarationLines(self, rec)
         try:
@@ -622,7 +624,7 @@ class MessageApplier:
         self.state.declaratienummers.add(key)
         self.summary.items += checker.count + len(checker.refused)
         self.summary.rejected += checker.rejected + len(checker.refused)
-        self.summary.declaraties.append(decl.pk)
+        self.summary.declaraties.append(decl)
         self.summary.months |= {day.replace(day=1) for day in checker.starts}
         if checker.rejected or checker.refused:
             self.summary.remark(
@@ -634,8 +636,10 @@ class MessageApplier:
                 }
             )
 
-    def _declaratie_lines(self, rec: DeclaratieRecord, checker: DeclarationLines, fields: dict):
-        """Check and write the lines in batches; the declaration row itself last."""
+    def _declaratie_lines(
+        self, rec: DeclaratieRecord, checker: DeclarationLines, fields: dict
+    ) -> int:
+        """Check and write the lines in batches; the declaration row itself last (its id)."""
         decl = None
         batch = []
         for line in rec.lines:
@@ -644,8 +648,8 @@ class MessageApplier:
                 rows = checker.run(batch)
                 batch = []
                 if decl is None:  # a large declaration: create it now, complete it at the end
-                    decl = Declaratie.objects.create(**fields)
-                checker.insert(decl.pk, rows)
+                    decl = _insert_declaratie(**fields)
+                checker.insert(decl, rows)
         rows = checker.run(batch) if batch else []
         DeclaratieStates.check(DeclaratieStatus.RECEIVED, DeclaratieStatus.PROCESSED)
         final = {
@@ -657,10 +661,10 @@ class MessageApplier:
             "retourcodes": ["8001"] if not checker.rejected and not checker.refused else ["0200"],
         }
         if decl is None:
-            decl = Declaratie.objects.create(**fields, **final)
+            decl = _insert_declaratie(**fields, **final)
         else:
-            Declaratie.objects.filter(pk=decl.pk).update(**final)
-        checker.insert(decl.pk, rows)
+            Declaratie.objects.filter(pk=decl).update(**final)
+        checker.insert(decl, rows)
         checker.writer.wait()
         return decl
 

@@ -14,9 +14,8 @@ import heapq
 from array import array
 from bisect import bisect_left
 
-from django.db import IntegrityError, transaction
-
 from zorgregio.aanbieders.models import Provider
+from zorgregio.common.rows import First, Insert
 from zorgregio.regio.models import Municipality
 
 from .hooks import note_changes
@@ -277,23 +276,21 @@ class ApplyContext:
         cid = self.clients.get(bsn)
         if cid is None:
             key = pseudonym(bsn)
-            cid = Client.objects.filter(pseudonym=key).values_list("id", flat=True).first()
+            # Recorded when new (the rule for a client not met yet in this import); a client
+            # recorded before, or at this moment by another import (a worker of a parallel
+            # import, an upload: its transaction is waited for), is not inserted again but read.
+            cid = _insert_client(
+                pseudonym=key, bsn_encrypted=encrypt_bsn(bsn), birth_date=birth_date
+            )
             if cid is None:
-                cid = self._new_client(key, bsn, birth_date)
-            elif birth_date is not None:
-                Client.objects.filter(pk=cid, birth_date__isnull=True).update(birth_date=birth_date)
+                cid = _client_of(key)
+                if birth_date is not None:
+                    Client.objects.filter(pk=cid, birth_date__isnull=True).update(
+                        birth_date=birth_date
+                    )
             self.clients[bsn] = cid
         return cid
 
-    @staticmethod
-    def _new_client(key: str, bsn: str, birth_date) -> int:
-        """Record a client; should another import record the same one at the same moment (a
-        worker of a parallel import, another upload), its row is used instead: the insert
-        waits for that transaction, fails on the unique pseudonym, and the row is read."""
-        try:
-            with transaction.atomic():
-                return Client.objects.create(
-                    pseudonym=key, bsn_encrypted=encrypt_bsn(bsn), birth_date=birth_date
-                ).id
-        except IntegrityError:
-            return Client.objects.get(pseudonym=key).id
+
+_insert_client = Insert(Client, conflict="pseudonym")
+_client_of = First(Client, ["pseudonym"])
