@@ -19,10 +19,6 @@ from django.db import models, router
 from django.utils import timezone
 
 
-def _connection(model):
-    return all_connections[router.db_for_write(model)]
-
-
 def _now_for(field):
     """What ``auto_now``/``auto_now_add`` would store in ``field`` (None: not such a field)."""
     if not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
@@ -32,7 +28,37 @@ def _now_for(field):
     return dt.date.today()
 
 
-class Insert:
+class _Statement:
+    """A statement of one model, built once per database vendor (``_build``) and run for one
+    row; the connection is the model's database for writing (``for_read``: for reading)."""
+
+    for_read = False
+
+    def __init__(self, model, fields):
+        self.model = model
+        self.fields = fields
+        self._sql: dict[str, str] = {}
+
+    def sql(self, connection) -> str:
+        sql = self._sql.get(connection.vendor)
+        if sql is None:
+            sql = self._sql[connection.vendor] = self._build(
+                connection.ops.quote_name, self.model._meta
+            )
+        return sql
+
+    def connection(self):
+        route = router.db_for_read if self.for_read else router.db_for_write
+        return all_connections[route(self.model)]
+
+    def run(self, connection, params):
+        """Execute with ``params``: the cursor's first row and its row count."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql(connection), params)
+            return cursor.fetchone() if cursor.description else None, cursor.rowcount
+
+
+class Insert(_Statement):
     """``Insert(Model)(**values)``: insert one row (every concrete field; those not given get
     their default, auto_now(_add) fields the current time) and return its primary key.
 
@@ -42,29 +68,21 @@ class Insert:
 
     def __init__(self, model, *, conflict: str | None = None):
         meta = model._meta
-        self.model = model
-        self.fields = [f for f in meta.concrete_fields if not f.primary_key]
+        super().__init__(model, [f for f in meta.concrete_fields if not f.primary_key])
         self.conflict = meta.get_field(conflict).column if conflict else None
-        self._sql: dict[str, str] = {}
 
-    def sql(self, connection) -> str:
-        sql = self._sql.get(connection.vendor)
-        if sql is None:
-            qn = connection.ops.quote_name
-            meta = self.model._meta
-            sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
-                qn(meta.db_table),
-                ", ".join(qn(f.column) for f in self.fields),
-                ", ".join(["%s"] * len(self.fields)),
-            )
-            if self.conflict:
-                sql += f" ON CONFLICT ({qn(self.conflict)}) DO NOTHING"
-            sql += f" RETURNING {qn(meta.pk.column)}"
-            self._sql[connection.vendor] = sql
-        return sql
+    def _build(self, qn, meta) -> str:
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
+            qn(meta.db_table),
+            ", ".join(qn(f.column) for f in self.fields),
+            ", ".join(["%s"] * len(self.fields)),
+        )
+        if self.conflict:
+            sql += f" ON CONFLICT ({qn(self.conflict)}) DO NOTHING"
+        return sql + f" RETURNING {qn(meta.pk.column)}"
 
     def __call__(self, **values) -> int | None:
-        connection = _connection(self.model)
+        connection = self.connection()
         params = []
         for field in self.fields:
             if field.attname in values:
@@ -74,9 +92,7 @@ class Insert:
                 if value is None:
                     value = field.get_default()
             params.append(field.get_db_prep_save(value, connection))
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql(connection), params)
-            row = cursor.fetchone()
+        row, _count = self.run(connection, params)
         return row[0] if row else None
 
     def create(self, **values):
@@ -92,69 +108,48 @@ class Insert:
         return instance
 
 
-class Update:
-    """``Update(Model, [fields])(pk, instance_or_values)``: write the named fields (attnames)
-    of one row."""
+class Update(_Statement):
+    """``Update(Model, [fields])(instance)``: write the named fields (attnames) of one row."""
 
     def __init__(self, model, fields):
-        meta = model._meta
-        self.model = model
-        self.fields = [meta.get_field(name) for name in fields]
-        self._sql: dict[str, str] = {}
+        super().__init__(model, [model._meta.get_field(name) for name in fields])
 
-    def sql(self, connection) -> str:
-        sql = self._sql.get(connection.vendor)
-        if sql is None:
-            qn = connection.ops.quote_name
-            meta = self.model._meta
-            sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model
-                qn(meta.db_table),
-                ", ".join(f"{qn(f.column)} = %s" for f in self.fields),
-                qn(meta.pk.column),
-            )
-            self._sql[connection.vendor] = sql
-        return sql
+    def _build(self, qn, meta) -> str:
+        return "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model
+            qn(meta.db_table),
+            ", ".join(f"{qn(f.column)} = %s" for f in self.fields),
+            qn(meta.pk.column),
+        )
 
     def __call__(self, instance) -> int:
         """Write ``instance``'s values of the fields; the number of rows updated."""
-        connection = _connection(self.model)
+        connection = self.connection()
         params = [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in self.fields]
-        params.append(instance.pk)
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql(connection), params)
-            return cursor.rowcount
+        _row, count = self.run(connection, [*params, instance.pk])
+        return count
 
 
-class First:
+class First(_Statement):
     """``First(Model, [fields])(*values)``: the primary key of a row whose fields equal the
     values (None: no such row)."""
 
-    def __init__(self, model, fields):
-        meta = model._meta
-        self.model = model
-        self.fields = [meta.get_field(name) for name in fields]
-        self._sql: dict[str, str] = {}
+    for_read = True
 
-    def sql(self, connection) -> str:
-        sql = self._sql.get(connection.vendor)
-        if sql is None:
-            qn = connection.ops.quote_name
-            meta = self.model._meta
-            sql = "SELECT {} FROM {} WHERE {} LIMIT 1".format(  # noqa: S608 - names from the model
-                qn(meta.pk.column),
-                qn(meta.db_table),
-                " AND ".join(f"{qn(f.column)} = %s" for f in self.fields),
-            )
-            self._sql[connection.vendor] = sql
-        return sql
+    def __init__(self, model, fields):
+        super().__init__(model, [model._meta.get_field(name) for name in fields])
+
+    def _build(self, qn, meta) -> str:
+        return "SELECT {} FROM {} WHERE {} LIMIT 1".format(  # noqa: S608 - names from the model
+            qn(meta.pk.column),
+            qn(meta.db_table),
+            " AND ".join(f"{qn(f.column)} = %s" for f in self.fields),
+        )
 
     def __call__(self, *values) -> int | None:
-        connection = all_connections[router.db_for_read(self.model)]
+        connection = self.connection()
         params = [
             f.get_db_prep_value(value, connection, prepared=False)
             for f, value in zip(self.fields, values, strict=True)
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql(connection), params)
-            row = cursor.fetchone()
+        row, _count = self.run(connection, params)
         return row[0] if row else None
