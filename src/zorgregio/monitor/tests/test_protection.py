@@ -4,6 +4,11 @@ Checked independently of the engine's own audit: with numpy, a hidden cell is de
 relations exactly when its unit vector lies in the row space of the relations restricted to the
 hidden cells (the shown cells are known numbers)."""
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +17,7 @@ from zorgregio.monitor.protection import (
     ALL,
     MEASURES,
     REGION,
+    _unit_vectors_in_row_space,
     cumulative,
     period_of,
     protect,
@@ -45,6 +51,60 @@ def determined_cells(hidden, rels):
     rank = int((singular > 1e-9).sum())
     null = vt[rank:].T
     return [key for key, i in column.items() if null.shape[1] == 0 or np.abs(null[i]).max() < 1e-9]
+
+
+def in_row_space(matrix: np.ndarray) -> set[int]:
+    """Independently, by an SVD: the columns whose null space rows are zero."""
+    if not matrix.any():
+        return set()
+    _u, singular, vt = np.linalg.svd(matrix)
+    null = vt[int((singular > 1e-9).sum()) :].T
+    return {i for i in range(matrix.shape[1]) if null.shape[1] == 0 or abs(null[i]).max() < 1e-9}
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    st.integers(1, 9).flatmap(
+        lambda columns: st.lists(
+            st.lists(st.sampled_from([0, 0, 0, 1, -1, 2, -3]), min_size=columns, max_size=columns),
+            min_size=1,
+            max_size=12,
+        )
+    )
+)
+def test_the_exact_elimination_finds_what_an_svd_finds(rows):
+    """The engine's audit (exact integer elimination) against a floating-point null space, on
+    matrices with entries beyond +-1 (the gcd path) and dependent rows."""
+    sparse = [{c: v for c, v in enumerate(row) if v} for row in rows]
+    assert _unit_vectors_in_row_space(sparse) == in_row_space(np.array(rows, dtype=float))
+
+
+PATTERN_SCRIPT = """
+import json, sys
+from zorgregio.monitor.protection import ALL, MEASURES, REGION, protect, relations
+categories = [ALL, ("jw", None), ("wmo", None), ("wmo", 11), ("wmo", 12), ("jw", 21)]
+places = [REGION, 1, 2, 3]
+rels = relations(MEASURES["paid"], places, categories)
+cells = sorted({key for total, parts in rels for key in (total, *parts)}, key=repr)
+bases = {key: (i * 7919) % 9 for i, key in enumerate(cells)}
+print(json.dumps(sorted(map(repr, protect(bases, rels, 5)))))
+"""
+
+
+def test_the_same_figures_give_the_same_pattern_in_every_process():
+    """A refresh of unchanged figures must hide the same cells: a cell hidden once and shown
+    the next time gives its value away. Sets of cells iterate in an order that differs per
+    process (string hashing), so the pattern is computed in processes of different seeds."""
+    patterns = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(  # noqa: S603 - this interpreter, our own script
+            [sys.executable, "-c", PATTERN_SCRIPT], env=env, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        patterns.add(out.stdout)
+    assert len(patterns) == 1
+    assert json.loads(patterns.pop())  # the table has small cells: something is hidden
 
 
 def check(bases, rels, hidden):
