@@ -160,7 +160,10 @@ class DecryptingReader:
     def seek(self, offset: int, whence: int = 0) -> int:
         if offset != 0 or whence != 0:
             raise OSError("An archive file can only be read from its start again.")
-        self._start()
+        if self.index == 1:  # still in the first chunk (a sniffed head): it is kept decrypted
+            self.offset = self.position = 0
+        else:
+            self._start()
         return 0
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ raise :class:`MessageError` with a Dutch reason naming the line and field.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -51,6 +52,7 @@ NAMESPACE_RE = re.compile(
     r"(?P<prefix>wmo|jw)(?P<type>\d{3})/schema\}(?P<local>.+)$"
 )
 HEAD_BYTES = 64 * 1024
+SNIFF_PIECE = 1024  # bytes fed to the sniffing parser at a time
 
 # Code lists per standard: (product category, unit, frequency, reason change, reason end).
 CODE_LISTS = {
@@ -129,10 +131,12 @@ def sniff(path_or_head) -> tuple[str, str]:
         raise MessageError(_("The file is empty."))
     parser = etree.XMLPullParser(events=("start",), **_parser_kwargs())
     try:
-        parser.feed(head)
-        for _event, el in parser.read_events():
-            _reject_doctype(el)
-            return classify_root(el.tag)
+        # In pieces, up to the root's start: not the whole head (of a small file, all of it)
+        for start in range(0, len(head), SNIFF_PIECE):
+            parser.feed(head[start : start + SNIFF_PIECE])
+            for _event, el in parser.read_events():
+                _reject_doctype(el)
+                return classify_root(el.tag)
         if len(head) < HEAD_BYTES:  # the whole file was read: let the parser name the error
             parser.close()
     except etree.XMLSyntaxError as exc:
@@ -327,10 +331,11 @@ def _header(values: dict[str, str], standard: str, message_type: str, row) -> He
     )
 
 
-def open_sniffed(path: Path):
-    """The stored file at ``path`` opened at its start, with its standard and message type
-    (:func:`sniff` of its head). Raises :class:`MessageError`, the file closed again."""
-    fh = open_stored(path)
+def open_sniffed(path: Path, content: bytes | None = None):
+    """The stored file at ``path`` (or its plain ``content``, when given) opened at its start,
+    with its standard and message type (:func:`sniff` of its head). Raises
+    :class:`MessageError`, the file closed again."""
+    fh = open_stored(path) if content is None else io.BytesIO(content)
     try:
         standard, message_type = sniff(fh.read(HEAD_BYTES))
         fh.seek(0)
@@ -343,13 +348,14 @@ def open_sniffed(path: Path):
     return fh, standard, message_type
 
 
-def open_message(path: Path, *, on_bytes=None) -> Message:
+def open_message(path: Path, *, on_bytes=None, content: bytes | None = None) -> Message:
     """The message in ``path``: header parsed, items streamed while ``items`` is iterated.
+    ``content``: the file's plain bytes, read instead of the stored file.
 
     Raises :class:`MessageError` for anything that refuses the whole file (also while the items
     are iterated: XSD errors and malformed XML further on).
     """
-    fh, standard, message_type = open_sniffed(path)  # fh is closed by the generator
+    fh, standard, message_type = open_sniffed(path, content)  # closed by the generator
     schema = schema_for(standard, message_type)
     ns = f"http://www.istandaarden.nl/{standard}/3_2/{'wmo' if standard == 'iwmo' else 'jw'}" + (
         f"{message_type}/schema"

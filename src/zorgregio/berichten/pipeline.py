@@ -57,11 +57,14 @@ def _pack(line: PrestatieRecord) -> tuple:
     return (*_head(line), line.period_start.toordinal(), line.period_end.toordinal(), *_tail(line))
 
 
-def open_message(path: Path, *, on_bytes=None) -> Message:
+def open_message(path: Path, *, on_bytes=None, content: bytes | None = None) -> Message:
     """The message in ``path`` (see :func:`parsers.open_message`), parsed in a child process
-    when the file is large enough and the platform can fork."""
+    when the file is large enough and the platform can fork. ``content``: the file's plain
+    bytes when the caller has them (a small file just stored), parsed here."""
     minimum = settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES
-    if not minimum or not hasattr(os, "fork") or path.stat().st_size < minimum:
+    if content is not None or not minimum or not hasattr(os, "fork"):
+        return parsers.open_message(path, on_bytes=on_bytes, content=content)
+    if path.stat().st_size < minimum:
         return parsers.open_message(path, on_bytes=on_bytes)
     fh, standard, message_type = parsers.open_sniffed(path)
     fh.close()

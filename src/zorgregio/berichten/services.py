@@ -209,19 +209,28 @@ class Budget:
         return self.left >= 0
 
 
-def _copy(fh, size: int | None, budget: Budget | None = None) -> tuple[str, Path, int] | str:
-    """Copy the file into the archive while hashing it: (sha256, stored path, size), or the
-    refusal reason. The archive path is the checksum, so the same content is stored once."""
+@dataclass
+class _Copied:
+    sha256: str
+    path: Path
+    size: int
+    content: bytes | None  # the plain bytes of a file of one chunk at most (else None)
+
+
+def _copy(fh, size: int | None, budget: Budget | None = None) -> _Copied | str:
+    """Copy the file into the archive while hashing it, or give the refusal reason. The
+    archive path is the checksum, so the same content is stored once."""
     if size is not None and size > MAX_FILE_BYTES:
         fh.close()
         return _too_big(size)
     archive = _archive_dir()
     digest = hashlib.sha256()
-    total = 0
+    total = chunks = 0
+    first = b""
     over_budget = False
-    tmp = tempfile.NamedTemporaryFile(dir=archive, delete=False, suffix=".part")  # noqa: SIM115
+    handle, tmp = tempfile.mkstemp(dir=archive, suffix=".part")
     try:
-        with stored_writer(tmp) as out:  # encrypted at rest: the file carries BSNs
+        with stored_writer(os.fdopen(handle, "wb")) as out:  # encrypted: the file carries BSNs
             while chunk := fh.read(CHUNK):
                 total += len(chunk)
                 if total > MAX_FILE_BYTES:
@@ -231,13 +240,15 @@ def _copy(fh, size: int | None, budget: Budget | None = None) -> tuple[str, Path
                     break
                 digest.update(chunk)
                 out.write(chunk)
+                chunks += 1
+                first = chunk if chunks == 1 else b""
     except BaseException:
-        os.unlink(tmp.name)
+        os.unlink(tmp)
         raise
     finally:
         fh.close()
     if total > MAX_FILE_BYTES or over_budget:
-        os.unlink(tmp.name)
+        os.unlink(tmp)
         if over_budget:
             return _("The upload holds more than %(max)s MB of files in all; refused.") % {
                 "max": settings.ZORGREGIO_MAX_UPLOAD_BYTES // 1024**2
@@ -245,8 +256,8 @@ def _copy(fh, size: int | None, budget: Budget | None = None) -> tuple[str, Path
         return _too_big(total)
     sha = digest.hexdigest()
     target = _ensure_dir(archive / sha[:2]) / f"{sha}.xml"
-    os.replace(tmp.name, target)
-    return sha, target, total
+    os.replace(tmp, target)
+    return _Copied(sha, target, total, first if chunks == 1 else None)
 
 
 def _too_big(size: int) -> str:
@@ -268,6 +279,9 @@ class Received:
     message_file: MessageFile | None = None
     claimed: bool = False  # recorded as being processed in the caller's transaction
     refusal: str | None = None
+    # A claimed small file's plain bytes, as just stored: processed without reading the
+    # archive back (the same bytes; decrypting them again costs as much as the parse).
+    content: bytes | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -302,13 +316,12 @@ def receive(
         return Received(source.name, refusal=_("The file could not be read: %s") % exc)
     if isinstance(copied, str):
         return Received(source.name, refusal=copied)
-    sha, target, total = copied
     claim = claim and transaction.get_connection().in_atomic_block
     fields = {
-        "sha256": sha,
+        "sha256": copied.sha256,
         "name": source.name[:255],
-        "size": total,
-        "stored_path": str(target),
+        "size": copied.size,
+        "stored_path": str(copied.path),
         "received_at": timezone.now(),
         "uploaded_by_id": actor.pk if getattr(actor, "is_authenticated", False) else None,
         "status": FileStatus.PROCESSING if claim else FileStatus.RECEIVED,
@@ -318,8 +331,8 @@ def receive(
     # not inserted again (no error, so no savepoint) and is read instead.
     stored = _insert_file.create(**fields)
     if stored is None:
-        return Received(source.name, MessageFile.objects.get(sha256=sha))
-    return Received(source.name, stored, claim)
+        return Received(source.name, MessageFile.objects.get(sha256=copied.sha256))
+    return Received(source.name, stored, claim, content=copied.content if claim else None)
 
 
 def receive_uploads(uploads, *, actor) -> list[Received]:
@@ -456,10 +469,14 @@ def after_import(results: list[IngestResult]) -> None:
 def process_received(received: Received, *, actor=None, ctx=None, on_bytes=None) -> IngestResult:
     if received.message_file is None:
         return IngestResult(received.name, FileStatus.REJECTED, [received.refusal])
+    if received.claimed:  # recorded as processing in the transaction it is in
+        return _process(
+            received.message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=received.name,
+            content=received.content,
+        )  # fmt: skip
     return process_file(
-        received.message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=received.name,
-        claimed=received.claimed,
-    )  # fmt: skip
+        received.message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=received.name
+    )
 
 
 def ingest_file(name, fh, *, size=None, actor=None, ctx=None, on_bytes=None) -> IngestResult:
@@ -510,17 +527,13 @@ def duplicate_result(name: str, message_file: MessageFile, actor) -> IngestResul
     )
 
 
-def process_file(
-    message_file, *, actor=None, ctx=None, on_bytes=None, name=None, claimed: bool = False
-) -> IngestResult:
+def process_file(message_file, *, actor=None, ctx=None, on_bytes=None, name=None) -> IngestResult:
     """Process a stored file that is received, or refused before (a refused file is processed
     again when it is offered again: its cause may have been fixed). The claim (a conditional
     update to "processing") is made in the transaction that applies the file: a concurrent
     import of the same file waits for it and then finds it processed, and a process that dies
     halfway leaves the file as it was."""
     name = name or message_file.name
-    if claimed:  # recorded as processing in the transaction it is in (receive(claim=True))
-        return _process(message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=name)
     with transaction.atomic():
         claimed = MessageFile.objects.filter(
             pk=message_file.pk, status__in=MessageFileStates.before(FileStatus.PROCESSING)
@@ -571,7 +584,7 @@ _save_outcome = Update(MessageFile, [
 ])  # fmt: skip
 
 
-def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
+def _process(message_file, *, actor, ctx, on_bytes, name, content=None) -> IngestResult:
     ctx = ctx or ApplyContext()
     status, reasons, summary, message = FileStatus.PROCESSED, [], None, None
     refusal = None
@@ -579,7 +592,8 @@ def _process(message_file, *, actor, ctx, on_bytes, name) -> IngestResult:
     message_file.municipality = message_file.provider = None
     message_file.item_count = message_file.rejected_count = 0
     try:
-        message = open_message(Path(message_file.stored_path), on_bytes=on_bytes)
+        path = Path(message_file.stored_path)
+        message = open_message(path, on_bytes=on_bytes, content=content)
         header = message.header
         message_file.message_type = ("WMO" if header.standard == "iwmo" else "JW") + (
             header.message_type

@@ -48,14 +48,22 @@ def test_round_trip_at_every_chunk_boundary(size):
     assert len(sealed) == archive.HEADER + size + 16 * (size // C + 1)
 
 
-def test_tell_counts_plain_bytes_and_seek_to_start_reads_again():
-    plain = os.urandom(C + 10)
+@pytest.mark.parametrize(
+    ("size", "first"), [(0, 0), (500, 100), (500, 500), (C + 10, 100), (C + 10, C + 5)]
+)
+def test_tell_counts_plain_bytes_and_seek_to_start_reads_again(size, first):
+    """A sniffed head, then the whole file: within the first chunk (kept decrypted) and
+    beyond it (read and decrypted again)."""
+    plain = os.urandom(size)
     reader = archive.DecryptingReader(io.BytesIO(seal(plain)))
-    assert reader.read(100) == plain[:100]
-    assert reader.tell() == 100
+    assert reader.read(first) == plain[:first]
+    assert reader.tell() == first
     reader.seek(0)
+    assert reader.tell() == 0
     assert reader.read() == plain
     assert reader.tell() == len(plain)
+    reader.seek(0)
+    assert reader.read(7) == plain[:7]
     with pytest.raises(OSError):
         reader.seek(5)
 
