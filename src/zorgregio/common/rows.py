@@ -4,7 +4,8 @@ The ORM compiles a model's insert or update anew for every ``create()`` and ``sa
 import of 50,000 one-message files spent more time compiling statements than the database spent
 running them (issue 15). :class:`Insert` and :class:`Update` build the statement for a model's
 fields once per database vendor and convert every value with the field's own
-``get_db_prep_save``, as ``save()`` does, so the row stored is the same. No signals are sent:
+``get_db_prep_save``, as ``save()`` does, so the row stored is the same (a value the field
+would store unchanged, such as a ``str`` for a text field, is passed as it is). No signals are sent:
 use them only for models without ``pre_save``/``post_save`` receivers.
 
 Table and column names come from the model, never from input; values are parameters.
@@ -28,6 +29,32 @@ def _now_for(field):
     return dt.date.today()
 
 
+# Fields whose get_db_prep_save returns a value of these exact types unchanged: such a value is
+# passed as it is (the conversion cost more than the insert). Integers only where the backend
+# passes them on as they are (PostgreSQL's psycopg 3 gets them typed by size).
+_TEXT = (models.CharField, models.TextField)
+_INTEGER = (
+    models.IntegerField, models.BigIntegerField, models.SmallIntegerField,
+    models.PositiveIntegerField, models.PositiveBigIntegerField, models.PositiveSmallIntegerField,
+    models.AutoField, models.BigAutoField,
+)  # fmt: skip
+
+
+def _as_is(field, vendor: str) -> tuple[type, ...]:
+    """The value types ``field`` stores unconverted on ``vendor`` (exact classes only: a
+    subclass may convert, e.g. an encrypted field)."""
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    kind = type(field)
+    if kind in _TEXT:
+        return (str, type(None))
+    if kind is models.BooleanField:
+        return (bool, type(None))
+    if kind in _INTEGER:
+        return (int, type(None)) if vendor == "sqlite" else (type(None),)
+    return ()
+
+
 class _Statement:
     """A statement of one model, built once per database vendor (``_build``) and run for one
     row; the connection is the model's database for writing (``for_read``: for reading)."""
@@ -38,6 +65,19 @@ class _Statement:
         self.model = model
         self.fields = fields
         self._sql: dict[str, str] = {}
+        self._as_is: dict[str, list[tuple[type, ...]]] = {}
+
+    def prepared(self, connection, values) -> list:
+        """``values`` (one per field) as ``save()`` stores them."""
+        as_is = self._as_is.get(connection.vendor)
+        if as_is is None:
+            as_is = self._as_is[connection.vendor] = [
+                _as_is(f, connection.vendor) for f in self.fields
+            ]
+        return [
+            value if type(value) in plain else field.get_db_prep_save(value, connection)
+            for field, plain, value in zip(self.fields, as_is, values, strict=True)
+        ]
 
     def sql(self, connection) -> str:
         sql = self._sql.get(connection.vendor)
@@ -83,7 +123,7 @@ class Insert(_Statement):
 
     def __call__(self, **values) -> int | None:
         connection = self.connection()
-        params = []
+        given = []
         for field in self.fields:
             if field.attname in values:
                 value = values[field.attname]
@@ -91,8 +131,8 @@ class Insert(_Statement):
                 value = _now_for(field)
                 if value is None:
                     value = field.get_default()
-            params.append(field.get_db_prep_save(value, connection))
-        row, _count = self.run(connection, params)
+            given.append(value)
+        row, _count = self.run(connection, self.prepared(connection, given))
         return row[0] if row else None
 
     def create(self, **values):
@@ -124,7 +164,8 @@ class Update(_Statement):
     def __call__(self, instance) -> int:
         """Write ``instance``'s values of the fields; the number of rows updated."""
         connection = self.connection()
-        params = [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in self.fields]
+        values = [getattr(instance, f.attname) for f in self.fields]
+        params = self.prepared(connection, values)
         _row, count = self.run(connection, [*params, instance.pk])
         return count
 

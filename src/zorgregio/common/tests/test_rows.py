@@ -60,3 +60,24 @@ def test_update_writes_the_named_fields_only_json_included():
     assert (stored.errors, stored.status, stored.item_count, stored.name) == (
         ["Regel 3: fout"], FileStatus.REJECTED, 7, "keep.xml",
     )  # fmt: skip
+
+
+def test_values_passed_as_they_are_only_where_the_field_would_not_convert_them():
+    """A str for a text field goes to the database as it is; a lazy translation, a choices
+    enum or a number in a text field are converted as ``save()`` converts them."""
+    from django.utils.translation import gettext_lazy
+
+    from zorgregio.accounts.models import User
+    from zorgregio.common.rows import _as_is
+
+    pk = Insert(MessageFile)(
+        sha256="f" * 64, name=gettext_lazy("Bericht"), size=3, stored_path=12,
+        status=FileStatus.REJECTED,
+    )  # fmt: skip
+    stored = MessageFile.objects.values("name", "stored_path", "status", "size").get(pk=pk)
+    assert stored == {"name": "Bericht", "stored_path": "12", "status": "afgekeurd", "size": 3}
+    assert type(stored["status"]) is str
+    email = User._meta.get_field("email")  # a subclass of CharField: always converted
+    assert _as_is(email, "sqlite") == ()
+    assert _as_is(MessageFile._meta.get_field("name"), "postgresql") == (str, type(None))
+    assert _as_is(MessageFile._meta.get_field("size"), "postgresql") == (type(None),)
