@@ -70,15 +70,20 @@ def ingest_parallel(
         )
     with contextlib.ExitStack() as stack:
         sources = _sources(paths, stack)
-        received = []
+        received, keys = [], []
         for start in range(0, len(sources), RECEIVE_CHUNK):
             with transaction.atomic():
-                received += [
-                    receive(s, actor=actor) for s in sources[start : start + RECEIVE_CHUNK]
+                chunk = [
+                    receive(s, actor=actor, keep_content=True)
+                    for s in sources[start : start + RECEIVE_CHUNK]
                 ]
+            for item in chunk:  # the header read from the bytes just stored, then let go
+                keys.append(_group(item))
+                item.content = None
+            received += chunk
             if on_progress:
                 on_progress(0, len(sources), sources[min(start, len(sources) - 1)].name)
-    shares = deal(received, workers)
+    shares = deal(received, workers, keys)
     connections.close_all()  # every worker opens its own connection
     context = multiprocessing.get_context("fork")
     results: list[IngestResult | None] = [None] * len(received)
@@ -112,15 +117,15 @@ def ingest_parallel(
     return results
 
 
-def deal(received, workers: int) -> list[list[int]]:
+def deal(received, workers: int, keys: list[str] | None = None) -> list[list[int]]:
     """The indexes of ``received`` per worker: grouped by provider and law, in the archive's
     order within a group, the groups dealt out largest first to the least loaded worker. A
     file whose header cannot be read goes with the others of no group (its worker refuses it
-    with the reason a single process would give)."""
+    with the reason a single process would give). ``keys``: the group of each, when known."""
     groups: dict[str, list[int]] = {}
     weight: dict[str, int] = {}
     for index, item in enumerate(received):
-        key = _group(item)
+        key = keys[index] if keys is not None else _group(item)
         groups.setdefault(key, []).append(index)
         size = item.message_file.size if item.message_file is not None else 0
         weight[key] = weight.get(key, 0) + (size or 0) + 1
@@ -138,7 +143,7 @@ def _group(item) -> str:
     if item.message_file is None:
         return ""
     try:
-        message = open_message(Path(item.message_file.stored_path))
+        message = open_message(Path(item.message_file.stored_path), content=item.content)
     except MessageError:
         return ""
     try:

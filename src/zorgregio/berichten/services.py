@@ -295,15 +295,17 @@ _insert_file = Insert(MessageFile, conflict="sha256")
 
 
 def receive(
-    source: Source, *, actor=None, budget: Budget | None = None, claim: bool = False
-) -> Received:
+    source: Source, *, actor=None, budget: Budget | None = None, claim: bool = False,
+    keep_content: bool = False,
+) -> Received:  # fmt: skip
     """Store one source in the archive and record it (status received). Never raises for bad
     input: a file that cannot be read gets its Dutch reason.
 
     ``claim``: the caller processes the file in the transaction it is in, so a file recorded
     now is recorded as being processed (:attr:`Received.claimed`), without a claim of its own
     (one statement fewer per file of an archive). Outside a transaction it is not: a process
-    that dies halfway must leave the file received."""
+    that dies halfway must leave the file received. ``keep_content``: the plain bytes of a
+    small file stay on the result (:attr:`Received.content`) for the caller to read."""
     if source.open is None:
         return Received(source.name, refusal=source.refusal or _("The file could not be read."))
     try:
@@ -332,7 +334,8 @@ def receive(
     stored = _insert_file.create(**fields)
     if stored is None:
         return Received(source.name, MessageFile.objects.get(sha256=copied.sha256))
-    return Received(source.name, stored, claim, content=copied.content if claim else None)
+    content = copied.content if claim or keep_content else None
+    return Received(source.name, stored, claim, content=content)
 
 
 def receive_uploads(uploads, *, actor) -> list[Received]:
