@@ -62,10 +62,9 @@ def open_message(path: Path, *, on_bytes=None, content: bytes | None = None) -> 
     when the file is large enough and the platform can fork. ``content``: the file's plain
     bytes when the caller has them (a small file just stored), parsed here."""
     minimum = settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES
-    if content is not None or not minimum or not hasattr(os, "fork"):
+    small = content is not None or not minimum or path.stat().st_size < minimum
+    if small or not hasattr(os, "fork"):
         return parsers.open_message(path, on_bytes=on_bytes, content=content)
-    if path.stat().st_size < minimum:
-        return parsers.open_message(path, on_bytes=on_bytes)
     fh, standard, message_type = parsers.open_sniffed(path)
     fh.close()
     # Everything the parser reads from the database or disk once is loaded before the fork.

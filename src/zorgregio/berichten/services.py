@@ -225,8 +225,8 @@ def _copy(fh, size: int | None, budget: Budget | None = None) -> _Copied | str:
         return _too_big(size)
     archive = _archive_dir()
     digest = hashlib.sha256()
-    total = chunks = 0
-    first = b""
+    total = 0
+    content = None
     over_budget = False
     handle, tmp = tempfile.mkstemp(dir=archive, suffix=".part")
     try:
@@ -240,8 +240,7 @@ def _copy(fh, size: int | None, budget: Budget | None = None) -> _Copied | str:
                     break
                 digest.update(chunk)
                 out.write(chunk)
-                chunks += 1
-                first = chunk if chunks == 1 else b""
+                content = chunk if total == len(chunk) else None  # the first chunk only
     except BaseException:
         os.unlink(tmp)
         raise
@@ -257,7 +256,7 @@ def _copy(fh, size: int | None, budget: Budget | None = None) -> _Copied | str:
     sha = digest.hexdigest()
     target = _ensure_dir(archive / sha[:2]) / f"{sha}.xml"
     os.replace(tmp, target)
-    return _Copied(sha, target, total, first if chunks == 1 else None)
+    return _Copied(sha, target, total, content)
 
 
 def _too_big(size: int) -> str:
@@ -279,8 +278,8 @@ class Received:
     message_file: MessageFile | None = None
     claimed: bool = False  # recorded as being processed in the caller's transaction
     refusal: str | None = None
-    # A claimed small file's plain bytes, as just stored: processed without reading the
-    # archive back (the same bytes; decrypting them again costs as much as the parse).
+    # A small file's plain bytes, as just stored (claimed or ``keep_content``): read without
+    # decrypting the archive back (the same bytes; that costs as much as the parse).
     content: bytes | None = None
 
     def as_dict(self) -> dict:
@@ -595,8 +594,7 @@ def _process(message_file, *, actor, ctx, on_bytes, name, content=None) -> Inges
     message_file.municipality = message_file.provider = None
     message_file.item_count = message_file.rejected_count = 0
     try:
-        path = Path(message_file.stored_path)
-        message = open_message(path, on_bytes=on_bytes, content=content)
+        message = open_message(Path(message_file.stored_path), on_bytes=on_bytes, content=content)
         header = message.header
         message_file.message_type = ("WMO" if header.standard == "iwmo" else "JW") + (
             header.message_type

@@ -29,6 +29,15 @@ from zorgregio.monitor.protection import (
 LIMIT = 5
 
 
+def in_row_space(matrix: np.ndarray) -> set[int]:
+    """Independently, by an SVD: the columns whose null space rows are zero."""
+    if not matrix.any():
+        return set()
+    _u, singular, vt = np.linalg.svd(matrix)
+    null = vt[int((singular > 1e-9).sum()) :].T
+    return {i for i in range(matrix.shape[1]) if null.shape[1] == 0 or abs(null[i]).max() < 1e-9}
+
+
 def determined_cells(hidden, rels):
     hidden = sorted(hidden, key=repr)
     column = {key: i for i, key in enumerate(hidden)}
@@ -44,22 +53,8 @@ def determined_cells(hidden, rels):
             rows.append(row)
     if not rows:
         return []
-    matrix = np.array(rows)
-    # The null space of the relations: a hidden cell is free exactly when some solution of the
-    # homogeneous system moves it, i.e. its row of the null space basis is not zero.
-    _u, singular, vt = np.linalg.svd(matrix)
-    rank = int((singular > 1e-9).sum())
-    null = vt[rank:].T
-    return [key for key, i in column.items() if null.shape[1] == 0 or np.abs(null[i]).max() < 1e-9]
-
-
-def in_row_space(matrix: np.ndarray) -> set[int]:
-    """Independently, by an SVD: the columns whose null space rows are zero."""
-    if not matrix.any():
-        return set()
-    _u, singular, vt = np.linalg.svd(matrix)
-    null = vt[int((singular > 1e-9).sum()) :].T
-    return {i for i in range(matrix.shape[1]) if null.shape[1] == 0 or abs(null[i]).max() < 1e-9}
+    fixed = in_row_space(np.array(rows))
+    return [key for key, i in column.items() if i in fixed]
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
