@@ -322,7 +322,7 @@ def _run_child(command: str, db: Path, **options) -> dict:
     proc = subprocess.Popen(
         argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_environment(db)
     )
-    peak = {"mb": 0.0}
+    peak = {"mb": 0.0, "pss_mb": 0.0}
     sampler = threading.Thread(target=_sample_tree, args=(proc, peak), daemon=True)
     sampler.start()
     stdout, stderr = proc.communicate()
@@ -333,13 +333,27 @@ def _run_child(command: str, db: Path, **options) -> dict:
         raise SystemExit(f"{command} failed ({proc.returncode})")
     result = json.loads(stdout.strip().splitlines()[-1])
     result["peak_tree_mb"] = peak["mb"]
+    result["peak_tree_pss_mb"] = peak["pss_mb"]
     return result
+
+
+def _pss_kb(pid: int) -> int:
+    """The proportional set size of a process: its own pages, and its share of the pages it
+    shares with others (a forked child and its parent), so a tree's sum counts each page once."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _sample_tree(proc, peak: dict) -> None:
     """The largest sum of the resident memory (VmRSS) of the child and all its descendants
-    (parser processes, import workers), sampled every 0.2 s: the process tree's peak. Pages
-    a forked process shares with its parent count twice, so this errs on the high side."""
+    (parser and reader processes, import workers), sampled every 0.2 s: the process tree's
+    peak. Pages a forked process shares with its parent count twice, so this errs on the high
+    side; the largest sum of their PSS (``pss_mb``) counts every page once."""
     while proc.poll() is None:
         parents: dict[int, int] = {}
         rss: dict[int, int] = {}
@@ -360,6 +374,7 @@ def _sample_tree(proc, peak: dict) -> None:
             grown = bool(new)
             tree |= new
         peak["mb"] = max(peak["mb"], sum(rss.get(pid, 0) for pid in tree) / 1024)
+        peak["pss_mb"] = max(peak["pss_mb"], sum(_pss_kb(pid) for pid in tree) / 1024)
         time.sleep(0.2)
 
 
@@ -503,6 +518,7 @@ def _summary(args, generated, ingest, bare) -> dict:
         "rejected_share": rejected / max(lines, 1),
         "workers": args.workers,
         "peak_tree_mb": ingest.get("peak_tree_mb"),
+        "peak_tree_pss_mb": ingest.get("peak_tree_pss_mb"),
         "load_average_before": getattr(args, "load_before", None),
         "load_average": os.getloadavg(),
     }

@@ -41,7 +41,7 @@ from zorgregio.zorg.records import RETURN_TYPES, Message, MessageError
 from . import verdicts
 from .archive import writer as stored_writer
 from .models import FileStatus, MessageFile
-from .pipeline import open_message
+from .pipeline import Reader, can_read_ahead, open_message
 from .states import MessageFileStates
 from .validation import check_identificatie
 
@@ -210,14 +210,16 @@ class Budget:
 
 
 @dataclass
-class _Copied:
+class Stored:
+    """A file copied into the archive."""
+
     sha256: str
     path: Path
     size: int
     content: bytes | None  # the plain bytes of a file of one chunk at most (else None)
 
 
-def _copy(fh, size: int | None, budget: Budget | None = None) -> _Copied | str:
+def _copy(fh, size: int | None, budget: Budget | None = None) -> Stored | str:
     """Copy the file into the archive while hashing it, or give the refusal reason. The
     archive path is the checksum, so the same content is stored once."""
     if size is not None and size > MAX_FILE_BYTES:
@@ -256,7 +258,7 @@ def _copy(fh, size: int | None, budget: Budget | None = None) -> _Copied | str:
     sha = digest.hexdigest()
     target = _ensure_dir(archive / sha[:2]) / f"{sha}.xml"
     os.replace(tmp, target)
-    return _Copied(sha, target, total, content)
+    return Stored(sha, target, total, content)
 
 
 def _too_big(size: int) -> str:
@@ -293,28 +295,35 @@ class Received:
 _insert_file = Insert(MessageFile, conflict="sha256")
 
 
+def store(source: Source, budget: Budget | None = None) -> Stored | str:
+    """Copy one source into the archive, or give the Dutch reason it cannot be read (no
+    database: the import's reader process stores while this one records)."""
+    if source.open is None:
+        return source.refusal or _("The file could not be read.")
+    try:
+        return _copy(source.open(), source.size, budget)
+    except ZIP_MEMBER_ERRORS as exc:
+        if source.member:
+            return _member_reason(exc)
+        if not isinstance(exc, OSError):
+            raise
+        return _("The file could not be read: %s") % exc
+
+
 def receive(
     source: Source, *, actor=None, budget: Budget | None = None, claim: bool = False,
-    keep_content: bool = False,
+    keep_content: bool = False, stored: Stored | str | None = None,
 ) -> Received:  # fmt: skip
     """Store one source in the archive and record it (status received). Never raises for bad
-    input: a file that cannot be read gets its Dutch reason.
+    input: a file that cannot be read gets its Dutch reason. ``stored``: what :func:`store`
+    gave for it already (in another process).
 
     ``claim``: the caller processes the file in the transaction it is in, so a file recorded
     now is recorded as being processed (:attr:`Received.claimed`), without a claim of its own
     (one statement fewer per file of an archive). Outside a transaction it is not: a process
     that dies halfway must leave the file received. ``keep_content``: the plain bytes of a
     small file stay on the result (:attr:`Received.content`) for the caller to read."""
-    if source.open is None:
-        return Received(source.name, refusal=source.refusal or _("The file could not be read."))
-    try:
-        copied = _copy(source.open(), source.size, budget)
-    except ZIP_MEMBER_ERRORS as exc:
-        if source.member:
-            return Received(source.name, refusal=_member_reason(exc))
-        if not isinstance(exc, OSError):
-            raise
-        return Received(source.name, refusal=_("The file could not be read: %s") % exc)
+    copied = store(source, budget) if stored is None else stored
     if isinstance(copied, str):
         return Received(source.name, refusal=copied)
     claim = claim and transaction.get_connection().in_atomic_block
@@ -359,8 +368,9 @@ def receive_paths(paths, *, actor=None, budget: Budget | None = None) -> list[Re
 
 
 def ingest_paths(
-    paths, *, actor=None, on_progress: Progress | None = None, refresh_monitor: bool = True
-) -> list[IngestResult]:
+    paths, *, actor=None, on_progress: Progress | None = None, refresh_monitor: bool = True,
+    read_ahead: bool | None = None,
+) -> list[IngestResult]:  # fmt: skip
     """Ingest files, folders and zip archives. One result per file, in order; a damaged file or
     zip member gets its own refusal whatever the others do.
 
@@ -368,11 +378,19 @@ def ingest_paths(
     and may be fractional while a large file is read. Afterwards whatever builds on the care
     data (the monitor) is brought up to date (``refresh_monitor=False`` leaves that to the
     caller, as the demo does once at its end; the changes stay noted until then).
+
+    ``read_ahead``: a forked reader process stores and parses the files while this one applies
+    them (:class:`~.pipeline.Reader`; None: for ``ZORGREGIO_READER_MIN_FILES`` files or more).
     """
     with contextlib.ExitStack() as stack:
         sources = _sources(paths, stack)
         ctx = ApplyContext()
         total = len(sources)
+        if read_ahead is None:
+            read_ahead = can_read_ahead(total)
+        reader = Reader(sources) if read_ahead and total else None
+        if reader is not None:
+            stack.callback(reader.close)
 
         def work(index: int) -> IngestResult:
             source = sources[index]
@@ -383,8 +401,12 @@ def ingest_paths(
                 if on_progress and size:
                     on_progress(index + min(read_bytes / size, 0.99), total, name)
 
-            received = receive(source, actor=actor, claim=True)
-            return process_received(received, actor=actor, ctx=ctx, on_bytes=fraction)
+            taken = reader.take(index) if reader is not None else None
+            stored, opener = taken if taken is not None else (None, None)
+            received = receive(source, actor=actor, claim=True, stored=stored)
+            return process_received(
+                received, actor=actor, ctx=ctx, on_bytes=fraction, opener=opener
+            )
 
         results = in_batches(total, work, size_of=lambda i: sources[i].size, ctx=ctx)
     if on_progress:
@@ -468,13 +490,17 @@ def after_import(results: list[IngestResult]) -> None:
                 result.reasons = [*result.reasons, *problems]
 
 
-def process_received(received: Received, *, actor=None, ctx=None, on_bytes=None) -> IngestResult:
+def process_received(
+    received: Received, *, actor=None, ctx=None, on_bytes=None, opener=None
+) -> IngestResult:
+    """Process a file :func:`receive` stored. ``opener(on_bytes)``: its message as parsed
+    already (by the reader process), for a file claimed in this transaction."""
     if received.message_file is None:
         return IngestResult(received.name, FileStatus.REJECTED, [received.refusal])
     if received.claimed:  # recorded as processing in the transaction it is in
         return _process(
             received.message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=received.name,
-            content=received.content,
+            content=received.content, opener=opener,
         )  # fmt: skip
     return process_file(
         received.message_file, actor=actor, ctx=ctx, on_bytes=on_bytes, name=received.name
@@ -586,7 +612,9 @@ _save_outcome = Update(MessageFile, [
 ])  # fmt: skip
 
 
-def _process(message_file, *, actor, ctx, on_bytes, name, content=None) -> IngestResult:
+def _process(
+    message_file, *, actor, ctx, on_bytes, name, content=None, opener=None
+) -> IngestResult:
     ctx = ctx or ApplyContext()
     status, reasons, summary, message = FileStatus.PROCESSED, [], None, None
     refusal = None
@@ -594,7 +622,11 @@ def _process(message_file, *, actor, ctx, on_bytes, name, content=None) -> Inges
     message_file.municipality = message_file.provider = None
     message_file.item_count = message_file.rejected_count = 0
     try:
-        message = open_message(Path(message_file.stored_path), on_bytes=on_bytes, content=content)
+        if opener is not None:
+            message = opener(on_bytes)
+        else:
+            path = Path(message_file.stored_path)
+            message = open_message(path, on_bytes=on_bytes, content=content)
         header = message.header
         message_file.message_type = ("WMO" if header.standard == "iwmo" else "JW") + (
             header.message_type

@@ -714,6 +714,16 @@ ZORGREGIO_PARSE_PROCESS_MIN_BYTES = env(
     "process. Only where the platform can fork.",
     group="Messages",
 )
+ZORGREGIO_READER_MIN_FILES = env(
+    "ZORGREGIO_READER_MIN_FILES",
+    50,
+    cast=int,
+    help="An import of at least this many files (default 50) has a forked reader process that "
+    "stores and parses the files while the import applies the ones before them, using a "
+    "second core; 0 reads every file in the import's own process. Only where the platform "
+    "can fork.",
+    group="Messages",
+)
 
 LOG_FORMAT = env(
     "LOG_FORMAT",

@@ -53,16 +53,17 @@ def jeugd(region, apeldoorn, provider):
     return product
 
 
-@pytest.fixture(params=["in process", "parser process"])
+@pytest.fixture(params=["in process", "parser process", "reader process"])
 def parse_mode(request, settings, monkeypatch):
-    """Every test here runs twice, which must not differ: with the parse in this process, and
-    with the parse in a forked parser process (``ZORGREGIO_PARSE_PROCESS_MIN_BYTES``) and
-    batches of two lines, so lines travel in several batches and are checked while the
-    previous batch is being written."""
-    if request.param == "in process":
-        settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 0
-    else:
-        settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 1
+    """Every test here runs three times, which must not differ: with the parse in this process,
+    with the parse of each file in a forked parser process (``ZORGREGIO_PARSE_PROCESS_MIN_BYTES``)
+    and with an import's files stored and parsed by a forked reader process
+    (``ZORGREGIO_READER_MIN_FILES``); in both, batches of two lines and of two events, so lines
+    travel in several batches and are checked while the previous batch is being written."""
+    settings.ZORGREGIO_PARSE_PROCESS_MIN_BYTES = 1 if request.param == "parser process" else 0
+    settings.ZORGREGIO_READER_MIN_FILES = 1 if request.param == "reader process" else 0
+    if request.param != "in process":
         monkeypatch.setattr(apply, "LINE_BATCH", 2)
         monkeypatch.setattr(pipeline, "LINE_BATCH", 2)
+        monkeypatch.setattr(pipeline, "EVENT_BATCH", 2)
     return request.param

@@ -2,12 +2,15 @@
 a batch that fails as a whole is done again file by file, so no result tells of rolled-back
 work."""
 
+import multiprocessing
+import os
+
 import pytest
 from django.db import OperationalError, transaction
 
 from zorgregio.audit.models import AuditAction, AuditEvent
 from zorgregio.audit.services import audit_log, deferred_audit
-from zorgregio.berichten import services
+from zorgregio.berichten import pipeline, services
 from zorgregio.berichten.models import FileStatus, MessageFile
 from zorgregio.berichten.services import ingest_paths
 from zorgregio.berichten.tests import builders as B
@@ -15,7 +18,8 @@ from zorgregio.zorg.models import Toewijzing
 
 from .conftest import AGB, BSN
 
-pytestmark = pytest.mark.django_db
+# Every test here runs in process and with the parser and reader processes (conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("parse_mode")]
 
 
 def _files(tmp_path, count, broken=()):
@@ -61,6 +65,58 @@ def test_a_batch_that_fails_as_a_whole_is_done_again_file_by_file(jeugd, tmp_pat
     assert _import_events() == sorted(
         str(pk) for pk in MessageFile.objects.values_list("pk", flat=True)
     )
+
+
+def _in_this_process(monkeypatch, module, name: str) -> list:
+    """The calls of ``module.name`` made by this process (not by a forked child)."""
+    parent, calls, real = os.getpid(), [], getattr(module, name)
+
+    def counted(*args, **kwargs):
+        if os.getpid() == parent:
+            calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_the_reader_process_stores_and_parses_every_file(jeugd, tmp_path, monkeypatch, settings):
+    settings.ZORGREGIO_READER_MIN_FILES = 1
+    stored_here = _in_this_process(monkeypatch, services, "store")
+    parsed_here = _in_this_process(monkeypatch, services, "open_message")
+    results = ingest_paths([_files(tmp_path, 6, broken={4})])
+    assert [r.status for r in results] == [FileStatus.PROCESSED] * 4 + [
+        FileStatus.REJECTED,
+        FileStatus.PROCESSED,
+    ]
+    assert "afgekapt" in results[4].reasons[0]
+    assert Toewijzing.objects.count() == 5
+    assert stored_here == [] and parsed_here == []  # all done by the reader
+    assert multiprocessing.active_children() == []
+
+
+def test_a_reader_process_that_dies_leaves_the_rest_to_the_import(
+    jeugd, tmp_path, monkeypatch, settings
+):
+    settings.ZORGREGIO_READER_MIN_FILES = 1
+    monkeypatch.setattr(pipeline, "EVENT_BATCH", 1)  # sent at once: what it read arrives
+    parent, real = os.getpid(), services.store
+
+    def dying(source, budget=None):
+        if os.getpid() != parent and source.name.startswith("003"):
+            os._exit(1)  # killed halfway, e.g. by the kernel for memory
+        return real(source, budget)
+
+    monkeypatch.setattr(services, "store", dying)
+    stored_here = _in_this_process(monkeypatch, services, "store")
+    results = ingest_paths([_files(tmp_path, 6, broken={4})])
+    assert [r.status for r in results] == [FileStatus.PROCESSED] * 4 + [
+        FileStatus.REJECTED,
+        FileStatus.PROCESSED,
+    ]
+    assert Toewijzing.objects.count() == 5
+    assert [args[0].name for args in stored_here] == ["003-301.xml", "004-301.xml", "005-301.xml"]
+    assert multiprocessing.active_children() == []
 
 
 def _import_events() -> list[str]:

@@ -98,18 +98,23 @@ def test_catalogue_from_db_reads_the_register(region, register, zutphen):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(
+    ("workers", "reader"), [(1, False), (1, True), (2, False)],
+    ids=["one process", "reader process", "two workers"],
+)  # fmt: skip
 def test_the_ingest_accepts_every_file_and_rejects_exactly_the_planted_faults(
-    region, register, tmp_path, settings, workers
+    region, register, tmp_path, settings, workers, reader
 ):
-    """The same verdicts with two worker processes (PostgreSQL) as with one: every rule that
-    relates messages sees them in order, nothing is applied twice or lost."""
+    """The same verdicts with the files read by a reader process, and with two worker
+    processes (PostgreSQL), as with one: every rule that relates messages sees them in order,
+    nothing is applied twice or lost."""
     from zorgregio.berichten.parallel import can_run_parallel, ingest_parallel
     from zorgregio.zorg.models import Declaratie, DeclaratieRegel, LineStatus, Toewijzing
 
     if workers > 1 and not can_run_parallel():
         pytest.skip("several import workers need PostgreSQL")
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ZORGREGIO_READER_MIN_FILES = 1 if reader else 0
     result = generate_archive(
         catalogue_from_db(region), tmp_path / "archive", seed=4, clients=150,
         start=D(2024, 1, 1), end=D(2025, 12, 31), fault_rate=0.03,
