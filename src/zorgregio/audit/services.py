@@ -15,6 +15,8 @@ from functools import lru_cache
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from zorgregio.common.rows import Insert
+
 from .models import AuditAction, AuditEvent
 
 
@@ -47,6 +49,7 @@ def system_actor_name() -> str:
 
 
 _deferred = threading.local()
+_insert_events = Insert(AuditEvent, returning=False)  # a statement built once (issue 15)
 
 
 @contextlib.contextmanager
@@ -61,8 +64,7 @@ def deferred_audit():
     _deferred.events = []
     try:
         yield
-        if _deferred.events:
-            AuditEvent.objects.bulk_create(_deferred.events, batch_size=500)
+        _insert_events.many(_deferred.events)
     finally:
         _deferred.events = None
 

@@ -361,7 +361,7 @@ class Reader:
             stored = self.taken[index] = payload[1]
             return stored, None
         _index, sha256, path, size = payload
-        stored = self.taken[index] = Stored(sha256, Path(path), size, None)
+        stored = self.taken[index] = Stored(sha256, path, size, None)  # the path as text
         stream = self.stream = _Stream(self.inbox.recv, None, lambda: None)
 
         def opener(on_bytes=None) -> Message:

@@ -214,7 +214,7 @@ class Stored:
     """A file copied into the archive."""
 
     sha256: str
-    path: Path
+    path: Path | str
     size: int
     content: bytes | None  # the plain bytes of a file of one chunk at most (else None)
 

@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zorgregio.common.rows import cursor_for
 from zorgregio.zorg.records import DeclaratieRecord
 from zorgregio.zorg.rules import elements as el
 from zorgregio.zorg.rules import within as tr
@@ -446,7 +447,8 @@ def check_identificatie(source, header) -> None:
             f"AND {qn('message_type')} = %s AND {qn('status')} = %s AND {qn(column)} = %s "
             f"AND {qn('id')} <> %s LIMIT 1"
         )
-    with connection.cursor() as cursor:
+    opened, sql = cursor_for(connection, sql)
+    with opened as cursor:
         if connection.vendor == "postgresql":
             # Two imports at once (the workers of one, or two uploads) could each miss the
             # other's message with this identification, neither committed yet: the second

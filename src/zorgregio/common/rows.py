@@ -8,15 +8,23 @@ fields once per database vendor and convert every value with the field's own
 would store unchanged, such as a ``str`` for a text field, is passed as it is). No signals are sent:
 use them only for models without ``pre_save``/``post_save`` receivers.
 
+A statement runs on the driver's own cursor, without Django's cursor wrapper around it (its
+query logging, its execute wrappers and its placeholder conversion cost more per row than
+SQLite's insert), unless something needs that wrapper: ``DEBUG`` logs queries, or an execute
+wrapper is installed (a test counting statements, the line writer waiting for its thread).
+Database errors are raised as Django's, as through the wrapper.
+
 Table and column names come from the model, never from input; values are parameters.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.db import connections as all_connections
 from django.db import models, router
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 
@@ -53,6 +61,36 @@ def _as_is(field, vendor: str) -> tuple[type, ...]:
     if kind in _INTEGER:
         return (int, type(None)) if vendor == "sqlite" else (type(None),)
     return ()
+
+
+def cursor_for(connection, sql: str):
+    """A cursor to run ``sql`` on (a context manager) and ``sql`` as it takes it: the driver's
+    own, unless something needs Django's cursor wrapper (queries are logged under ``DEBUG``, or
+    an execute wrapper is installed). ``sql`` has ``%s`` placeholders and no literal ``%``."""
+    if connection.execute_wrappers or connection.queries_logged:
+        return connection.cursor(), sql
+    return driver_cursor(connection), driver_sql(connection, sql)
+
+
+def driver_sql(connection, sql: str) -> str:
+    """``sql`` (with ``%s`` placeholders and no literal ``%``) in the driver's placeholders."""
+    return sql.replace("%s", "?") if connection.vendor == "sqlite" else sql
+
+
+@contextlib.contextmanager
+def driver_cursor(connection):
+    """The driver's own cursor, after the checks Django's cursor makes before a query (a
+    connection, no broken transaction); database errors raised as Django's."""
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        # SQLite: the plain sqlite3 cursor (Django's own converts the placeholders per query).
+        raw = connection.vendor == "sqlite"
+        cursor = connection.connection.cursor() if raw else connection.create_cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
 
 
 class _Statement:
@@ -93,8 +131,9 @@ class _Statement:
 
     def run(self, connection, params):
         """Execute with ``params``: the cursor's first row and its row count."""
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql(connection), params)
+        opened, sql = cursor_for(connection, self.sql(connection))  # names hold no % of their own
+        with opened as cursor:
+            cursor.execute(sql, params)
             return cursor.fetchone() if cursor.description else None, cursor.rowcount
 
 
@@ -104,12 +143,15 @@ class Insert(_Statement):
 
     ``conflict``: the name of a unique field; a row whose value is already there (or being
     inserted by a concurrent transaction, which is waited for) is not inserted and None is
-    returned (``ON CONFLICT DO NOTHING``: no error, so no savepoint is needed around it)."""
+    returned (``ON CONFLICT DO NOTHING``: no error, so no savepoint is needed around it).
 
-    def __init__(self, model, *, conflict: str | None = None):
+    ``Insert(Model, returning=False).many(objects)``: insert many model instances at once."""
+
+    def __init__(self, model, *, conflict: str | None = None, returning: bool = True):
         meta = model._meta
         super().__init__(model, [f for f in meta.concrete_fields if not f.primary_key])
         self.conflict = meta.get_field(conflict).column if conflict else None
+        self.returning = returning
 
     def _build(self, qn, meta) -> str:
         sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
@@ -119,9 +161,30 @@ class Insert(_Statement):
         )
         if self.conflict:
             sql += f" ON CONFLICT ({qn(self.conflict)}) DO NOTHING"
-        return sql + f" RETURNING {qn(meta.pk.column)}"
+        return sql + f" RETURNING {qn(meta.pk.column)}" if self.returning else sql
+
+    def many(self, objects) -> None:
+        """Insert unsaved model instances in one ``executemany``, as ``bulk_create`` stores
+        them (their concrete fields; auto_now(_add) fields the time of the insert); their
+        primary keys are not read back."""
+        if not objects:
+            return
+        connection = self.connection()
+        now = {f.attname: _now_for(f) for f in self.fields if _now_for(f) is not None}
+        names = [f.attname for f in self.fields]
+        rows = [
+            self.prepared(connection, [now.get(name) or getattr(obj, name) for name in names])
+            for obj in objects
+        ]
+        opened, sql = cursor_for(connection, self.sql(connection))
+        with opened as cursor:
+            cursor.executemany(sql, rows)
 
     def __call__(self, **values) -> int | None:
+        return self._insert(values)[0]
+
+    def _insert(self, values: dict) -> tuple[int | None, list]:
+        """The new row's primary key (None: a conflict) and the values stored, per field."""
         connection = self.connection()
         given = []
         for field in self.fields:
@@ -133,18 +196,22 @@ class Insert(_Statement):
                     value = field.get_default()
             given.append(value)
         row, _count = self.run(connection, self.prepared(connection, given))
-        return row[0] if row else None
+        return (row[0] if row else None), given
 
     def create(self, **values):
         """Insert the row and return it as a model instance (as ``objects.create`` does), or
         None for a conflict. The instance holds the values given and the defaults of the
-        others; pass auto_now(_add) values to have them on the instance."""
-        pk = self(**values)
+        others, as stored (an auto_now(_add) field the time of the insert)."""
+        pk, given = self._insert(values)
         if pk is None:
             return None
-        instance = self.model(pk=pk, **values)
+        # The instance as a query would load it (Model.from_db): no __init__ per keyword.
+        instance = self.model.__new__(self.model)
+        instance._state = ModelState()
         instance._state.adding = False
         instance._state.db = router.db_for_write(self.model)
+        instance.__dict__.update(zip((f.attname for f in self.fields), given, strict=True))
+        instance.__dict__[self.model._meta.pk.attname] = pk
         return instance
 
 

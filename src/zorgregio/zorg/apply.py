@@ -12,6 +12,7 @@ being the named functions of :mod:`zorgregio.zorg.rules` over the in-memory inde
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import threading
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zorgregio.accounts.scoping import may_write_care_data
-from zorgregio.common.rows import First, Insert
+from zorgregio.common.rows import First, Insert, cursor_for, driver_sql
 
 from .index import ApplyContext
 from .models import (
@@ -616,9 +617,7 @@ class MessageApplier:
         }
         checker = DeclarationLines(self, rec)
         try:
-            # Any query of this thread (also a progress update) first waits for the writer.
-            with connection.execute_wrapper(checker.writer.before_query):
-                decl = self._declaratie_lines(rec, checker, fields)
+            decl = self._declaratie_lines(rec, checker, fields)
         finally:
             checker.writer.wait(raise_error=False)  # never leave a write running on an error
         self.state.declaratienummers.add(key)
@@ -687,6 +686,19 @@ INSERT_COLUMNS = (
 )  # fmt: skip
 
 
+@functools.cache
+def _insert_lines_sql(vendor: str) -> str:
+    """The insert of a batch of lines on ``connection`` (of ``vendor``). Table and column names
+    come from the model, never from input; the declaration's id is filled in by insert() as an
+    integer literal (no copy of every row to prepend it)."""
+    qn = connection.ops.quote_name
+    return "INSERT INTO {} ({}) VALUES ({{declaratie_id}}, {})".format(  # noqa: S608
+        qn(DeclaratieRegel._meta.db_table),
+        ", ".join(qn(c) for c in INSERT_COLUMNS),
+        ", ".join(["%s"] * (len(INSERT_COLUMNS) - 1)),
+    )
+
+
 class DeclarationLines:
     """Checks and writes the lines of one declaration in batches (no per-line queries)."""
 
@@ -704,15 +716,7 @@ class DeclarationLines:
         self.starts: set[dt.date] = set()  # the period starts of the rows written
         self.task_codes: dict[tuple, list] = {}
         self.writer = LineWriter()
-        table = DeclaratieRegel._meta.db_table
-        qn = connection.ops.quote_name
-        # Table and column names come from the model, never from input; the declaration's id
-        # is filled in by insert() as an integer literal (no copy of every row to prepend it).
-        self.sql = "INSERT INTO {} ({}) VALUES ({{declaratie_id}}, {})".format(  # noqa: S608
-            qn(table),
-            ", ".join(qn(c) for c in INSERT_COLUMNS),
-            ", ".join(["%s"] * (len(INSERT_COLUMNS) - 1)),
-        )
+        self.sql = _insert_lines_sql(connection.vendor)
         self.as_text = connection.vendor == "sqlite"
 
     def run(self, lines: list) -> list[tuple]:
@@ -942,11 +946,11 @@ class DeclarationLines:
 class LineWriter:
     """Writes a batch of lines while the next batch is checked (one batch in flight).
 
-    On SQLite the insert runs on a second thread through the same connection, inside the same
-    transaction: ``sqlite3`` releases the GIL while SQLite writes, so the checks and the writes
-    overlap. Every query of the calling thread waits for the write first
-    (:meth:`before_query`, installed as an execute wrapper around a declaration). On other
-    databases the insert runs at once on the normal cursor.
+    On SQLite a large insert runs on a second thread through the same connection, inside the
+    same transaction: ``sqlite3`` releases the GIL while SQLite writes, so the checks and the
+    writes overlap. Every query of the calling thread waits for the write first
+    (:meth:`before_query`, an execute wrapper installed while a write is in flight). On other
+    databases, and for a small insert, the insert runs at once.
     """
 
     def __init__(self):
@@ -957,14 +961,17 @@ class LineWriter:
     def submit(self, sql: str, rows: list[tuple]) -> None:
         self.wait()
         if not self.background or len(rows) < THREAD_MIN_ROWS:
-            with connection.cursor() as cursor:
+            opened, sql = cursor_for(connection, sql)
+            with opened as cursor:
                 cursor.executemany(sql, rows)
             return
         connection.ensure_connection()
         raw = connection.connection
-        qmark = sql.replace("%s", "?")
-        self.thread = threading.Thread(target=self._write, args=(raw, qmark, rows), daemon=True)
+        self.thread = threading.Thread(
+            target=self._write, args=(raw, driver_sql(connection, sql), rows), daemon=True
+        )
         self.thread.start()
+        connection.execute_wrappers.append(self.before_query)  # removed by wait()
 
     def _write(self, raw, sql: str, rows: list[tuple]) -> None:
         try:
@@ -982,6 +989,7 @@ class LineWriter:
         if self.thread is not None:
             self.thread.join()
             self.thread = None
+            connection.execute_wrappers.remove(self.before_query)
         error, self.error = self.error, None
         if error is not None and raise_error:
             with connection.wrap_database_errors:

@@ -81,3 +81,64 @@ def test_values_passed_as_they_are_only_where_the_field_would_not_convert_them()
     assert _as_is(email, "sqlite") == ()
     assert _as_is(MessageFile._meta.get_field("name"), "postgresql") == (str, type(None))
     assert _as_is(MessageFile._meta.get_field("size"), "postgresql") == (type(None),)
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["driver cursor", "django cursor"])
+def test_a_failing_statement_raises_djangos_error_and_a_broken_transaction_is_refused(
+    settings, debug
+):
+    """Without DEBUG the statements run on the driver's cursor: its errors still arrive as
+    Django's (the import catches those), and a transaction an error broke still refuses
+    further statements, as through Django's cursor."""
+    from django.db import IntegrityError, transaction
+    from django.db.transaction import TransactionManagementError
+
+    settings.DEBUG = debug
+    insert = Insert(MessageFile)
+    insert(sha256="9" * 64, name="one.xml", size=1, stored_path="/9")
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), transaction.atomic(savepoint=False):
+            insert(sha256="9" * 64, name="two.xml", size=1, stored_path="/9")  # the checksum
+        with pytest.raises(TransactionManagementError):  # the transaction must roll back
+            insert(sha256="8" * 64, name="three.xml", size=1, stored_path="/8")
+        transaction.set_rollback(True)
+    assert list(MessageFile.objects.values_list("name", flat=True)) == ["one.xml"]
+
+
+def test_the_statements_still_pass_an_execute_wrapper():
+    """A wrapper installed (a test counting statements, the line writer waiting for its
+    thread) sees every statement: they go through Django's cursor then."""
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql.split()[0])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        pk = Insert(MessageFile)(sha256="7" * 64, name="w.xml", size=1, stored_path="/7")
+        First(MessageFile, ["sha256"])("7" * 64)
+        Update(MessageFile, ["name"])(MessageFile(pk=pk, name="v.xml"))
+    assert seen == ["INSERT", "SELECT", "UPDATE"]
+    assert MessageFile.objects.get(pk=pk).name == "v.xml"
+
+
+def test_many_stores_the_rows_bulk_create_would_store():
+    from zorgregio.audit.models import AuditAction, AuditEvent
+
+    def events(marker: str) -> list:
+        return [
+            AuditEvent(actor_name=marker, action=AuditAction.IMPORT, object_id=str(n),
+                       message=f"WMO301 {n}", after={"n": n})  # fmt: skip
+            for n in range(3)
+        ]
+
+    Insert(AuditEvent, returning=False).many(events("many"))
+    AuditEvent.objects.bulk_create(events("bulk"))
+    Insert(AuditEvent, returning=False).many([])  # nothing to write: no statement
+
+    def stored(marker: str) -> list:
+        rows = AuditEvent.objects.filter(actor_name=marker).order_by("object_id")
+        return [(e.action, e.object_id, e.message, e.after, e.actor_id) for e in rows]
+
+    assert stored("many") == stored("bulk") and len(stored("many")) == 3
+    assert not AuditEvent.objects.filter(actor_name="many", timestamp=None).exists()
