@@ -127,8 +127,13 @@ def test_many_stores_the_rows_bulk_create_would_store():
 
     def events(marker: str) -> list:
         return [
-            AuditEvent(actor_name=marker, action=AuditAction.IMPORT, object_id=str(n),
-                       message=f"WMO301 {n}", after={"n": n})  # fmt: skip
+            AuditEvent(
+                actor_name=marker,
+                action=AuditAction.IMPORT,
+                object_id=str(n),
+                message=f"WMO301 {n}",
+                after={"n": n},
+            )  # fmt: skip
             for n in range(3)
         ]
 
