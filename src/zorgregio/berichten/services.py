@@ -368,9 +368,8 @@ def receive_paths(paths, *, actor=None, budget: Budget | None = None) -> list[Re
 
 
 def ingest_paths(
-    paths, *, actor=None, on_progress: Progress | None = None, refresh_monitor: bool = True,
-    read_ahead: bool | None = None,
-) -> list[IngestResult]:  # fmt: skip
+    paths, *, actor=None, on_progress: Progress | None = None, refresh_monitor: bool = True
+) -> list[IngestResult]:
     """Ingest files, folders and zip archives. One result per file, in order; a damaged file or
     zip member gets its own refusal whatever the others do.
 
@@ -379,16 +378,14 @@ def ingest_paths(
     data (the monitor) is brought up to date (``refresh_monitor=False`` leaves that to the
     caller, as the demo does once at its end; the changes stay noted until then).
 
-    ``read_ahead``: a forked reader process stores and parses the files while this one applies
-    them (:class:`~.pipeline.Reader`; None: for ``ZORGREGIO_READER_MIN_FILES`` files or more).
+    An import of ``ZORGREGIO_READER_MIN_FILES`` files or more has a forked reader process that
+    stores and parses the files while this one applies them (:class:`~.pipeline.Reader`).
     """
     with contextlib.ExitStack() as stack:
         sources = _sources(paths, stack)
         ctx = ApplyContext()
         total = len(sources)
-        if read_ahead is None:
-            read_ahead = can_read_ahead(total)
-        reader = Reader(sources) if read_ahead and total else None
+        reader = Reader(sources) if can_read_ahead(total) else None
         if reader is not None:
             stack.callback(reader.close)
 
