@@ -126,10 +126,11 @@ def _archive_dir() -> Path:
     return _ensure_dir(Path(settings.MEDIA_ROOT) / "berichten")
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """One file to import: a file on disk or a member of a zip archive. ``refusal`` is set when
-    it cannot be read at all (the zip's table of contents is damaged, the path is missing)."""
+    it cannot be read at all (the zip's table of contents is damaged, the path is missing).
+    An import holds one per file for its whole run (slots: about 120 bytes each, issue 15)."""
 
     name: str
     open: Callable | None
@@ -179,17 +180,45 @@ def _zip_sources(zip_file, stack: contextlib.ExitStack, name: str = "") -> list[
     return sources
 
 
+class _FileOpener:
+    """Opens one file on disk for reading: a path kept as a string, not a closure over a
+    ``Path`` (a few hundred bytes less per file of a large archive)."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __call__(self):
+        return open(self.path, "rb")  # noqa: SIM115 (the caller closes it)
+
+
+def _files_in(folder: Path) -> list[str]:
+    """The files in a folder and its subfolders, in the order of their paths' parts (as sorted
+    ``Path`` objects would be, a folder's files before a sibling folder whose name extends
+    theirs), as strings: a folder of 200,000 messages is walked without 200,000 ``Path``
+    objects alive at once."""
+    found = []
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            full = os.path.join(root, name)
+            if os.path.isfile(full):
+                found.append(full)
+    found.sort(key=lambda full: full.replace(os.sep, "\0"))  # the separator sorts first
+    return found
+
+
 def _sources(paths: Iterable, stack: contextlib.ExitStack) -> list[Source]:
     """Every file to import: folders are walked, zip archives opened (kept open on ``stack``)."""
     found: list[Source] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found += _sources(sorted(p for p in path.rglob("*") if p.is_file()), stack)
+            found += _sources(_files_in(path), stack)
         elif path.suffix.lower() == ".zip" and path.is_file():
             found += _zip_sources(path, stack)
         elif path.is_file():
-            found.append(Source(path.name, lambda p=path: open(p, "rb"), path.stat().st_size))  # noqa: SIM115
+            found.append(Source(path.name, _FileOpener(str(path)), path.stat().st_size))
         else:
             found.append(Source(str(path), None, None, _("File or folder not found.")))
     return found

@@ -263,21 +263,6 @@ def _rebuild_care_counts() -> None:
             day_info[ordinal] = found
         return found
 
-    # per (scope column, scope id, law, group) and client: the day intervals in care
-    spans: dict[tuple, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    rows = DeliveryFact.objects.values_list(
-        "client_id", "municipality_id", "law", "group_id", "start_date", "end_date"
-    )
-    for client, municipality, law, group, start, end in rows.iterator(chunk_size=5000):
-        first = start.toordinal()
-        last = min(end.toordinal(), last_day) if end else last_day
-        if first > last:
-            continue
-        variants = [("", None), (law, None), (law, group if group is not None else 0)]
-        for scope in (("municipality_id", municipality), ("region_id", region_of[municipality])):
-            for variant in variants:
-                spans[(*scope, *variant)][client].append((first, last))
-
     kinds = ("month", "quarter", "year", "month_end")
     divisor = {"month": 1, "quarter": 3, "year": 12}
     ranges_of: dict[tuple, list[tuple[str, int, int]]] = {}
@@ -305,14 +290,44 @@ def _rebuild_care_counts() -> None:
         ranges_of[key] = found
         return found
 
-    counts: list[tuple] = []
-    for (column, scope_id, law, group), clients in spans.items():
-        diff = {kind: [0] * (size + 1) for kind in kinds}
-        for intervals in clients.values():
+    # per (scope column, scope id, law, group): a difference array per kind of period
+    diffs: dict[tuple, dict[str, list[int]]] = {}
+
+    def add_client(spans: dict[tuple, list[tuple[int, int]]]) -> None:
+        """Count one client in every scope it has day intervals in."""
+        for scope, intervals in spans.items():
+            diff = diffs.get(scope)
+            if diff is None:
+                diff = diffs[scope] = {kind: [0] * (size + 1) for kind in kinds}
             for kind, a, b in index_ranges(intervals):
                 cells = diff[kind]
                 cells[a] += 1
                 cells[b + 1] -= 1
+        if len(ranges_of) > 20_000:  # a memo, not an index: bounded, whatever the data's size
+            ranges_of.clear()
+
+    # A client at a time (the deliveries in client order): at a million lines the intervals
+    # of every client held at once took 90 MB (issue 15).
+    rows = DeliveryFact.objects.order_by("client_id", "pk").values_list(
+        "client_id", "municipality_id", "law", "group_id", "start_date", "end_date"
+    )
+    current, spans = None, defaultdict(list)
+    for client, municipality, law, group, start, end in rows.iterator(chunk_size=5000):
+        if client != current:
+            add_client(spans)
+            current, spans = client, defaultdict(list)
+        first = start.toordinal()
+        last = min(end.toordinal(), last_day) if end else last_day
+        if first > last:
+            continue
+        variants = [("", None), (law, None), (law, group if group is not None else 0)]
+        for scope in (("municipality_id", municipality), ("region_id", region_of[municipality])):
+            for variant in variants:
+                spans[(*scope, *variant)].append((first, last))
+    add_client(spans)
+
+    counts: list[tuple] = []
+    for (column, scope_id, law, group), diff in diffs.items():
         for kind in kinds:
             running = 0
             for index in range(size // divisor.get(kind, 1)):
@@ -532,17 +547,6 @@ def _rebuild_paid_counts(years: list[dt.date] | None) -> None:
         PaidCount.objects.filter(stale).delete()
     else:
         PaidCount.objects.all().delete()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT client_id, month, municipality_id, law, group_id, SUM(amount_cents)
-            FROM monitor_clientmonth{where}
-            GROUP BY client_id, month, municipality_id, law, group_id
-            ORDER BY client_id
-            """,  # noqa: S608
-            params,
-        )
-        rows = cursor.fetchall()
     region_of = dict(Municipality.objects.values_list("pk", "region_id"))
 
     # Periods as (kind, number): ("M", month index), ("Q", quarter index), ("Y", year).
@@ -581,15 +585,28 @@ def _rebuild_paid_counts(years: list[dt.date] | None) -> None:
             if amount > 0:
                 counts[key] += 1
 
-    current, items = None, []
-    for row in rows:
-        if row[0] != current:
-            if items:
-                add_client(items)
-            current, items = row[0], []
-        items.append(row)
-    if items:
-        add_client(items)
+    # Read in chunks, a client at a time (on PostgreSQL through a server-side cursor): at a
+    # million lines the rows held at once took 170 MB (issue 15).
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT client_id, month, municipality_id, law, group_id, SUM(amount_cents)
+            FROM monitor_clientmonth{where}
+            GROUP BY client_id, month, municipality_id, law, group_id
+            ORDER BY client_id
+            """,  # noqa: S608
+            params,
+        )
+        current, items = None, []
+        while rows := cursor.fetchmany(10_000):
+            for row in rows:
+                if row[0] != current:
+                    if items:
+                        add_client(items)
+                    current, items = row[0], []
+                items.append(row)
+        if items:
+            add_client(items)
     for (period, municipality, law, group), n in per_cell.items():
         for scope in _paid_scopes(municipality, region_of[municipality], law, group):
             counts[(period, *scope)] += n
@@ -677,12 +694,13 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
     if months is not None:
         months = {m.replace(day=1) for m in months}
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        # Sorts for GROUP BY in memory rather than in temporary files (not allowed inside a
-        # transaction, so only when the caller has none open), and a page cache of 64 MB
-        # (SQLite's default is 2 MB; 256 MB made the import after which it runs pass its
-        # memory budget of 300 MB, issue 15, and the operating system caches the file anyway).
-        _execute("PRAGMA temp_store = MEMORY")
-        _execute("PRAGMA cache_size = -65536")
+        # A page cache of 32 MB (SQLite's default is 2 MB) and sorts that spill into temporary
+        # files beyond it (the operating system caches those anyway): with 64 MB and sorts in
+        # memory the refresh of a million lines peaked at 499 MB, with these at 215 MB and as
+        # fast (issue 15: the import with its refresh within 300 MB). Not allowed inside a
+        # transaction, so only when the caller has none open.
+        _execute("PRAGMA temp_store = FILE")
+        _execute("PRAGMA cache_size = -32768")
     with transaction.atomic():
         # One refresh at a time: a second one waits here (PostgreSQL) and then sees the notes
         # the first one left, instead of both rebuilding the same tables at once.

@@ -380,6 +380,32 @@ def test_folder_and_zip(tmp_path, jeugd, apeldoorn):
     assert seen[-1] == (2, 2)
 
 
+def test_a_folder_is_imported_in_the_order_of_its_paths_parts(tmp_path):
+    """Messages are applied in path order (the cross-message rules depend on it): a folder's
+    files before those of a sibling folder whose name extends its own, subfolders walked,
+    zip archives inside the folder opened, a symbolic link to a folder not followed."""
+    import contextlib
+    import zipfile
+
+    root = tmp_path / "in"
+    for name in ["a/b/y", "a/x", "a-b/z", "a.b/w", "Z/q", "a0", "a b"]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(b"<x/>")
+    with zipfile.ZipFile(root / "a" / "m.zip", "w") as zf:
+        zf.writestr("2.xml", b"<x/>")
+        zf.writestr("1.xml", b"<x/>")
+    (root / "link").symlink_to(root / "a", target_is_directory=True)
+    with contextlib.ExitStack() as stack:
+        sources = services._sources([root], stack)
+        names = [s.name for s in sources]
+        assert names == ["q", "y", "m.zip:1.xml", "m.zip:2.xml", "x", "a b", "z", "w", "a0"]
+        with sources[0].open() as fh:
+            assert fh.read() == b"<x/>"
+        assert sources[0].size == 4
+    expected = sorted(p for p in root.rglob("*") if p.is_file())
+    assert services._files_in(root) == [str(p) for p in expected]
+
+
 @pytest.mark.django_db
 def test_two_imports_of_the_same_file_at_once_count_once(tmp_path, jeugd, apeldoorn, monkeypatch):
     """Whichever import records the checksum first counts; the other applies nothing."""
