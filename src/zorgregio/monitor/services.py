@@ -696,9 +696,9 @@ def refresh_after_import(months: set[dt.date] | None = None) -> MonitorState:
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
         # A page cache of 32 MB (SQLite's default is 2 MB) and sorts that spill into temporary
         # files beyond it (the operating system caches those anyway): with 64 MB and sorts in
-        # memory the refresh of a million lines peaked at 499 MB, with these at 215 MB and as
-        # fast (issue 15: the import with its refresh within 300 MB). Not allowed inside a
-        # transaction, so only when the caller has none open.
+        # memory the refresh of a million lines peaked at 499 MB, with these at 215 MB in about
+        # the same time (issue 15: the import with its refresh within 300 MB). Not allowed
+        # inside a transaction, so only when the caller has none open.
         _execute("PRAGMA temp_store = FILE")
         _execute("PRAGMA cache_size = -32768")
     with transaction.atomic():
