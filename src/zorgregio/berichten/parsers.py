@@ -1,7 +1,7 @@
 """Streaming parsers for iWmo/iJw 3.2 messages: 301, 305, 307, 315, 317, 319 and 323.
 
-A file is read with a hardened lxml ``iterparse``: no entity resolution, no network, no huge
-trees, and any DOCTYPE is refused. Only the elements that carry an item are reported by lxml
+A file is read with a hardened lxml ``iterparse``: any DOCTYPE is refused (so no entity can be
+declared), no network, no huge trees. Only the elements that carry an item are reported by lxml
 (``tag=`` filter in C); every handled element is cleared and its earlier siblings dropped, so
 memory stays flat whatever the file size. When an XSD directory is configured the same pass
 validates against the official schema.
@@ -88,7 +88,11 @@ def _uint(value: str) -> int:
 
 def _parser_kwargs() -> dict:
     return {
-        "resolve_entities": False,
+        # "internal", not False: with False and an XSD, lxml's iterparse loses the syntax
+        # errors (a truncated file came out whole in lxml 6.2.0, without its root's end in
+        # 6.1.3; checks.py asks the installed lxml). Nothing is resolved either way: sniff()
+        # refuses any DOCTYPE, so no entity can be declared, and there is no network.
+        "resolve_entities": "internal",
         "no_network": True,
         "huge_tree": False,
         "load_dtd": False,
@@ -368,6 +372,7 @@ def open_message(path: Path, *, on_bytes=None, content: bytes | None = None) -> 
     kwargs = _parser_kwargs()
     if schema is not None:
         kwargs["schema"] = schema
+    fh = _TailKept(fh)
     context = etree.iterparse(fh, events=("start", "end"), tag=tags, **kwargs)
     events = _events(context, fh, on_bytes, tags[0])
     header = None
@@ -413,11 +418,54 @@ def _events(context, fh, on_bytes, root_tag: str) -> Iterator:
         if on_bytes is not None:
             on_bytes(fh.tell())
     except etree.XMLSyntaxError as exc:
+        if not xml_errors.is_schema_error(exc) and fh.cut_off():
+            raise MessageError(
+                _("The file ends prematurely (truncated): the message is incomplete.")
+            ) from exc
         raise _lxml_error(exc) from exc
     except ArchiveError as exc:  # the stored file itself is damaged
         raise MessageError(str(exc)) from exc
     finally:
         fh.close()
+
+
+# The end of a whole message: the root's end tag, then only blanks, comments or instructions.
+_WHOLE_END = re.compile(rb"</(?:[\w.-]+:)?Bericht\s*>(?:\s|<!--.*?-->|<\?.*?\?>)*\Z", re.S)
+
+
+class _TailKept:
+    """The stream lxml reads, keeping its last bytes: a syntax error in a file that was read to
+    its end without the root's end tag there is reported as a cut-off file, whatever libxml2
+    names it (a tag name cut in two is a "tag mismatch" to it)."""
+
+    __slots__ = ("fh", "tail")
+    KEEP = 512
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.tail = b""
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.fh.read(size)
+        if data:
+            tail = self.tail + data if len(data) < self.KEEP else data
+            self.tail = tail[-self.KEEP :]
+        return data
+
+    def tell(self) -> int:
+        return self.fh.tell()
+
+    def close(self) -> None:
+        self.fh.close()
+
+    def cut_off(self) -> bool:
+        """Whether the file ends without its root's end tag (read past what lxml left)."""
+        try:
+            while self.read(64 * 1024):
+                pass
+        except (OSError, ArchiveError):
+            return False
+        return _WHOLE_END.search(self.tail) is None
 
 
 def _lxml_error(exc) -> MessageError:

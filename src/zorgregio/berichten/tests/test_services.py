@@ -346,11 +346,38 @@ EXPECTED = {
 def test_bad_input_refused_with_reason_and_nothing_applied(tmp_path, jeugd, apeldoorn, name):
     result = ingest(tmp_path, name, BAD_INPUT[name]())
     assert result.status == FileStatus.REJECTED
-    expected = EXPECTED[name]
-    if name == "truncated.xml" and not XSD_DIR:
-        expected = "geen geldige XML"  # without a schema lxml itself reports the cut-off
-    assert result.reasons and expected in result.reasons[0], result.reasons
+    assert result.reasons and EXPECTED[name] in result.reasons[0], result.reasons
     assert not Toewijzing.objects.exists() and not Client.objects.exists()
+
+
+WHOLE_301 = B.msg_301("ijw", "0200", AGB, BSN, [B.Assigned("1")])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (WHOLE_301[: len(WHOLE_301) // 2], "afgekapt"),  # cut in the middle of a tag name
+        (WHOLE_301[:-3], "afgekapt"),  # the root's end tag cut
+        (WHOLE_301[: WHOLE_301.rfind(b"</")], "afgekapt"),  # cut after a whole element
+        (WHOLE_301.rstrip() + b"\n<!-- sent -->\n<?done?>\n", None),  # whole, then remarks
+        (
+            WHOLE_301.replace(b"</ijw:Achternaam>", b"</ijw:Achternaa>", 1),
+            "andere naam dan waarmee het begon",
+        ),
+    ],
+    ids=["tag-name", "root-end", "after-element", "remarks-after", "mismatch-inside"],
+)
+def test_a_cut_off_file_is_named_so_and_a_broken_whole_one_by_its_error(
+    tmp_path, jeugd, apeldoorn, data, reason
+):
+    result = ingest(tmp_path, "x.xml", data)
+    if reason is None:
+        assert result.status == FileStatus.PROCESSED, result.reasons
+        return
+    assert result.status == FileStatus.REJECTED
+    assert reason in result.reasons[0], result.reasons
+    assert not Toewijzing.objects.exists()
 
 
 @pytest.mark.django_db
