@@ -407,6 +407,30 @@ def test_folder_and_zip(tmp_path, jeugd, apeldoorn):
     assert seen[-1] == (2, 2)
 
 
+def test_files_zip_members_and_refusals_keep_the_order_they_were_named_in(tmp_path):
+    import contextlib
+    import zipfile
+
+    for name, size in [("a.xml", 3), ("b.xml", 5), ("c.xml", 7)]:
+        (tmp_path / name).write_bytes(b"x" * size)
+    with zipfile.ZipFile(tmp_path / "m.zip", "w") as zf:
+        zf.writestr("1.xml", b"<x/>")
+    named = ["a.xml", "missing.xml", "b.xml", "m.zip", "c.xml", "a.xml"]
+    with contextlib.ExitStack() as stack:
+        sources = services._sources([tmp_path / n for n in named], stack)
+        names = [s.name for s in sources]
+        assert names == ["a.xml", str(tmp_path / "missing.xml"), "b.xml", "m.zip:1.xml",
+                         "c.xml", "a.xml"]  # fmt: skip
+        assert len(sources) == 6 and [s.size for s in sources] == [3, None, 5, 4, 7, 3]
+        assert sources[1].refusal and sources[1].open is None
+        assert [s.name for s in sources[2:4]] == ["b.xml", "m.zip:1.xml"]
+        assert sources[-2].name == "c.xml" and sources[-1].name == "a.xml"
+        with sources[4].open() as fh, sources[3].open() as member:
+            assert fh.read() == b"xxxxxxx" and member.read() == b"<x/>"
+        with pytest.raises(IndexError):
+            sources[6]
+
+
 def test_a_folder_is_imported_in_the_order_of_its_paths_parts(tmp_path):
     """Messages are applied in path order (the cross-message rules depend on it): a folder's
     files before those of a sibling folder whose name extends its own, subfolders walked,
