@@ -216,24 +216,39 @@ class Insert(_Statement):
 
 
 class Update(_Statement):
-    """``Update(Model, [fields])(instance)``: write the named fields (attnames) of one row."""
+    """``Update(Model, [fields])(instance)``: write the named fields (attnames) of one row.
 
-    def __init__(self, model, fields):
+    ``.rows(values, keys)``: write ``values`` (one per field) to the rows whose ``where``
+    fields equal ``keys`` (by default the primary key) and whose ``where_null`` fields are
+    NULL, as ``Model.objects.filter(...).update(...)`` would; the number of rows updated."""
+
+    def __init__(self, model, fields, *, where=None, where_null=()):
         super().__init__(model, [model._meta.get_field(name) for name in fields])
+        meta = model._meta
+        self.keys = [meta.get_field(name) for name in where] if where else [meta.pk]
+        self.nulls = [meta.get_field(name) for name in where_null]
 
     def _build(self, qn, meta) -> str:
-        return "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model
+        conditions = [f"{qn(f.column)} = %s" for f in self.keys]
+        conditions += [f"{qn(f.column)} IS NULL" for f in self.nulls]
+        return "UPDATE {} SET {} WHERE {}".format(  # noqa: S608 - names from the model
             qn(meta.db_table),
             ", ".join(f"{qn(f.column)} = %s" for f in self.fields),
-            qn(meta.pk.column),
+            " AND ".join(conditions),
         )
 
     def __call__(self, instance) -> int:
         """Write ``instance``'s values of the fields; the number of rows updated."""
+        return self.rows([getattr(instance, f.attname) for f in self.fields], [instance.pk])
+
+    def rows(self, values, keys) -> int:
         connection = self.connection()
-        values = [getattr(instance, f.attname) for f in self.fields]
         params = self.prepared(connection, values)
-        _row, count = self.run(connection, [*params, instance.pk])
+        params += [
+            f.get_db_prep_value(key, connection, prepared=False)
+            for f, key in zip(self.keys, keys, strict=True)
+        ]
+        _row, count = self.run(connection, params)
         return count
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zorgregio.accounts.scoping import may_write_care_data
-from zorgregio.common.rows import First, Insert, cursor_for, driver_sql
+from zorgregio.common.rows import First, Insert, Update, cursor_for, driver_sql
 
 from .index import ApplyContext
 from .models import (
@@ -67,6 +67,20 @@ _insert_toewijzing = Insert(Toewijzing)
 _insert_levering = Insert(Levering)
 _insert_declaratie = Insert(Declaratie)
 _toewijzing_of = First(Toewijzing, ["municipality_id", "toewijzingnummer"])  # TR332
+# A 301 for a toewijzing known already: what it may change.
+_TW_FIELDS = [
+    "client_id", "law", "product_id", "productcategorie", "productcode", "toewijzingsdatum",
+    "ingangsdatum", "einddatum", "reden_wijziging", "volume", "unit", "frequency",
+    "budget_cents", "deleted",
+]  # fmt: skip
+_update_toewijzing = Update(Toewijzing, _TW_FIELDS)
+_stop_levering = Update(Levering, ["einddatum", "reden_beeindiging"])
+_verzoek_with_ref = First(Verzoek, ["provider_id", "law", "referentie"])  # TR347
+_insert_verzoek = Insert(Verzoek)
+_honour_verzoek = Update(  # TR374: a toewijzing answers the request it names
+    Verzoek, ["honoured_on"], where=["provider_id", "law", "referentie"],
+    where_null=["honoured_on"],
+)  # fmt: skip
 
 
 @dataclass
@@ -243,7 +257,7 @@ class MessageApplier:
                 "TR332",
             )
             return
-        Toewijzing.objects.filter(pk=existing.id).update(**values)
+        _update_toewijzing.rows([values[name] for name in _TW_FIELDS], [existing.id])
         existing.product_id, existing.categorie, existing.code = (
             product_id, rec.productcategorie, rec.productcode,
         )  # fmt: skip
@@ -256,12 +270,9 @@ class MessageApplier:
         """A toewijzing with a ReferentieAanbieder answers that request: it is no longer
         pending (TR374)."""
         if rec.referentie_aanbieder:
-            Verzoek.objects.filter(
-                provider_id=self.provider_id,
-                law=self.law,
-                referentie=rec.referentie_aanbieder,
-                honoured_on__isnull=True,
-            ).update(honoured_on=rec.toewijzingsdatum)
+            _honour_verzoek.rows(
+                [rec.toewijzingsdatum], [self.provider_id, self.law, rec.referentie_aanbieder]
+            )
 
     def _tw_for(self, rec) -> TW | None:
         tw = self.state.toewijzingen.get((self.municipality_id, rec.toewijzingnummer))
@@ -407,7 +418,7 @@ class MessageApplier:
                     rec.row, _("No earlier stop with this start date to delete (TR063)."), "TR063"
                 )
                 return
-            Levering.objects.filter(pk=start[0]).update(einddatum=None, reden_beeindiging="")
+            _stop_levering.rows([None, ""], [start[0]])
             start[2], start[4] = None, ""
             return
         if start is None and rec.with_start:  # a CSV row holds a whole delivery
@@ -441,16 +452,14 @@ class MessageApplier:
             if rule(start, rec):
                 self.reject(rec.row, text, code)
                 return
-        Levering.objects.filter(pk=start[0]).update(
-            einddatum=rec.einddatum, reden_beeindiging=rec.reden_beeindiging
-        )
+        _stop_levering.rows([rec.einddatum, rec.reden_beeindiging], [start[0]])
         start[2], start[4] = rec.einddatum, rec.reden_beeindiging
 
     # 315 / 317
     def verzoek(self, rec: VerzoekRecord) -> None:
-        if Verzoek.objects.filter(
-            provider_id=self.provider_id, law=self.law, referentie=rec.referentie
-        ).exists():  # TR347: unique per provider within the law
+        if (
+            _verzoek_with_ref(self.provider_id, self.law, rec.referentie) is not None
+        ):  # TR347: unique per provider within the law
             self.reject(
                 rec.row,
                 _("A request with reference %(ref)s was already received (TR347).")
@@ -482,7 +491,7 @@ class MessageApplier:
         if rec.kind == "317" and not self._change_request_holds(rec, client_id):
             return
         self.requests_in_message.add(rec.referentie)
-        Verzoek.objects.create(
+        _insert_verzoek(
             municipality_id=self.municipality_id,
             provider_id=self.provider_id,
             client_id=client_id,
