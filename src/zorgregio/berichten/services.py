@@ -133,7 +133,8 @@ def _archive_dir() -> Path:
 class Source:
     """One file to import: a file on disk or a member of a zip archive. ``refusal`` is set when
     it cannot be read at all (the zip's table of contents is damaged, the path is missing).
-    An import holds one per file for its whole run (slots: about 120 bytes each, issue 15)."""
+    An import's files on disk are held compactly (:class:`Sources`), a ``Source`` made when
+    one is read; a zip member is held as one for the whole run."""
 
     name: str
     open: Callable | None
