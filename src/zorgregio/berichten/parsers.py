@@ -412,16 +412,12 @@ def _events(context, fh, on_bytes, root_tag: str) -> Iterator:
                 if count % 2000 == 0:
                     on_bytes(fh.tell())
         if not complete:
-            raise MessageError(
-                _("The file ends prematurely (truncated): the message is incomplete.")
-            )
+            raise _cut_off_error()
         if on_bytes is not None:
             on_bytes(fh.tell())
     except etree.XMLSyntaxError as exc:
         if not xml_errors.is_schema_error(exc) and fh.cut_off():
-            raise MessageError(
-                _("The file ends prematurely (truncated): the message is incomplete.")
-            ) from exc
+            raise _cut_off_error() from exc
         raise _lxml_error(exc) from exc
     except ArchiveError as exc:  # the stored file itself is damaged
         raise MessageError(str(exc)) from exc
@@ -466,6 +462,10 @@ class _TailKept:
         except (OSError, ArchiveError):
             return False
         return _WHOLE_END.search(self.tail) is None
+
+
+def _cut_off_error() -> MessageError:
+    return MessageError(_("The file ends prematurely (truncated): the message is incomplete."))
 
 
 def _lxml_error(exc) -> MessageError:
