@@ -624,7 +624,8 @@ def ingest_file(name, fh, *, size=None, actor=None, ctx=None, on_bytes=None) -> 
 def _schema_reason(message) -> MessageError | None:
     """When a message was refused before it was read to the end, the XSD or a rule within the
     message may refuse it too: that refusal comes first in the standard (check levels 1 and 2
-    before 3 and 4) and is the one operators expect (read only, nothing is written)."""
+    before 3 and 4) and is the one operators expect (read only, nothing is written). So does a
+    refusal of the file itself, which names no rule (not well-formed XML, cut off)."""
     if message is None:
         return None
     try:
@@ -632,7 +633,7 @@ def _schema_reason(message) -> MessageError | None:
             for _line in getattr(item, "lines", ()):
                 pass
     except MessageError as exc:
-        return exc if exc.schema or verdicts.within_message(exc.rule) else None
+        return exc if not exc.rule or verdicts.within_message(exc.rule) else None
     except Exception:  # noqa: BLE001 - only a better reason is sought here
         return None
     return None

@@ -381,6 +381,16 @@ def test_a_cut_off_file_is_named_so_and_a_broken_whole_one_by_its_error(
 
 
 @pytest.mark.django_db
+def test_a_cut_off_file_is_named_so_before_its_unknown_sender(tmp_path, jeugd, apeldoorn):
+    """Well-formedness comes first (check level 1): the header names a provider that is not in
+    the register, but the file is refused for being cut off."""
+    data = B.msg_301("ijw", "0200", "12345678", BSN, [B.Assigned("1")])
+    result = ingest(tmp_path, "x.xml", data[: len(data) // 2])
+    assert result.status == FileStatus.REJECTED
+    assert "afgekapt" in result.reasons[0], result.reasons
+
+
+@pytest.mark.django_db
 def test_too_big_file_refused_before_storing(tmp_path, settings, monkeypatch):
 
     monkeypatch.setattr(services, "MAX_FILE_BYTES", 100)
