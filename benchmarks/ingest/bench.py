@@ -37,6 +37,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import multiprocessing
 import os
 import platform
 import re
@@ -45,6 +46,7 @@ import subprocess
 import sys
 import threading
 import time
+from inspect import signature
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -223,21 +225,44 @@ def child_ingest(args) -> dict:
 
     call_command("migrate", verbosity=0, interactive=False)  # a reused database, older code
     others, declarations = _split(Path(args.root))
+    counts = len(others), len(declarations)
+    # The whole archive as `zorgregio import ARCHIVE` imports it: the folder named, walked by
+    # the import (no list of 200,000 paths held here), one reader process and one set of
+    # indexes for the run, in a process of its own where the code has it (not under --profile,
+    # which profiles this process). --limit names its files instead.
+    paths = [*others[: args.limit], *declarations[: args.limit // 4]] if args.limit else [args.root]
     if args.limit:
-        others, declarations = others[: args.limit], declarations[: args.limit // 4]
+        counts = len(others[: args.limit]), len(declarations[: args.limit // 4])
+    del others, declarations
     profiler = None
     if args.profile:
         import cProfile
 
         profiler = cProfile.Profile()
         profiler.enable()
+    # The seconds spent on the 301/305/... files and on the 323s, told apart by the progress
+    # callback (called as each file begins, perhaps in the import's own process: the sums
+    # are kept in shared memory).
+    spent = multiprocessing.Array("d", 2)
+    last = {"at": None, "kind": 0}
+
+    def progress(done, total, name):
+        now = time.perf_counter()
+        if last["at"] is not None:
+            spent[last["kind"]] += now - last["at"]
+        last["at"], last["kind"] = now, int(bool(DECLARATION.search(name)))
+
+    own = "own_process" in signature(ingest_parallel).parameters and not args.profile
     started, cpu_started = time.perf_counter(), _cpu()
-    workers = args.workers
-    first = ingest_parallel(others, workers=workers, refresh_monitor=False)
-    middle = time.perf_counter()
-    second = ingest_parallel(declarations, workers=workers, refresh_monitor=False)
+    results = ingest_parallel(
+        paths, workers=args.workers, refresh_monitor=False, on_progress=progress,
+        **({"own_process": True} if own else {}),
+    )  # fmt: skip
     done, cpu_done = time.perf_counter(), _cpu()
-    after_import(first + second)  # one refresh for the archive, as `zorgregio import` does
+    refused = [0, 0]
+    for result in results:
+        refused[bool(DECLARATION.search(result.name))] += result.refused
+    after_import(results)  # the refresh, as `zorgregio import` does after its files
     refreshed, cpu_refreshed = time.perf_counter(), _cpu()
     if profiler is not None:
         import pstats
@@ -250,12 +275,12 @@ def child_ingest(args) -> dict:
     stored = DeclaratieRegel.objects.count()
     refused_lines = sum(len(d) for d in Declaratie.objects.values_list("refused_lines", flat=True))
     return {
-        "other_files": len(others),
-        "other_seconds": middle - started,
-        "other_refused": sum(1 for r in first if r.refused),
-        "declaration_files": len(declarations),
-        "declaration_seconds": done - middle,
-        "declaration_refused": sum(1 for r in second if r.refused),
+        "other_files": counts[0],
+        "other_seconds": spent[0] * (done - started) / (sum(spent) or 1),
+        "other_refused": refused[0],
+        "declaration_files": counts[1],
+        "declaration_seconds": spent[1] * (done - started) / (sum(spent) or 1),
+        "declaration_refused": refused[1],
         "refresh_seconds": refreshed - done,
         # CPU time (user + system) of the import and of its finished child processes: on a
         # shared host it varies far less than the wall time.
@@ -455,7 +480,8 @@ def main(args) -> None:
     if args.database:
         name += "-postgresql"
         db = BENCH / f"ingest-{name}.sqlite3"  # names the uploads folder only
-    for path in (db, db.parent / f"{db.stem}-uploads"):
+    stale = [db.with_name(db.name + suffix) for suffix in ("-wal", "-shm")]  # a stopped run's
+    for path in (db, db.parent / f"{db.stem}-uploads", *stale):
         if path.is_dir():
             shutil.rmtree(path)
         elif path.exists():

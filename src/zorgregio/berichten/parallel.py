@@ -28,11 +28,13 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.db import connection, connections, transaction
 from django.utils.translation import gettext as _
 
+from zorgregio.common import memory
 from zorgregio.zorg.index import ApplyContext
 
 from .models import FileStatus
@@ -40,6 +42,7 @@ from .parsers import MessageError, open_message
 from .services import (
     IngestResult,
     Progress,
+    Results,
     _sources,
     after_import,
     failed_unexpectedly,
@@ -58,16 +61,35 @@ def can_run_parallel() -> bool:
     return connection.vendor == "postgresql" and hasattr(os, "fork")
 
 
+def can_run_alone() -> bool:
+    """Whether an import can run in a process of its own: the platform forks, no transaction
+    of the caller is open (the import commits its own), and the database is not one process's
+    memory (SQLite in memory, as in tests)."""
+    if not hasattr(os, "fork") or connection.in_atomic_block:
+        return False
+    return connection.vendor != "sqlite" or not connection.is_in_memory_db()
+
+
 def ingest_parallel(
     paths, *, workers: int, actor=None, on_progress: Progress | None = None,
-    refresh_monitor: bool = True,
-) -> list[IngestResult]:  # fmt: skip
+    refresh_monitor: bool = True, own_process: bool = False,
+) -> Sequence[IngestResult]:  # fmt: skip
     """:func:`~.services.ingest_paths` with ``workers`` processes applying the files (see the
-    module's description): the same results, in the same order."""
+    module's description): the same results, in the same order.
+
+    ``own_process`` (one worker; ``zorgregio import``): the files are applied in a forked
+    process that ends before the monitor is refreshed here, so the refresh does not come on
+    top of the memory the import used (issue 15: the import process tree's peak)."""
     if workers <= 1 or not can_run_parallel():
-        return ingest_paths(
-            paths, actor=actor, on_progress=on_progress, refresh_monitor=refresh_monitor
-        )
+        if own_process and can_run_alone():
+            results = _alone(paths, actor, on_progress)
+        else:
+            results = ingest_paths(
+                paths, actor=actor, on_progress=on_progress, refresh_monitor=False
+            )
+        if refresh_monitor:
+            after_import(results)
+        return results
     with contextlib.ExitStack() as stack:
         sources = _sources(paths, stack)
         received, keys = [], []
@@ -112,9 +134,60 @@ def ingest_parallel(
             done += len(values)
             if on_progress:
                 on_progress(done, len(received), "")
+    results = Results(results)
     if refresh_monitor:
         after_import(results)
     return results
+
+
+class ImportStopped(RuntimeError):
+    """The import's own process stopped without its results; the message is Dutch."""
+
+
+def _alone(paths, actor, on_progress) -> Results:
+    """The files applied by a forked child (its own reader process beside it), the results
+    sent back compactly (:class:`~.services.Results`, about 70 bytes a file)."""
+    connections.close_all()  # the child opens its own connection
+    memory.release()  # the caller's garbage is not copied into the child as it writes
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    # Not a daemon: it forks the import's reader process.
+    child = context.Process(target=_import_alone, args=(paths, actor, on_progress, writer))
+    child.start()
+    writer.close()
+    try:
+        kind, payload = reader.recv()
+    except EOFError:
+        kind, payload = "died", None
+    finally:
+        reader.close()
+        child.join()
+    if kind == "results":
+        return payload
+    log.error("The import process stopped (%s, exit code %s): %s", kind, child.exitcode, payload)
+    raise ImportStopped(
+        _(
+            "The import stopped unexpectedly (exit code %(code)s). What it had applied is kept; "
+            "import the same files again: those already processed are recognised as duplicates."
+        )
+        % {"code": child.exitcode}
+    )
+
+
+def _import_alone(paths, actor, on_progress, conn) -> None:
+    try:
+        try:
+            results = ingest_paths(
+                paths, actor=actor, on_progress=on_progress, refresh_monitor=False
+            )
+        except BaseException as exc:  # told to the parent, which raises ImportStopped
+            log.exception("The import process failed")
+            conn.send(("error", repr(exc)))
+            raise
+        conn.send(("results", results))
+    finally:
+        connections.close_all()
+        conn.close()
 
 
 def deal(received, workers: int, keys: list[str] | None = None) -> list[list[int]]:

@@ -51,7 +51,7 @@ from .rules import lines as line_rules
 from .rules import requests as request_rules
 from .rules import variants
 from .rules.cross import month_bounds
-from .rules.lines import TW, debit_key
+from .rules.lines import TW, debit_key, same_day
 from .rules.registry import RULES
 from .states import DeclaratieStates
 
@@ -401,7 +401,7 @@ class MessageApplier:
             self.reject(rec.row, _("The toewijzing already has a current start (TR326)."), "TR326")
             return
         pk = _insert_levering(toewijzing_id=tw.id, begindatum=rec.begindatum)
-        tw.leveringen.append([pk, rec.begindatum, None, False, ""])
+        tw.leveringen.append([pk, same_day(rec.begindatum), None, False, ""])
 
     # 307
     def stop(self, rec: StopRecord) -> None:
@@ -428,7 +428,8 @@ class MessageApplier:
                 einddatum=rec.einddatum,
                 reden_beeindiging=rec.reden_beeindiging,
             )
-            tw.leveringen.append([pk, rec.begindatum, rec.einddatum, False, rec.reden_beeindiging])
+            begin, end = same_day(rec.begindatum), same_day(rec.einddatum)
+            tw.leveringen.append([pk, begin, end, False, rec.reden_beeindiging])
             return
         if delivery_rules.tr382_no_start(start, rec, tw):
             self.reject(
@@ -453,7 +454,7 @@ class MessageApplier:
                 self.reject(rec.row, text, code)
                 return
         _stop_levering.rows([rec.einddatum, rec.reden_beeindiging], [start[0]])
-        start[2], start[4] = rec.einddatum, rec.reden_beeindiging
+        start[2], start[4] = same_day(rec.einddatum), rec.reden_beeindiging
 
     # 315 / 317
     def verzoek(self, rec: VerzoekRecord) -> None:

@@ -22,7 +22,7 @@ from .hooks import note_changes
 from .models import Client, Declaratie, DeclaratieRegel, Levering, LineStatus, Toewijzing
 from .rules import lines as checks
 from .rules import variants
-from .rules.lines import TW, debit_key
+from .rules.lines import TW, debit_key, same_day
 from .services import encrypt_bsn, pseudonym, pseudonyms
 
 
@@ -117,7 +117,7 @@ class ProviderState:
         ):
             tw = self.by_id.get(lev[1])
             if tw is not None:
-                tw.leveringen.append([lev[0], lev[2], lev[3], lev[4], lev[5]])
+                tw.leveringen.append([lev[0], same_day(lev[2]), same_day(lev[3]), lev[4], lev[5]])
         credited = set(
             DeclaratieRegel.objects.filter(
                 provider_id=provider_id, debit_credit="C", status=LineStatus.APPROVED

@@ -171,3 +171,42 @@ def test_a_result_keeps_the_files_id_not_the_file(jeugd, tmp_path):
     assert result.message_file.pk == result.file_id == result.as_dict()["file_id"]
     MessageFile.objects.filter(pk=result.file_id).update(rejected_count=7)
     assert result.message_file.rejected_count == 7  # read again, not a stale copy
+
+
+def test_an_imports_results_are_kept_compactly_and_read_back_the_same(jeugd, tmp_path):
+    """The results of an import (one per file: 200,000 for a region's archive) come back as
+    given: names with any character, every status, no file, duplicates, reasons; a result
+    changed and assigned back stays changed; they travel between processes whole."""
+    import pickle
+
+    given = [
+        services.IngestResult("één-301.xml", FileStatus.PROCESSED),
+        services.IngestResult("b.xml", FileStatus.REJECTED, ["TR056: al ontvangen", "tweede"]),
+        services.IngestResult("c.xml", FileStatus.PROCESSING, duplicate=True),
+        services.IngestResult("", FileStatus.RECEIVED),
+    ]
+    given[0].file_id, given[2].file_id = 41, 2**40
+    kept = services.Results(given)
+    assert len(kept) == 4
+    assert [r.as_dict() for r in kept] == [r.as_dict() for r in given]
+    assert kept[-1].name == "" and kept[1].reasons == ["TR056: al ontvangen", "tweede"]
+    assert [r.name for r in kept[1:3]] == ["b.xml", "c.xml"]
+    with pytest.raises(IndexError):
+        kept[4]
+    changed = kept[0]
+    changed.reasons = ["De monitor is niet bijgewerkt."]
+    changed.status = FileStatus.REJECTED
+    kept[0] = changed
+    assert kept[0].as_dict() == {**given[0].as_dict(), "status": "afgekeurd",
+                                 "reasons": ["De monitor is niet bijgewerkt."]}  # fmt: skip
+    kept += [given[1]]
+    sent = pickle.loads(pickle.dumps(kept))  # noqa: S301 - our own bytes
+    assert [r.as_dict() for r in sent] == [r.as_dict() for r in kept]
+    # An import gives them so, read back the same as the stored files say.
+    results = ingest_paths([_files(tmp_path, 3, broken={1})], refresh_monitor=False)
+    assert isinstance(results, services.Results)
+    stored = {f.pk: f for f in MessageFile.objects.all()}
+    for result in results:
+        assert result.status == stored[result.file_id].status
+        assert result.name == stored[result.file_id].name
+    assert results[1].reasons and not results[0].reasons

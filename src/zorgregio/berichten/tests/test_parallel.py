@@ -122,3 +122,91 @@ def test_two_workers_apply_each_provider_in_order_and_check_identification_acros
         assert status["a2-305.xml"] == FileStatus.PROCESSED
         assert Levering.objects.count() == 2
     assert not MessageFile.objects.filter(status=FileStatus.PROCESSING).exists()
+
+
+# --- one worker in a process of its own (``zorgregio import``) -----------------------------
+
+
+def _two_files(tmp_path):
+    files = {
+        "a1-301.xml": B.msg_301("ijw", "0200", AGB, BSN, [B.Assigned("1001")]),
+        "a2-305.xml": B.msg_start_stop("ijw", "305", "0200", AGB, BSN, "1001", "2026-01-05"),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    return sorted(files)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_in_its_own_process_applies_the_files_there_and_refreshes_here(
+    tmp_path, jeugd, apeldoorn
+):
+    """The files are applied by a forked process (the progress callback runs there) that ends
+    before the monitor is refreshed in this one; the results come back in order."""
+    import multiprocessing
+    import os
+
+    from zorgregio.monitor.models import MonitorState
+    from zorgregio.zorg.models import Levering
+
+    if not parallel.can_run_alone():
+        pytest.skip("an import in its own process needs a database on disk")
+    names = _two_files(tmp_path)
+    applied_in = multiprocessing.Value("i", 0)
+
+    def progress(done, total, name):
+        applied_in.value = os.getpid()
+
+    results = parallel.ingest_parallel(
+        [tmp_path], workers=1, on_progress=progress, own_process=True
+    )
+    assert isinstance(results, services.Results)
+    assert [(r.name, r.status) for r in results] == [(n, FileStatus.PROCESSED) for n in names]
+    assert applied_in.value not in (0, os.getpid())
+    assert Levering.objects.count() == 1
+    assert MonitorState.objects.exists()  # refreshed in this process, after the import's end
+    assert not MessageFile.objects.filter(status=FileStatus.PROCESSING).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_process_that_dies_is_said_in_dutch_and_leaves_nothing_half_done(
+    tmp_path, jeugd, apeldoorn
+):
+    import os
+
+    from django.utils import translation
+
+    from zorgregio.zorg.models import Toewijzing
+
+    if not parallel.can_run_alone():
+        pytest.skip("an import in its own process needs a database on disk")
+    _two_files(tmp_path)
+
+    def progress(done, total, name):
+        if done >= 1:  # the first file applied in the batch's open transaction, then gone
+            os._exit(3)
+
+    with translation.override("nl"), pytest.raises(parallel.ImportStopped) as stopped:
+        parallel.ingest_parallel([tmp_path], workers=1, on_progress=progress, own_process=True)
+    assert "onverwacht" in str(stopped.value) and "3" in str(stopped.value)
+    assert not Toewijzing.objects.exists()  # the batch was never committed
+    assert not MessageFile.objects.filter(status=FileStatus.PROCESSING).exists()
+
+
+@pytest.mark.django_db
+def test_an_import_inside_a_transaction_or_on_a_database_in_memory_stays_in_this_process(
+    tmp_path, jeugd, apeldoorn
+):
+    """A caller's open transaction (here the test's) must see the import's rows: no process of
+    its own then, and the same results."""
+    import os
+
+    names = _two_files(tmp_path)
+    assert not parallel.can_run_alone()
+    seen = set()
+    results = parallel.ingest_parallel(
+        [tmp_path], workers=1, own_process=True,
+        on_progress=lambda done, total, name: seen.add(os.getpid()),
+    )  # fmt: skip
+    assert [(r.name, r.status) for r in results] == [(n, FileStatus.PROCESSED) for n in names]
+    assert seen == {os.getpid()}

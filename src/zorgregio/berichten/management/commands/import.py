@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from zorgregio.berichten.csv_import import KINDS, ingest_csv
 from zorgregio.berichten.models import FileStatus
-from zorgregio.berichten.parallel import can_run_parallel, ingest_parallel
-from zorgregio.berichten.services import retry_refused
+from zorgregio.berichten.parallel import ImportStopped, can_run_parallel, ingest_parallel
+from zorgregio.berichten.services import Results, retry_refused
 from zorgregio.berichten.verdicts import result_verdict
 from zorgregio.common.formatting import files_summary
 
@@ -83,12 +83,17 @@ class Command(BaseCommand):
             )
             err.flush()
 
-        results = retry_refused(on_progress=progress) if options["retry_refused"] else []
+        results = retry_refused(on_progress=progress) if options["retry_refused"] else Results()
         workers = options["workers"]
         if workers > 1 and not can_run_parallel():
             self.stderr.write(_("Several workers need PostgreSQL; importing in one process."))
         if paths:
-            results += ingest_parallel(paths, workers=workers, on_progress=progress)
+            try:
+                results += ingest_parallel(
+                    paths, workers=workers, on_progress=progress, own_process=True
+                )
+            except ImportStopped as exc:
+                raise CommandError(str(exc)) from exc
         if tty:
             err.write("\r" + " " * 90 + "\r")
         report(results)
