@@ -224,16 +224,14 @@ def child_ingest(args) -> dict:
     from zorgregio.zorg.models import Declaratie, DeclaratieRegel
 
     call_command("migrate", verbosity=0, interactive=False)  # a reused database, older code
-    others, declarations = _split(Path(args.root))
-    counts = len(others), len(declarations)
     # The whole archive as `zorgregio import ARCHIVE` imports it: the folder named, walked by
-    # the import (no list of 200,000 paths held here), one reader process and one set of
-    # indexes for the run, in a process of its own where the code has it (not under --profile,
-    # which profiles this process). --limit names its files instead.
-    paths = [*others[: args.limit], *declarations[: args.limit // 4]] if args.limit else [args.root]
+    # the import (no list of 200,000 paths made here before it), one reader process and one
+    # set of indexes for the run, in a process of its own where the code has it (not under
+    # --profile, which profiles this process). --limit names its files instead.
+    paths = [args.root]
     if args.limit:
-        counts = len(others[: args.limit]), len(declarations[: args.limit // 4])
-    del others, declarations
+        others, declarations = _split(Path(args.root))
+        paths = [*others[: args.limit], *declarations[: args.limit // 4]]
     profiler = None
     if args.profile:
         import cProfile
@@ -259,9 +257,11 @@ def child_ingest(args) -> dict:
         **({"own_process": True} if own else {}),
     )  # fmt: skip
     done, cpu_done = time.perf_counter(), _cpu()
-    refused = [0, 0]
+    counts, refused = [0, 0], [0, 0]
     for result in results:
-        refused[bool(DECLARATION.search(result.name))] += result.refused
+        kind = bool(DECLARATION.search(result.name))
+        counts[kind] += 1
+        refused[kind] += result.refused
     after_import(results)  # the refresh, as `zorgregio import` does after its files
     refreshed, cpu_refreshed = time.perf_counter(), _cpu()
     if profiler is not None:

@@ -23,6 +23,7 @@ imported by one process whatever ``workers`` says.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -153,7 +154,13 @@ def _alone(paths, actor, on_progress) -> Results:
     reader, writer = context.Pipe(duplex=False)
     # Not a daemon: it forks the import's reader process.
     child = context.Process(target=_import_alone, args=(paths, actor, on_progress, writer))
-    child.start()
+    # What exists now stays out of the child's garbage collections: a full collection writes
+    # to every object it visits, which would copy each page of ours holding one into the child.
+    gc.freeze()
+    try:
+        child.start()
+    finally:
+        gc.unfreeze()
     writer.close()
     try:
         kind, payload = reader.recv()
